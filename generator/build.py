@@ -1,0 +1,232 @@
+"""Loaded spec + config -> :class:`~generator.ir.Api` (the "build IR" stage).
+
+Orders the sub-builders: component schemas first (so named models get their component names
+before inline schemas claim names), then operations (which build inline schemas on the way),
+webhooks, security schemes, pagination; finally prunes models nothing references when a tag
+subset was requested. Everything it cannot type is reported by the sub-builders; this module only
+wires them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator import pagination
+from generator.config import Config
+from generator.diagnostics import DiagnosticSink, join_pointer
+from generator.ir import (
+    AnyModel,
+    AnyOf,
+    Api,
+    ErrorNames,
+    ListOf,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    SecurityScheme,
+    TypeRef,
+    UnionModel,
+    WebhookEvent,
+)
+from generator.loader import LoadedSpec, location_key, resolve_ref
+from generator.naming import NameScope, snake_case
+from generator.operations import HTTP_METHODS, OperationBuilder, media_kind
+from generator.schemas import SchemaBuilder, Site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    api: Api
+    models_by_id: dict[str, AnyModel]
+
+
+def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildResult:
+    root = spec.documents[spec.root_uri]
+    schemas = SchemaBuilder(
+        resolve=lambda ref, base: resolve_ref(spec, ref, base),
+        key_of=lambda uri, pointer: location_key(spec, uri, pointer),
+        sink=sink,
+        class_renames=config.model_renames,
+        field_renames=config.field_renames,
+    )
+    components = root.get("components") if isinstance(root.get("components"), dict) else {}
+    comp_schemas = components.get("schemas") if isinstance(components, dict) else None
+    if isinstance(comp_schemas, dict):
+        for name in comp_schemas:
+            schemas.named(Site(spec.root_uri, join_pointer("#", "components", "schemas", name)), str(name))
+    ops_builder = OperationBuilder(
+        root=root,
+        root_uri=spec.root_uri,
+        schemas=schemas,
+        sink=sink,
+        op_renames=config.operation_renames,
+        tag_modules=config.tag_modules,
+        include_tags=frozenset(config.include_tags),
+        exclude_tags=frozenset(config.exclude_tags),
+    )
+    operations = ops_builder.build_all()
+    webhooks = _webhooks(root, spec, schemas, sink)
+    models: dict[str, AnyModel] = {k: m for k, m in schemas.models.items() if m is not None}
+    operations = pagination.attach(operations, models, config.pagination, sink)
+    if config.include_tags or config.exclude_tags:
+        models = _prune(models, operations, webhooks)
+    ordered = tuple(models[k] for k in schemas.order if k in models)
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    servers = root.get("servers")
+    server_url = ""
+    if isinstance(servers, list) and servers and isinstance(servers[0], dict):
+        server_url = str(servers[0].get("url", ""))
+    security = _security(components, sink)
+    default_security: tuple[tuple[str, ...], ...] = ()
+    if isinstance(root.get("security"), list):
+        default_security = tuple(
+            tuple(str(k) for k in req) for req in root["security"] if isinstance(req, dict)
+        )
+    api = Api(
+        title=str(info.get("title", "")) or config.package_name,
+        version=str(info.get("version", "")),
+        description=str(info.get("description", "") or ""),
+        openapi=str(root.get("openapi", "")),
+        server_url=server_url,
+        package_name=config.package_name,
+        project_name=config.project_name,
+        models=ordered,
+        operations=tuple(operations),
+        security=security,
+        default_security=default_security,
+        webhooks=webhooks,
+        errors=config.error_names or ErrorNames(),
+    )
+    return BuildResult(api, models)
+
+
+def _webhooks(
+    root: dict[str, Any], spec: LoadedSpec, schemas: SchemaBuilder, sink: DiagnosticSink
+) -> tuple[WebhookEvent, ...]:
+    hooks = root.get("webhooks")
+    if not isinstance(hooks, dict):
+        return ()
+    out: list[WebhookEvent] = []
+    for name, item in hooks.items():
+        site = Site(spec.root_uri, join_pointer("#", "webhooks", name))
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            found = resolve_ref(spec, item["$ref"], spec.root_uri)
+            if found is None:
+                sink.warning("W0301", "webhook $ref does not resolve", location_key(spec, site.uri, site.pointer))
+                continue
+            site, item = Site(found[0], found[1]), found[2]
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            body = op.get("requestBody")
+            body_t: TypeRef | None = None
+            bsite = site.child(method, "requestBody")
+            if isinstance(body, dict) and isinstance(body.get("$ref"), str):
+                found = resolve_ref(spec, body["$ref"], site.uri)
+                body = found[2] if found else None
+                bsite = Site(found[0], found[1]) if found else bsite
+            if isinstance(body, dict) and isinstance(body.get("content"), dict):
+                for ct, media in body["content"].items():
+                    if media_kind(str(ct)) == "json" and isinstance(media, dict) and "schema" in media:
+                        body_t = schemas.type_of(
+                            media["schema"],
+                            bsite.child("content", ct, "schema"),
+                            f"{name}Webhook",
+                        )
+                        break
+            out.append(WebhookEvent(str(name), method.upper(), body_t, location_key(spec, site.uri, site.pointer)))
+    return tuple(out)
+
+
+def _security(components: Any, sink: DiagnosticSink) -> tuple[SecurityScheme, ...]:
+    raw = components.get("securitySchemes") if isinstance(components, dict) else None
+    if not isinstance(raw, dict):
+        return ()
+    scope = NameScope("security parameters", frozenset({"base_url", "headers", "cookies", "timeout", "token", "token_provider", "client_credentials", "username", "password", "api_key"}))
+    out: list[SecurityScheme] = []
+    for name, scheme in raw.items():
+        if not isinstance(scheme, dict):
+            continue
+        stype = scheme.get("type")
+        desc = str(scheme.get("description", "") or "")
+        if stype == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            out.append(SecurityScheme(str(name), "bearer", "token", description=desc))
+        elif stype == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            out.append(SecurityScheme(str(name), "basic", "basic", description=desc))
+        elif stype == "apiKey":
+            out.append(
+                SecurityScheme(
+                    str(name),
+                    "apiKey",
+                    scope.claim(snake_case(str(name))),
+                    location=str(scheme.get("in", "header")),
+                    key_name=str(scheme.get("name", "")),
+                    description=desc,
+                )
+            )
+        elif stype == "oauth2":
+            flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+            cc = flows.get("clientCredentials") if isinstance(flows, dict) else None
+            token_url = str(cc.get("tokenUrl", "")) if isinstance(cc, dict) else ""
+            scopes = tuple(str(s) for s in cc.get("scopes", {})) if isinstance(cc, dict) and isinstance(cc.get("scopes"), dict) else ()
+            out.append(SecurityScheme(str(name), "oauth2", "oauth2", token_url=token_url, scopes=scopes, description=desc))
+        elif stype == "openIdConnect":
+            out.append(SecurityScheme(str(name), "openIdConnect", "oidc", description=desc))
+        else:
+            out.append(SecurityScheme(str(name), "other", "other", description=desc))
+    return tuple(out)
+
+
+def _refs_in(t: TypeRef | None) -> Iterator[str]:
+    if t is None:
+        return
+    if isinstance(t, ModelRef):
+        yield t.model_id
+    elif isinstance(t, ListOf):
+        yield from _refs_in(t.item)
+    elif isinstance(t, MapOf):
+        yield from _refs_in(t.value)
+    elif isinstance(t, AnyOf):
+        for m in t.members:
+            yield from _refs_in(m)
+
+
+def model_refs(model: AnyModel) -> Iterator[str]:
+    """Model ids referenced directly by ``model``."""
+    if isinstance(model, Model):
+        for f in model.fields:
+            yield from _refs_in(f.type)
+        yield from _refs_in(model.extra)
+    elif isinstance(model, UnionModel):
+        for v in model.variants:
+            yield from _refs_in(v.type)
+
+
+def operation_refs(op: Operation) -> Iterator[str]:
+    for p in op.params:
+        yield from _refs_in(p.type)
+    if op.body:
+        yield from _refs_in(op.body.type)
+    for r in op.responses:
+        yield from _refs_in(r.type)
+
+
+def _prune(
+    models: dict[str, AnyModel], ops: list[Operation], hooks: tuple[WebhookEvent, ...]
+) -> dict[str, AnyModel]:
+    keep: set[str] = set()
+    stack = [r for op in ops for r in operation_refs(op)]
+    stack += [r for h in hooks for r in _refs_in(h.type)]
+    while stack:
+        mid = stack.pop()
+        if mid in keep or mid not in models:
+            continue
+        keep.add(mid)
+        stack.extend(model_refs(models[mid]))
+    return {k: v for k, v in models.items() if k in keep}

@@ -1,0 +1,200 @@
+"""Command line: ``portarium-codegen`` / ``python -m generator``.
+
+Subcommands::
+
+    generate   [--spec S] [--output O] [--config C] [--package-name P] [--project-name N]
+               [--templates DIR] [--include-tags a,b] [--exclude-tags x] [--check] [--report FILE]
+               [--allow-remote-refs] [--allow-outside-root]
+    validate   [--spec S] [--report FILE]
+    templates  list | export NAME [NAME...] DIR
+    build      [--output O] [--dist DIR]      (wheel + sdist of a generated client)
+
+Defaults generate the Portarium client: ``--spec spec/portarium-control-plane.v1.yaml --output
+output/portarium-client``. Exit codes are documented in :mod:`generator.report`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import Severity, render_all
+from generator.pipeline import DEFAULT_OUTPUT, DEFAULT_SPEC, Options, run
+from generator.render import STOCK_TEMPLATES
+from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK
+
+
+def _tags(value: str | None) -> list[str]:
+    return [t.strip() for t in value.split(",") if t.strip()] if value else []
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portarium-codegen",
+        description="Generate a typed Python client from an OpenAPI 3.0/3.1 spec.",
+    )
+    parser.add_argument("--version", action="version", version=f"portarium-codegen {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="OpenAPI file (YAML or JSON)")
+        p.add_argument("--config", default=None, help="config file (default: ./codegen.yaml if present)")
+        p.add_argument("--report", type=Path, default=None, help="write a JSON run report here")
+        p.add_argument("--allow-remote-refs", action="store_true", help="follow http(s) $refs")
+        p.add_argument(
+            "--allow-outside-root",
+            action="store_true",
+            help="follow file $refs outside the spec's folder",
+        )
+        p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+
+    gen = sub.add_parser("generate", help="generate (or --check) a client package")
+    common(gen)
+    gen.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory")
+    gen.add_argument("--package-name", default=None, help="import name (default from project)")
+    gen.add_argument("--project-name", default=None, help="distribution name (default: output dir name)")
+    gen.add_argument("--templates", type=Path, default=None, help="directory of template overrides")
+    gen.add_argument("--include-tags", default=None, help="comma-separated tags to generate")
+    gen.add_argument("--exclude-tags", default=None, help="comma-separated tags to leave out")
+    gen.add_argument("--check", action="store_true", help="exit 1 if the output differs (no writes)")
+
+    val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
+    common(val)
+
+    tpl = sub.add_parser("templates", help="list or export stock templates")
+    tsub = tpl.add_subparsers(dest="templates_command")
+    tsub.add_parser("list", help="list stock template names")
+    exp = tsub.add_parser("export", help="copy stock templates into a directory")
+    exp.add_argument("names", nargs="+", help="template names followed by the target directory")
+
+    bld = sub.add_parser("build", help="build wheel + sdist of a generated client")
+    bld.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="generated client directory")
+    bld.add_argument("--dist", type=Path, default=None, help="where to put dists (default: OUTPUT/dist)")
+    return parser
+
+
+def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
+    from generator.diagnostics import Diagnostic
+
+    diags = [d for d in outcome_diags if isinstance(d, Diagnostic)]
+    if quiet:
+        diags = [d for d in diags if d.severity is Severity.ERROR]
+    else:
+        diags = [d for d in diags if d.severity is not Severity.NOTE]
+    if diags:
+        print(render_all(diags), file=sys.stderr)
+
+
+def _generate(args: argparse.Namespace, validate_only: bool) -> int:
+    opts = Options(
+        spec=args.spec,
+        output=getattr(args, "output", DEFAULT_OUTPUT),
+        config=args.config,
+        package_name=getattr(args, "package_name", None),
+        project_name=getattr(args, "project_name", None),
+        templates=getattr(args, "templates", None),
+        include_tags=_tags(getattr(args, "include_tags", None)),
+        exclude_tags=_tags(getattr(args, "exclude_tags", None)),
+        check=getattr(args, "check", False),
+        allow_remote_refs=args.allow_remote_refs,
+        allow_outside_root=args.allow_outside_root,
+        validate_only=validate_only,
+    )
+    outcome = run(opts)
+    report = outcome.report
+    _print_diagnostics(report.diagnostics, args.quiet)
+    if args.report:
+        report.write(args.report)
+    errors = len(report.errors)
+    warnings = sum(1 for d in report.diagnostics if d.severity is Severity.WARNING)
+    if report.exit_code == EXIT_BAD_INPUT:
+        print(
+            f"error: {errors} error(s), {warnings} warning(s); nothing was written",
+            file=sys.stderr,
+        )
+    elif report.exit_code == EXIT_DRIFT:
+        print(f"drift: {opts.output} differs from what the spec generates now:", file=sys.stderr)
+        print(outcome.diff_text, file=sys.stderr)
+        print("run the same command without --check to update it", file=sys.stderr)
+    elif not args.quiet:
+        if validate_only:
+            print(f"{opts.spec}: valid ({warnings} warning(s), {report.operations_total} operations)")
+        elif opts.check:
+            print(f"{opts.output}: up to date ({report.files} files)")
+        else:
+            print(
+                f"generated {opts.output}: {report.operations_generated}/{report.operations_total} "
+                f"operations ({report.operations_degraded} degraded), {report.models} models, "
+                f"{report.files} files, {warnings} warning(s)"
+            )
+    return report.exit_code
+
+
+def _templates(args: argparse.Namespace) -> int:
+    names = sorted(p.name for p in STOCK_TEMPLATES.glob("*.jinja"))
+    if args.templates_command == "list":
+        for name in names:
+            print(name)
+        return EXIT_OK
+    if args.templates_command == "export":
+        if len(args.names) < 2:
+            print("error: give template names and then a target directory", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        *wanted, target = args.names
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            print(f"error: unknown template(s): {', '.join(unknown)}; see `templates list`", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        dest = Path(target)
+        dest.mkdir(parents=True, exist_ok=True)
+        for n in wanted:
+            shutil.copyfile(STOCK_TEMPLATES / n, dest / n)
+            print(f"exported {n} -> {dest / n}")
+        return EXIT_OK
+    print("usage: portarium-codegen templates {list,export}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _build(args: argparse.Namespace) -> int:
+    out: Path = args.output
+    if not (out / "pyproject.toml").is_file():
+        print(f"error: {out} has no pyproject.toml; generate the client first", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    dist = args.dist or out / "dist"
+    cmd = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(dist), str(out)]
+    return subprocess.call(cmd)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    command = args.command or "generate"
+    if args.command is None:
+        args = parser.parse_args(["generate", *(argv or sys.argv[1:])])
+    try:
+        if command == "generate":
+            return _generate(args, validate_only=False)
+        if command == "validate":
+            return _generate(args, validate_only=True)
+        if command == "templates":
+            return _templates(args)
+        if command == "build":
+            return _build(args)
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is untouched", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - the boundary: any bug becomes exit 3 with a traceback
+        traceback.print_exc()
+        print(
+            "internal error: this is a bug in portarium-codegen; the previous output is untouched",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    parser.print_help()
+    return EXIT_BAD_INPUT

@@ -1,0 +1,291 @@
+"""The intermediate model: what the spec means, with every Python name already decided.
+
+The IR is built once from the loaded spec (:mod:`generator.build`) and is the documented contract
+templates see (``docs/templates.md``, version :data:`IR_VERSION`). It holds frozen dataclasses only.
+
+Shape::
+
+    Api
+     ├─ models:  list[Model | EnumModel | UnionModel]      one module each under models/
+     ├─ operations: list[Operation]                        grouped by tag module under api/
+     │    ├─ params: list[Param]     (path, query, header, cookie)
+     │    ├─ body: Body | None        (json / form / multipart / binary / text)
+     │    ├─ responses: list[ResponseCase]   success and error cases, by status key
+     │    ├─ pagination: Pagination | None
+     │    └─ stream: "sse" | "ndjson" | "bytes" | None
+     ├─ security: list[SecurityScheme]
+     └─ errors: ErrorNames
+
+Types are one sum type, :data:`TypeRef`: ``Prim | ListOf | MapOf | ModelRef | LiteralOf | AnyOf``
+(``AnyOf`` is a union of other refs). Nullability is a flag on the ref (``nullable``), never a
+wrapper type, so ``T | None`` is decided in one place. Every node keeps the location key
+(``#/json/pointer`` or ``file.yaml#/pointer``) it came from, for diagnostics and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+IR_VERSION = "1.0"
+
+PrimKind = Literal[
+    "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
+]
+
+
+@dataclass(frozen=True)
+class Prim:
+    kind: PrimKind
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: TypeRef
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: TypeRef
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A reference to a named model (object dataclass, enum, or union alias) by its model id."""
+
+    model_id: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    """A fixed set of JSON scalar values (``const``, or a mixed-type ``enum``)."""
+
+    values: tuple[str | int | float | bool, ...]
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """An anonymous union of types (``oneOf``/``anyOf`` members mixing primitives and models)."""
+
+    members: tuple[TypeRef, ...]
+    nullable: bool = False
+
+
+TypeRef = Union[Prim, ListOf, MapOf, ModelRef, LiteralOf, AnyOf]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # python attribute name
+    wire_name: str
+    type: TypeRef
+    required: bool
+    description: str
+    default: object = None  # a JSON literal, or None for no default
+    has_default: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object schema rendered as a dataclass."""
+
+    id: str
+    class_name: str
+    module: str  # module file stem under models/
+    description: str
+    fields: tuple[Field, ...]
+    extra: TypeRef | None  # additionalProperties value type, None when forbidden
+    pointer: str
+    kind: Literal["object"] = "object"
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str | int
+
+
+@dataclass(frozen=True)
+class EnumModel:
+    id: str
+    class_name: str
+    module: str
+    description: str
+    base: Literal["str", "int"]
+    members: tuple[EnumMember, ...]
+    pointer: str
+    kind: Literal["enum"] = "enum"
+
+
+@dataclass(frozen=True)
+class UnionVariant:
+    type: TypeRef
+    tags: tuple[str, ...]  # discriminator values that select this variant
+
+
+@dataclass(frozen=True)
+class UnionModel:
+    """A named ``oneOf``/``anyOf``: a type alias plus a decoder function."""
+
+    id: str
+    class_name: str
+    module: str
+    description: str
+    variants: tuple[UnionVariant, ...]
+    discriminator: str | None  # wire property name
+    pointer: str
+    kind: Literal["union"] = "union"
+
+
+AnyModel = Union[Model, EnumModel, UnionModel]
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    wire_name: str
+    location: ParamLocation
+    type: TypeRef
+    required: bool
+    description: str
+    style: str
+    explode: bool
+    default: object = None
+    has_default: bool = False
+    deprecated: bool = False
+    pointer: str = ""
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True)
+class Body:
+    kind: BodyKind
+    content_type: str
+    type: TypeRef
+    required: bool
+    description: str
+    pointer: str = ""
+
+
+ResponseKind = Literal["json", "text", "binary", "empty", "sse", "ndjson"]
+
+
+@dataclass(frozen=True)
+class ResponseCase:
+    status: str  # "200", "2XX", "default"
+    kind: ResponseKind
+    content_type: str
+    type: TypeRef | None
+    is_error: bool
+    description: str
+    pointer: str = ""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    cursor_param: str  # python name of the cursor parameter
+    items_field: str  # python attribute name on the page model
+    next_cursor_field: str  # python attribute name on the page model
+    item_type: TypeRef
+    page_model_id: str
+    source: Literal["inferred", "config"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    id: str  # operationId (or derived)
+    name: str  # python module / function name
+    tag_module: str  # python package under api/
+    method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    params: tuple[Param, ...]
+    body: Body | None
+    responses: tuple[ResponseCase, ...]
+    security: tuple[tuple[str, ...], ...] | None
+    idempotency_header: str | None
+    pagination: Pagination | None
+    stream: Literal["sse", "ndjson", "bytes"] | None
+    degraded: tuple[str, ...]  # reasons the operation lost typing (with diagnostics)
+    pointer: str
+
+
+SecurityKind = Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "other"]
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str  # scheme key in components.securitySchemes
+    kind: SecurityKind
+    param_name: str  # python constructor parameter prefix
+    location: str = ""  # apiKey: header/query/cookie
+    key_name: str = ""  # apiKey: header/query/cookie name
+    token_url: str = ""  # oauth2 client credentials
+    scopes: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorNames:
+    api_error: str = "ApiError"
+    api_status_error: str = "ApiStatusError"
+    client_error: str = "ClientError"
+    server_error: str = "ServerError"
+    bad_request: str = "BadRequestError"
+    unauthorized: str = "UnauthorizedError"
+    forbidden: str = "ForbiddenError"
+    not_found: str = "NotFoundError"
+    conflict: str = "ConflictError"
+    unprocessable_entity: str = "UnprocessableEntityError"
+    rate_limit: str = "RateLimitError"
+    connection_error: str = "ApiConnectionError"
+    timeout_error: str = "ApiTimeoutError"
+    unexpected_response: str = "UnexpectedResponseError"
+    status_classes: tuple[tuple[int, str], ...] = (
+        (400, "BadRequestError"),
+        (401, "UnauthorizedError"),
+        (403, "ForbiddenError"),
+        (404, "NotFoundError"),
+        (409, "ConflictError"),
+        (422, "UnprocessableEntityError"),
+        (429, "RateLimitError"),
+    )
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    name: str  # webhook key
+    method: str
+    type: TypeRef | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    openapi: str
+    server_url: str
+    package_name: str
+    project_name: str
+    models: tuple[AnyModel, ...]
+    operations: tuple[Operation, ...]
+    security: tuple[SecurityScheme, ...]
+    default_security: tuple[tuple[str, ...], ...]
+    webhooks: tuple[WebhookEvent, ...]
+    errors: ErrorNames = field(default_factory=ErrorNames)

@@ -1,0 +1,385 @@
+"""Paths -> IR operations: parameters, request bodies, responses, security, streaming kind.
+
+:class:`OperationBuilder` walks ``paths`` (and path items / operations / parameters / bodies /
+responses reached through ``$ref``, in any file) and produces :class:`~generator.ir.Operation`
+values. It decides:
+
+- the tag module (first tag, or ``default``) and the operation's Python name (``operationId``
+  snake-cased, else ``<method>_<path words>``), unique per module;
+- parameter names (unique per operation, avoiding the names generated functions use themselves),
+  with path-item parameters merged under operation parameters (OpenAPI's override rule);
+- which request body media type is used (JSON, then form, multipart, text, binary) and which
+  response kind each status has (JSON incl. ``+json`` and ``*/*``, text, binary, SSE, NDJSON);
+- whether the operation carries an ``Idempotency-Key``-style header (enables safe retries).
+
+Anything it cannot type soundly degrades to ``Any`` with a located warning and is recorded on the
+operation's ``degraded`` list so the report can count it; operations are never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diagnostics import DiagnosticSink, join_pointer
+from generator.ir import (
+    Body,
+    ListOf,
+    Operation,
+    Param,
+    Prim,
+    ResponseCase,
+    TypeRef,
+)
+from generator.naming import RESERVED_PARAM_NAMES, NameScope, pascal_case, snake_case
+from generator.schemas import ANY, SchemaBuilder, Site
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_VAR = re.compile(r"{([^{}]+)}")
+_IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
+_BODY_PREFERENCE = ("json", "form", "multipart", "text", "binary")
+
+
+def media_kind(content_type: str) -> str:
+    """Classify a media type: json, form, multipart, text, sse, ndjson or binary."""
+    ct = content_type.split(";", 1)[0].strip().lower()
+    if ct == "text/event-stream":
+        return "sse"
+    if ct in ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-seq") or ct.endswith("+ndjson") or ";stream=watch" in content_type.replace(" ", ""):
+        return "ndjson"
+    if ct in ("application/json", "*/*", "application/*") or ct.endswith("+json") or ct == "text/json":
+        return "json"
+    if ct == "application/x-www-form-urlencoded":
+        return "form"
+    if ct.startswith("multipart/"):
+        return "multipart"
+    if ct.startswith("text/") or ct in ("application/xml",) or ct.endswith("+xml"):
+        return "text"
+    return "binary"
+
+
+@dataclass
+class OperationBuilder:
+    """Builds every operation of the spec; see the module docstring."""
+
+    root: dict[str, Any]
+    root_uri: str
+    schemas: SchemaBuilder
+    sink: DiagnosticSink
+    op_renames: dict[str, str] = field(default_factory=dict)
+    tag_modules: dict[str, str] = field(default_factory=dict)
+    include_tags: frozenset[str] = frozenset()
+    exclude_tags: frozenset[str] = frozenset()
+    _module_scope: NameScope = field(
+        default_factory=lambda: NameScope("api modules", frozenset({"init"}), casefold=True)
+    )
+    _tag_to_module: dict[str, str] = field(default_factory=dict)
+    _op_scopes: dict[str, NameScope] = field(default_factory=dict)
+
+    def build_all(self) -> list[Operation]:
+        ops: list[Operation] = []
+        paths = self.root.get("paths")
+        if not isinstance(paths, dict):
+            return ops
+        for path, item in paths.items():
+            if not isinstance(item, dict):
+                continue
+            site = Site(self.root_uri, join_pointer("#", "paths", path))
+            item_site, item_node = self._deref(item, site)
+            if not isinstance(item_node, dict):
+                continue
+            for method in HTTP_METHODS:
+                op_node = item_node.get(method)
+                if op_node is None:
+                    continue
+                op_site, op_resolved = self._deref(op_node, item_site.child(method))
+                if not isinstance(op_resolved, dict):
+                    continue
+                tags = op_resolved.get("tags")
+                tag_list = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+                if self.include_tags and not (set(tag_list) & self.include_tags):
+                    continue
+                if self.exclude_tags and set(tag_list) & self.exclude_tags:
+                    continue
+                ops.append(
+                    self._operation(str(path), method, op_resolved, op_site, item_node, item_site)
+                )
+        return ops
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def _key(self, site: Site) -> str:
+        return self.schemas.key_of(site.uri, site.pointer)
+
+    def _deref(self, node: Any, site: Site, depth: int = 0) -> tuple[Site, Any]:
+        """Follow ``$ref`` chains on non-schema objects (path items, parameters, responses...)."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
+            found = self.schemas.resolve(node["$ref"], site.uri)
+            if found is None:
+                self.sink.error(
+                    "E0301",
+                    f"$ref {node['$ref']!r} does not resolve",
+                    self._key(site.child("$ref")),
+                )
+                return site, None
+            site, node = Site(found[0], found[1]), found[2]
+            depth += 1
+        return site, node
+
+    def _module_for(self, tag: str) -> str:
+        if tag not in self._tag_to_module:
+            wanted = self.tag_modules.get(tag) or snake_case(tag)
+            self._tag_to_module[tag] = self._module_scope.claim(wanted, tag)
+        return self._tag_to_module[tag]
+
+    # -- one operation ----------------------------------------------------------------------------
+
+    def _operation(
+        self,
+        path: str,
+        method: str,
+        node: dict[str, Any],
+        site: Site,
+        item: dict[str, Any],
+        item_site: Site,
+    ) -> Operation:
+        tags = node.get("tags")
+        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "default"
+        module = self._module_for(tag)
+        op_id = node.get("operationId")
+        op_id = op_id if isinstance(op_id, str) and op_id.strip() else ""
+        wanted = self.op_renames.get(op_id) or (
+            snake_case(op_id) if op_id else snake_case(f"{method} {path}")
+        )
+        scope = self._op_scopes.setdefault(module, NameScope(f"api.{module}", frozenset({"init"}), casefold=True))
+        name = scope.claim(wanted, op_id or f"{method.upper()} {path}")
+        if name != wanted:
+            self.sink.note("N0504", f"operation {op_id or path!r} is generated as {module}.{name}", self._key(site))
+        class_hint = pascal_case(op_id or f"{method} {path}")
+        degraded: list[str] = []
+
+        params = self._params(path, node, site, item, item_site, class_hint, degraded)
+        body = self._body(node, site, class_hint, degraded)
+        responses = self._responses(node, site, class_hint)
+        stream: str | None = None
+        for r in responses:
+            if not r.is_error and r.kind in ("sse", "ndjson"):
+                stream = r.kind
+        security = self._security(node)
+        idem = next(
+            (p.wire_name for p in params if p.location == "header" and p.wire_name.lower() in _IDEMPOTENCY_HEADERS),
+            None,
+        )
+        return Operation(
+            id=op_id or name,
+            name=name,
+            tag_module=module,
+            method=method.upper(),
+            path=path,
+            summary=_text(node.get("summary")),
+            description=_text(node.get("description")),
+            deprecated=bool(node.get("deprecated")),
+            params=tuple(params),
+            body=body,
+            responses=tuple(responses),
+            security=security,
+            idempotency_header=idem,
+            pagination=None,
+            stream=stream,  # type: ignore[arg-type]
+            degraded=tuple(degraded),
+            pointer=self._key(site),
+        )
+
+    def _params(
+        self,
+        path: str,
+        node: dict[str, Any],
+        site: Site,
+        item: dict[str, Any],
+        item_site: Site,
+        class_hint: str,
+        degraded: list[str],
+    ) -> list[Param]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Site]] = {}
+        for owner, owner_site in ((item, item_site), (node, site)):
+            plist = owner.get("parameters")
+            if not isinstance(plist, list):
+                continue
+            for i, raw in enumerate(plist):
+                psite, pnode = self._deref(raw, owner_site.child("parameters", i))
+                if not isinstance(pnode, dict):
+                    continue
+                pname, loc = pnode.get("name"), pnode.get("in")
+                if not isinstance(pname, str) or loc not in ("path", "query", "header", "cookie"):
+                    self.sink.warning("W0201", "parameter without a valid name/in is ignored", self._key(psite))
+                    continue
+                if loc == "header" and pname.lower() in ("accept", "content-type", "authorization"):
+                    continue  # OpenAPI says these are ignored; the runtime sets them.
+                merged[(pname, loc)] = (pnode, psite)
+        template_vars = _PATH_VAR.findall(path)
+        for var in template_vars:
+            if (var, "path") not in merged:
+                self.sink.warning(
+                    "W0202",
+                    f"path template variable {{{var}}} has no parameter; generated as a required str",
+                    self._key(site),
+                )
+                merged[(var, "path")] = ({"name": var, "in": "path", "required": True, "schema": {"type": "string"}}, site)
+        scope = NameScope(f"parameters of {class_hint}", RESERVED_PARAM_NAMES)
+        params: list[Param] = []
+        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        items = sorted(
+            merged.items(),
+            key=lambda kv: (order[kv[0][1]], template_vars.index(kv[0][0]) if kv[0][1] == "path" and kv[0][0] in template_vars else 0),
+        )
+        for (pname, loc), (pnode, psite) in items:
+            if loc == "path" and pname not in template_vars:
+                self.sink.warning(
+                    "W0203",
+                    f"path parameter {pname!r} does not appear in the path template; ignored",
+                    self._key(psite),
+                )
+                continue
+            schema = pnode.get("schema")
+            if schema is None and isinstance(pnode.get("content"), dict):
+                content = pnode["content"]
+                first = next(iter(content.values()), {})
+                schema = first.get("schema") if isinstance(first, dict) else None
+            ptype: TypeRef = (
+                self.schemas.type_of(schema, psite.child("schema"), class_hint + pascal_case(pname))
+                if schema is not None
+                else Prim("str")
+            )
+            required = bool(pnode.get("required")) or loc == "path"
+            default = schema.get("default") if isinstance(schema, dict) else None
+            has_default = isinstance(default, (str, int, float, bool)) and not isinstance(ptype, ListOf)
+            style = pnode.get("style") or ("simple" if loc in ("path", "header") else "form")
+            explode = pnode.get("explode")
+            if not isinstance(explode, bool):
+                explode = style == "form"
+            params.append(
+                Param(
+                    name=scope.claim(snake_case(pname), pname),
+                    wire_name=pname,
+                    location=loc,
+                    type=ptype,
+                    required=required,
+                    description=_text(pnode.get("description")),
+                    style=str(style),
+                    explode=explode,
+                    default=default if has_default else None,
+                    has_default=has_default,
+                    deprecated=bool(pnode.get("deprecated")),
+                    pointer=self._key(psite),
+                )
+            )
+        for r in scope.renames:
+            self.sink.note(
+                "N0505",
+                f"parameter {r.original!r} is generated as {r.given!r} (name clash)",
+                self._key(site),
+            )
+        return params
+
+    def _body(
+        self, node: dict[str, Any], site: Site, class_hint: str, degraded: list[str]
+    ) -> Body | None:
+        raw = node.get("requestBody")
+        if raw is None:
+            return None
+        bsite, bnode = self._deref(raw, site.child("requestBody"))
+        if not isinstance(bnode, dict):
+            degraded.append("request body unresolvable")
+            return Body("binary", "application/octet-stream", Prim("binary"), False, "", self._key(site))
+        content = bnode.get("content")
+        if not isinstance(content, dict) or not content:
+            return None
+        by_kind: dict[str, tuple[str, Any]] = {}
+        for ct, media in content.items():
+            kind = media_kind(str(ct))
+            if kind in ("sse", "ndjson"):
+                kind = "binary"
+            by_kind.setdefault(kind, (str(ct), media))
+        kind = next(k for k in _BODY_PREFERENCE if k in by_kind)
+        ct, media = by_kind[kind]
+        msite = bsite.child("content", ct)
+        schema = media.get("schema") if isinstance(media, dict) else None
+        if kind == "binary":
+            btype: TypeRef = Prim("binary")
+        elif kind == "text":
+            btype = Prim("str")
+        elif schema is None:
+            btype = ANY
+        else:
+            btype = self.schemas.type_of(schema, msite.child("schema"), class_hint + "Body")
+        return Body(
+            kind=kind,  # type: ignore[arg-type]
+            content_type=ct if ct not in ("*/*", "application/*") else "application/json",
+            type=btype,
+            required=bool(bnode.get("required")),
+            description=_text(bnode.get("description")),
+            pointer=self._key(msite),
+        )
+
+    def _responses(self, node: dict[str, Any], site: Site, class_hint: str) -> list[ResponseCase]:
+        raw = node.get("responses")
+        out: list[ResponseCase] = []
+        if not isinstance(raw, dict) or not raw:
+            # No responses documented: any 2xx is accepted and its body passed through.
+            return [ResponseCase("2XX", "json", "application/json", ANY, False, "", self._key(site))]
+        for status, resp in raw.items():
+            status = str(status).upper()
+            if not (status == "DEFAULT" or re.fullmatch(r"[1-5](\d\d|XX)", status)):
+                self.sink.warning("W0204", f"response key {status!r} is not a status code; ignored", self._key(site.child("responses", status)))
+                continue
+            status = "default" if status == "DEFAULT" else status
+            is_error = status == "default" or status[0] in "45"
+            rsite, rnode = self._deref(resp, site.child("responses", status))
+            if not isinstance(rnode, dict):
+                continue
+            content = rnode.get("content")
+            desc = _text(rnode.get("description"))
+            if not isinstance(content, dict) or not content:
+                out.append(ResponseCase(status, "empty", "", None, is_error, desc, self._key(rsite)))
+                continue
+            chosen: tuple[str, str, Any] | None = None
+            for pref in ("json", "sse", "ndjson", "text", "binary", "form", "multipart"):
+                for ct, media in content.items():
+                    if media_kind(str(ct)) == pref:
+                        chosen = (pref, str(ct), media)
+                        break
+                if chosen:
+                    break
+            assert chosen is not None
+            kind, ct, media = chosen
+            if kind in ("form", "multipart"):
+                kind = "binary"
+            schema = media.get("schema") if isinstance(media, dict) else None
+            msite = rsite.child("content", ct, "schema")
+            hint = class_hint + ("Response" if not is_error else "Error") + (status if status != "default" else "Default")
+            if kind == "binary":
+                rtype: TypeRef | None = Prim("binary")
+            elif kind == "text":
+                rtype = Prim("str")
+            elif schema is None:
+                rtype = ANY
+            else:
+                rtype = self.schemas.type_of(schema, msite, hint)
+            out.append(ResponseCase(status, kind, ct, rtype, is_error, desc, self._key(rsite)))  # type: ignore[arg-type]
+        return out
+
+    def _security(self, node: dict[str, Any]) -> tuple[tuple[str, ...], ...] | None:
+        sec = node.get("security")
+        if not isinstance(sec, list):
+            return None
+        if not sec:
+            return ()  # ``security: []``: this operation takes no credentials
+        alts = [tuple(str(k) for k in req) for req in sec if isinstance(req, dict)]
+        if any(len(a) == 0 for a in alts):
+            return None  # ``{}`` among the alternatives: auth optional, send what is configured
+        return tuple(alts)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,206 @@
+"""The only place that orders the stages: load -> validate -> build IR -> plan -> render -> format
+-> write | check. Each stage reads the previous stage's value and records diagnostics in one sink;
+the pipeline stops after a stage that recorded errors (exit 2), so one run reports every problem of
+that stage. Generator bugs propagate as ordinary exceptions (the CLI maps them to exit 3).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from generator import __version__
+from generator.build import build_api
+from generator.config import Config, find_config, load_config
+from generator.diagnostics import DiagnosticSink, FatalInputError
+from generator.loader import LoadedSpec, check_refs, load_spec
+from generator.naming import snake_case
+from generator.operations import HTTP_METHODS
+from generator.output import (
+    MANIFEST,
+    OutputError,
+    clean_leftovers,
+    diff_trees,
+    format_tree,
+    manifest,
+    read_tree,
+    stage,
+    swap,
+    syntax_errors,
+)
+from generator.plan import Planner
+from generator.render import TemplateError, make_environment, render
+from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
+from generator.validate import validate_spec
+
+DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
+DEFAULT_OUTPUT = Path("output/portarium-client")
+
+
+@dataclass
+class Options:
+    spec: Path = DEFAULT_SPEC
+    output: Path = DEFAULT_OUTPUT
+    config: str | None = None
+    package_name: str | None = None
+    project_name: str | None = None
+    templates: Path | None = None
+    include_tags: Sequence[str] = ()
+    exclude_tags: Sequence[str] = ()
+    check: bool = False
+    allow_remote_refs: bool = False
+    allow_outside_root: bool = False
+    validate_only: bool = False
+    skip_format: bool = False
+
+
+@dataclass
+class Outcome:
+    report: Report
+    sink: DiagnosticSink
+    diff_text: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _names(config: Config, opts: Options, title: str) -> Config:
+    project = opts.project_name or config.project_name
+    package = opts.package_name or config.package_name
+    if not project:
+        project = opts.output.name if opts.output.name else snake_case(title).replace("_", "-") + "-client"
+    if not package:
+        package = snake_case(project)
+    include = tuple(opts.include_tags) or config.include_tags
+    exclude = tuple(opts.exclude_tags) or config.exclude_tags
+    templates = opts.templates or config.templates_dir
+    return replace(
+        config,
+        project_name=project,
+        package_name=package,
+        include_tags=include,
+        exclude_tags=exclude,
+        templates_dir=templates,
+    )
+
+
+def count_operations(spec: LoadedSpec) -> int:
+    from generator.loader import resolve_ref
+
+    root = spec.documents[spec.root_uri]
+    paths = root.get("paths")
+    total = 0
+    if not isinstance(paths, dict):
+        return 0
+    for item in paths.values():
+        if isinstance(item, dict) and isinstance(item.get("$ref"), str):
+            found = resolve_ref(spec, item["$ref"], spec.root_uri)
+            item = found[2] if found else None
+        if isinstance(item, dict):
+            total += sum(1 for m in HTTP_METHODS if m in item)
+    return total
+
+
+def run(opts: Options) -> Outcome:
+    report = Report(spec=str(opts.spec), output=str(opts.output))
+    sink = DiagnosticSink()
+    outcome = Outcome(report, sink)
+    try:
+        _run(opts, report, sink, outcome)
+    except FatalInputError:
+        report.exit_code = EXIT_BAD_INPUT
+    except TemplateError as exc:
+        sink.extend([exc.diagnostic])
+        report.exit_code = EXIT_BAD_INPUT
+    except OutputError as exc:
+        sink.error("E0801", str(exc))
+        report.exit_code = EXIT_BAD_INPUT
+    report.diagnostics = list(sink.items)
+    if report.errors and report.exit_code == EXIT_OK:
+        report.exit_code = EXIT_BAD_INPUT
+    return outcome
+
+
+def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) -> None:
+    with report.stage("config"):
+        config_path = find_config(opts.config, Path.cwd())
+        config = load_config(config_path, sink)
+    with report.stage("load"):
+        spec = load_spec(
+            opts.spec,
+            sink,
+            allow_remote_refs=opts.allow_remote_refs,
+            allow_outside_root=opts.allow_outside_root,
+        )
+        sink.locator = spec.source_map
+    if sink.has_errors:
+        return
+    with report.stage("validate"):
+        validate_spec(spec, sink)
+        check_refs(spec, sink)
+    report.operations_total = count_operations(spec)
+    if sink.has_errors or opts.validate_only:
+        return
+    root = spec.documents[spec.root_uri]
+    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    config = _names(config, opts, str(info.get("title", "api")))
+    with report.stage("build"):
+        result = build_api(spec, config, sink)
+    api = result.api
+    report.models = len(api.models)
+    report.operations_generated = len(api.operations)
+    report.operations_degraded = sum(1 for op in api.operations if op.degraded)
+    report.operations_skipped = report.operations_total - report.operations_generated
+    if sink.has_errors:
+        return
+    version = config.version or api.version or "0.1.0"
+    license_name = "Proprietary"
+    lic = info.get("license")
+    if isinstance(lic, dict) and isinstance(lic.get("name"), str):
+        license_name = lic["name"]
+    with report.stage("plan"):
+        planned = Planner(api, version).files()
+    with report.stage("render"):
+        env = make_environment([config.templates_dir] if config.templates_dir else [])
+        rendered: dict[str, bytes] = {}
+        for pf in planned:
+            if pf.template is None:
+                rendered[pf.path] = pf.source.read_bytes() if pf.source else b""
+            else:
+                ctx = {**pf.context, "license": license_name, "generator_version": __version__}
+                rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
+    with report.stage("write"):
+        clean_leftovers(opts.output)
+        staged = stage(opts.output, rendered)
+    try:
+        with report.stage("format"):
+            if config.formatter == "ruff" and not opts.skip_format:
+                result_fmt = format_tree(staged)
+                if not result_fmt.ok:
+                    raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
+            files = read_tree(staged)
+            broken = syntax_errors(files)
+            if broken:
+                raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
+            spec_bytes = [Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()]
+            config_bytes = config_path.read_bytes() if config_path and config_path.is_file() else b""
+            files[MANIFEST] = manifest(spec_bytes, config_bytes, __version__, files)
+            (staged / MANIFEST).write_bytes(files[MANIFEST])
+        report.files = len(files)
+        outcome.files = files
+        if opts.check:
+            with report.stage("check"):
+                current = read_tree(opts.output)
+                diff = diff_trees(current, files)
+                report.drift = {"changed": diff.changed, "new": diff.missing, "removed": diff.extra}
+                if not diff.clean:
+                    report.exit_code = EXIT_DRIFT
+                    outcome.diff_text = diff.summary() + "\n" + "\n".join(diff.excerpts)
+            shutil.rmtree(staged, ignore_errors=True)
+            return
+        with report.stage("swap"):
+            swap(staged, opts.output)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+

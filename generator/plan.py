@@ -1,0 +1,720 @@
+"""IR -> the list of files to write: (relative path, template name, prepared context) or a verbatim copy.
+
+This is where Python decides everything a template prints: signatures, annotations, import blocks,
+decode/encode expressions, the status table, pagination and streaming wiring. Templates receive
+"views" (frozen dataclasses of strings and lists) and only lay them out.
+
+Model modules that sit in one import cycle (mutually recursive schemas) import each other lazily
+inside functions; the cycles are found with an iterative Tarjan SCC over the model graph, so
+20,000-schema specs need no recursion.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.build import model_refs, operation_refs
+from generator.ir import (
+    AnyModel,
+    Api,
+    EnumModel,
+    ListOf,
+    Model,
+    ModelRef,
+    Operation,
+    Param,
+    Prim,
+    ResponseCase,
+    SecurityScheme,
+    TypeRef,
+    UnionModel,
+)
+from generator.pycode import ModuleCode, comment, docstring, py_literal
+
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "templates" / "runtime"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str  # relative to the output root, "/"-separated
+    template: str | None  # template name, or None for a verbatim copy
+    context: Mapping[str, object] = field(default_factory=dict)
+    source: Path | None = None  # verbatim copy source
+
+
+# ------------------------------------------------------------------------------------------------
+# views
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    wire: str  # Python literal of the wire name
+    declaration: str  # "name: annotation" or "name: annotation = default"
+    decode: str
+    encode_guard: str  # "" when always written
+    encode: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class ModelView:
+    class_name: str
+    module: str
+    doc: str
+    fields: list[FieldView]
+    keeps_extra: bool
+    extra_decode: str
+    extra_annotation: str
+    known_keys: str  # Python literal frozenset of wire names
+    required_keys: str
+    cursor_alias: str  # attribute to expose as .cursor, or ""
+    imports: list[str]
+    type_checking_imports: list[str]
+    lazy_imports: list[str]
+
+
+@dataclass(frozen=True)
+class EnumMemberView:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class EnumView:
+    class_name: str
+    module: str
+    doc: str
+    base: str
+    members: list[EnumMemberView]
+    imports: list[str]
+
+
+@dataclass(frozen=True)
+class VariantView:
+    annotation: str
+    decode: str  # a callable expression: Model.from_dict, or a lambda
+    tags: list[str]  # Python literals
+    check: str
+
+
+@dataclass(frozen=True)
+class UnionView:
+    class_name: str
+    module: str
+    doc: str
+    alias: str  # the Union[...] expression
+    discriminator: str  # Python literal or ""
+    variants: list[VariantView]
+    encode_fn: str
+    decode_fn: str
+    imports: list[str]
+    type_checking_imports: list[str]
+    lazy_imports: list[str]
+
+
+@dataclass(frozen=True)
+class ParamView:
+    name: str
+    declaration: str  # "name: annotation" or with default
+    doc: str
+    statement: str  # code that puts it into `parts`
+    optional: bool
+
+
+@dataclass(frozen=True)
+class OperationView:
+    name: str
+    tag_module: str
+    method: str
+    path: str
+    summary: str
+    doc: str
+    params: list[ParamView]  # keyword-only signature, required first
+    call_args: list[str]  # "name=name" forwarding list (without client)
+    return_annotation: str
+    endpoint_args: str
+    body_statement: str
+    success_entries: list[tuple[str, str]]
+    error_entries: list[tuple[str, str]]
+    stream: str  # "", "sse", "ndjson", "bytes"
+    stream_item: str  # annotation of stream items
+    stream_decoder: str
+    paginated: bool
+    page_item: str
+    page_items_attr: str
+    page_cursor_attr: str
+    cursor_param: str
+    paging_params: list[ParamView]  # params minus the cursor
+    paging_args: list[str]
+    fetch_args: list[str]  # forwarding list for one page fetch (cursor included)
+    stream_type: str  # annotation of what stream() yields
+    stream_method: str  # client method name for stream() ("stream_events" / "stream_lines")
+    exports: list[str]
+    imports: list[str]
+    deprecated: bool
+    degraded: list[str]
+
+
+# ------------------------------------------------------------------------------------------------
+# planning
+# ------------------------------------------------------------------------------------------------
+
+
+def strongly_connected(graph: Mapping[str, Sequence[str]]) -> dict[str, frozenset[str]]:
+    """Map each node to the members of its strongly connected component (iterative Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: dict[str, frozenset[str]] = {}
+    counter = 0
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(start, iter(graph.get(start, ())))]
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members: list[str] = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    members.append(top)
+                    if top == node:
+                        break
+                component = frozenset(members)
+                for m in members:
+                    result[m] = component
+    return result
+
+
+class Planner:
+    """Builds views and the file list for one :class:`~generator.ir.Api`."""
+
+    def __init__(self, api: Api, version: str) -> None:
+        self.api = api
+        self.version = version
+        self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
+        graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
+        self.scc = strongly_connected(graph)
+        self.pages = {op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination}
+
+    # -- models -----------------------------------------------------------------------------------
+
+    def _code(self, model: AnyModel) -> ModuleCode:
+        lazy = self.scc.get(model.id, frozenset()) - {model.id}
+        return ModuleCode(self.models, ".", "..", "..", self_id=model.id, lazy=frozenset(lazy))
+
+    def model_view(self, model: Model) -> ModelView:
+        code = self._code(model)
+        fields: list[FieldView] = []
+        for f in model.fields:
+            ann = code.annotation(f.type)
+            wire = py_literal(f.wire_name)
+            plain_get = f"src.get({wire})"
+            if f.has_default:
+                default = self._default_literal(f.type, f.default, code)
+                decl = f"{f.name}: {ann} = {default}"
+                dec = code.decode(f.type, f"src[{wire}]")
+                decode = f"{dec} if {wire} in src else {default}"
+                guard = ""
+            elif f.required:
+                decl = f"{f.name}: {ann}"
+                decode = code.decode(f.type, f"src[{wire}]")
+                guard = ""
+            elif f.type.nullable:
+                code.runtime_names.setdefault("__types__", set()).update({"UNSET", "Unset"})
+                decl = f"{f.name}: {ann} | Unset = UNSET"
+                var = code.fresh()
+                inner = code.decode(f.type, var)
+                decode = (
+                    f"src.get({wire}, UNSET)"
+                    if inner == var
+                    else f"UNSET if ({var} := src.get({wire}, UNSET)) is UNSET else {inner}"
+                )
+                guard = f"not isinstance(self.{f.name}, Unset)"
+            else:
+                decl = f"{f.name}: {ann} | None = None" if ann not in ("Any", "None") else f"{f.name}: {ann} = None"
+                var = code.fresh()
+                inner = code.decode(f.type, var)
+                decode = plain_get if inner == var else f"None if ({var} := {plain_get}) is None else {inner}"
+                guard = f"self.{f.name} is not None"
+            fields.append(
+                FieldView(
+                    name=f.name,
+                    wire=wire,
+                    declaration=decl,
+                    decode=decode,
+                    encode_guard=guard,
+                    encode=code.encode(f.type, f"self.{f.name}"),
+                    doc=comment(f.description),
+                )
+            )
+        keeps_extra = model.extra is not None
+        extra_decode = ""
+        extra_ann = ""
+        if model.extra is not None:
+            extra_ann = f"dict[str, {code.annotation(model.extra)}]"
+            extra_decode = code.decode(model.extra, "src[_x_key]")
+        code.runtime("strict", "unknown_fields")
+        code.typing("Any")
+        if code.type_checking_lines():
+            code.typing("TYPE_CHECKING")
+        page = self.pages.get(model.id)
+        names = {f.name for f in model.fields}
+        cursor_alias = ""
+        if page and "cursor" not in names:
+            cursor_alias = page.next_cursor_field
+        return ModelView(
+            class_name=model.class_name,
+            module=model.module,
+            doc=docstring(model.description or f"{model.class_name} ({model.pointer})", "    "),
+            fields=fields,
+            keeps_extra=keeps_extra,
+            extra_decode=extra_decode,
+            extra_annotation=extra_ann,
+            known_keys=_frozenset_literal(f.wire_name for f in model.fields),
+            required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
+            cursor_alias=cursor_alias,
+            imports=code.import_lines(),
+            type_checking_imports=code.type_checking_lines(),
+            lazy_imports=code.lazy_lines(),
+        )
+
+    def _default_literal(self, t: TypeRef, value: object, code: ModuleCode) -> str:
+        if isinstance(t, ModelRef):
+            model = self.models[t.model_id]
+            if isinstance(model, EnumModel):
+                member = next(m for m in model.members if m.value == value)
+                code._need_model(model, [model.class_name], runtime=True)
+                return f"{model.class_name}.{member.name}"
+        return py_literal(value)
+
+    def enum_view(self, model: EnumModel) -> EnumView:
+        return EnumView(
+            class_name=model.class_name,
+            module=model.module,
+            doc=docstring(model.description or f"{model.class_name} ({model.pointer})", "    "),
+            base=model.base,
+            members=[EnumMemberView(m.name, py_literal(m.value)) for m in model.members],
+            imports=[],
+        )
+
+    def union_view(self, model: UnionModel) -> UnionView:
+        code = self._code(model)
+        code.typing("Any")
+        code.typing("Union")
+        code.typing("TypeAlias")
+        members: list[str] = []
+        variants: list[VariantView] = []
+        for v in model.variants:
+            ann = code.annotation(v.type)
+            quoted = ann if _is_builtin_annotation(ann) else repr(ann)
+            members.append(quoted)
+            var = "_src"
+            dec = code.decode(v.type, var)
+            if dec == f"{_model_name(self.models, v.type)}.from_dict({var})":
+                decoder = f"{_model_name(self.models, v.type)}.from_dict"
+            else:
+                decoder = f"lambda {var}: {dec}"
+            spec, check = code.variant_check(v.type)
+            variants.append(VariantView(ann, decoder, [py_literal(t) for t in v.tags], f"{spec:03d}|{check}"))
+        tagged = model.discriminator is not None
+        needs_fallback = tagged or any(
+            isinstance(v.type, ModelRef) and isinstance(self.models.get(v.type.model_id), Model)
+            for v in model.variants
+        )
+        if needs_fallback:
+            members.append("dict[str, Any]")
+        if tagged:
+            code.runtime("modeling", "decode_tagged")
+        else:
+            code.runtime("modeling", "decode_untagged")
+            variants.sort(key=lambda v: -int(v.check.split("|", 1)[0]))
+        variants = [VariantView(v.annotation, v.decode, v.tags, v.check.split("|", 1)[1]) for v in variants]
+        code.runtime("modeling", "encode_value")
+        if code.type_checking_lines():
+            code.typing("TYPE_CHECKING")
+        alias = f"Union[{', '.join(members)}]"
+        return UnionView(
+            class_name=model.class_name,
+            module=model.module,
+            doc=docstring(model.description or f"{model.class_name} ({model.pointer})"),
+            alias=alias,
+            discriminator=py_literal(model.discriminator) if model.discriminator else "",
+            variants=variants,
+            encode_fn=f"encode_{model.module}",
+            decode_fn=f"decode_{model.module}",
+            imports=code.import_lines(),
+            type_checking_imports=code.type_checking_lines(),
+            lazy_imports=code.lazy_lines(),
+        )
+
+    # -- operations -------------------------------------------------------------------------------
+
+    def operation_view(self, op: Operation) -> OperationView:
+        code = ModuleCode(self.models, "...models.", "...", "...")
+        params: list[ParamView] = []
+        for p in op.params:
+            params.append(self._param_view(p, code))
+        body_stmt = ""
+        if op.body is not None:
+            params.append(self._body_param(op, code))
+            body_stmt = self._body_statement(op, code)
+        params.sort(key=lambda pv: pv.optional)
+        success: list[tuple[str, str]] = []
+        errors: list[tuple[str, str]] = []
+        returns: list[str] = []
+        stream_item = ""
+        stream_decoder = ""
+        for r in op.responses:
+            if r.is_error:
+                parser = self._error_parser(r, code)
+                if parser:
+                    errors.append((py_literal(r.status), parser))
+                continue
+            if r.kind in ("sse", "ndjson"):
+                item_t = r.type or Prim("any")
+                stream_item = code.annotation(item_t)
+                if r.kind == "sse":
+                    stream_decoder = self._sse_data_decoder(item_t, code)
+                else:
+                    stream_decoder = f"lambda _line: {code.decode(item_t, '_line')}"
+                ann = f"list[ServerSentEvent[{stream_item}]]" if r.kind == "sse" else f"list[{stream_item}]"
+                if r.kind == "sse":
+                    code.runtime("wire", "ServerSentEvent")
+                    dec = f"{code.runtime('wire', 'sse_list_decoder')}({stream_decoder})"
+                else:
+                    dec = f"{code.runtime('wire', 'ndjson_list_decoder')}({stream_decoder})"
+            else:
+                ann, dec = self._success_decoder(r, code)
+            if ann not in returns:
+                returns.append(ann)
+            success.append((py_literal(r.status), dec))
+        if not success:
+            returns.append("None")
+            success.append(("'2XX'", code.runtime("responses", "none_decoder")))
+        ret = " | ".join(returns)
+        if "Any" in returns:
+            ret = "Any"
+        if ret == "None | None":
+            ret = "None"
+        security = "None" if op.security is None else repr(op.security)
+        endpoint_args = (
+            f"method={py_literal(op.method)}, path={py_literal(op.path)}, "
+            f"operation_id={py_literal(op.id)}"
+        )
+        if op.idempotency_header:
+            endpoint_args += f", idempotency_header={py_literal(op.idempotency_header)}"
+        if op.security is not None:
+            endpoint_args += f", security={security}"
+        call_args = [f"{p.name}={p.name}" for p in params]
+        page = op.pagination
+        paging_params: list[ParamView] = []
+        paging_args: list[str] = []
+        page_item = ""
+        if page:
+            paging_params = [p for p in params if p.name != page.cursor_param]
+            paging_args = [f"{p.name}={p.name}" for p in paging_params]
+            page_item = code.annotation(page.item_type)
+        code.typing("Any")
+        stream = op.stream or ""
+        exports = ["build_request", "sync", "sync_detailed", "asyncio", "asyncio_detailed"]
+        if page:
+            exports += ["iterate", "aiterate"]
+        if stream:
+            exports += ["stream", "astream"]
+        doc_lines = [op.summary or f"{op.method} {op.path}"]
+        if op.description and op.description != op.summary:
+            doc_lines += ["", op.description]
+        doc_lines += ["", f"``{op.method} {op.path}``"]
+        return OperationView(
+            name=op.name,
+            tag_module=op.tag_module,
+            method=op.method,
+            path=op.path,
+            summary=comment(op.summary or f"{op.method} {op.path}"),
+            doc=docstring("\n".join(doc_lines), "    "),
+            params=params,
+            call_args=call_args,
+            return_annotation=ret,
+            endpoint_args=endpoint_args,
+            body_statement=body_stmt,
+            success_entries=success,
+            error_entries=errors,
+            stream=stream,
+            stream_item=stream_item,
+            stream_decoder=stream_decoder,
+            paginated=page is not None,
+            page_item=page_item,
+            page_items_attr=page.items_field if page else "",
+            page_cursor_attr=page.next_cursor_field if page else "",
+            cursor_param=page.cursor_param if page else "",
+            paging_params=paging_params,
+            paging_args=paging_args,
+            fetch_args=paging_args + ([f"{page.cursor_param}=cursor_value"] if page else []),
+            stream_type=(
+                f"ServerSentEvent[{stream_item}]" if stream == "sse" else stream_item
+            ),
+            stream_method="stream_events" if stream == "sse" else "stream_lines",
+            exports=exports,
+            imports=code.import_lines() + code.type_checking_lines(),
+            deprecated=op.deprecated,
+            degraded=list(op.degraded),
+        )
+
+    def _param_view(self, p: Param, code: ModuleCode) -> ParamView:
+        ann = code.annotation(p.type)
+        value = p.name
+        optional = not p.required or p.has_default
+        if p.has_default:
+            decl = f"{p.name}: {ann} = {self._default_literal(p.type, p.default, code)}"
+        elif p.required:
+            decl = f"{p.name}: {ann}"
+        else:
+            decl = f"{p.name}: {ann} | None = None" if ann not in ("Any", "None") else f"{p.name}: {ann} = None"
+        encoded = code.encode(p.type, value) if not p.type.nullable else value
+        explode = "True" if p.explode else "False"
+        if p.location == "path":
+            stmt = (
+                f"parts.path_params[{py_literal(p.wire_name)}] = "
+                f"{code.runtime('params', 'path_param')}({encoded}, style={py_literal(p.style)}, explode={explode})"
+            )
+        elif p.location == "query":
+            stmt = (
+                f"{code.runtime('params', 'add_query')}(parts.query, {py_literal(p.wire_name)}, {encoded}, "
+                f"style={py_literal(p.style)}, explode={explode})"
+            )
+        else:
+            target = "headers" if p.location == "header" else "cookies"
+            stmt = (
+                f"parts.{target}[{py_literal(p.wire_name)}] = "
+                f"{code.runtime('params', 'header_param')}({encoded}, explode={explode})"
+            )
+        if optional and not p.has_default:
+            stmt = f"if {p.name} is not None:\n        {stmt}"
+        return ParamView(p.name, decl, comment(p.description), stmt, optional)
+
+    def _body_param(self, op: Operation, code: ModuleCode) -> ParamView:
+        body = op.body
+        assert body is not None
+        if body.kind == "binary":
+            code.typing("IO")
+            ann = "bytes | IO[bytes]"
+        elif body.kind == "text":
+            ann = "str"
+        else:
+            ann = code.annotation(body.type)
+        optional = not body.required
+        if optional:
+            decl = f"body: {ann} | None = None" if ann not in ("Any", "None") else f"body: {ann} = None"
+        else:
+            decl = f"body: {ann}"
+        return ParamView("body", decl, comment(body.description or f"request body ({body.content_type})"), "", optional)
+
+    def _body_statement(self, op: Operation, code: ModuleCode) -> str:
+        body = op.body
+        assert body is not None
+        ct = py_literal(body.content_type)
+        if body.kind == "json":
+            enc = code.encode(body.type, "body")
+            stmt = f"parts.json = {enc}\n    parts.content_type = {ct}"
+        elif body.kind == "form":
+            enc = code.encode(body.type, "body")
+            stmt = f"parts.data = {code.runtime('wire', 'form_fields')}({enc})"
+        elif body.kind == "multipart":
+            enc = code.encode(body.type, "body")
+            stmt = f"parts.data, parts.files = {code.runtime('wire', 'multipart_fields')}({enc})"
+        else:
+            stmt = f"parts.content = body\n    parts.content_type = {ct}"
+        if not body.required:
+            stmt = "if body is not None:\n        " + stmt.replace("\n    ", "\n        ")
+        return stmt
+
+    def _success_decoder(self, r: ResponseCase, code: ModuleCode) -> tuple[str, str]:
+        if r.kind == "empty" or r.type is None:
+            return "None", code.runtime("responses", "none_decoder")
+        if r.kind == "text":
+            return "str", code.runtime("responses", "text_decoder")
+        if r.kind == "binary":
+            return "bytes", code.runtime("responses", "bytes_decoder")
+        ann = code.annotation(r.type)
+        dec = code.decode(r.type, "_data")
+        json_decoder = code.runtime("responses", "json_decoder")
+        if isinstance(r.type, ModelRef) and dec == f"{ann}.from_dict(_data)":
+            return ann, f"{json_decoder}({ann}.from_dict)"
+        return ann, f"{json_decoder}(lambda _data: {dec})"
+
+    def _error_parser(self, r: ResponseCase, code: ModuleCode) -> str:
+        if r.kind != "json" or r.type is None or (isinstance(r.type, Prim) and r.type.kind == "any"):
+            return ""
+        dec = code.decode(r.type, "_data")
+        if dec == "_data":
+            return "lambda _data: _data"
+        if isinstance(r.type, ModelRef) and dec.endswith(".from_dict(_data)"):
+            return dec[: -len("(_data)")]
+        return f"lambda _data: {dec}"
+
+    def _sse_data_decoder(self, t: TypeRef, code: ModuleCode) -> str:
+        if isinstance(t, Prim) and t.kind in ("str", "any"):
+            return code.runtime("sse", "text_data") if t.kind == "str" else code.runtime("sse", "json_data")
+        dec = code.decode(t, "_data")
+        return f"{code.runtime('wire', 'json_data_as')}(lambda _data: {dec})"
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def files(self) -> list[PlannedFile]:
+        api = self.api
+        pkg = api.package_name
+        out: list[PlannedFile] = []
+        common = {"api": api, "version": self.version}
+        for model in api.models:
+            path = f"{pkg}/models/{model.module}.py"
+            if isinstance(model, Model):
+                out.append(PlannedFile(path, "model.py.jinja", {**common, "model": self.model_view(model)}))
+            elif isinstance(model, EnumModel):
+                out.append(PlannedFile(path, "enum.py.jinja", {**common, "model": self.enum_view(model)}))
+            else:
+                out.append(PlannedFile(path, "union.py.jinja", {**common, "model": self.union_view(model)}))
+        exports = sorted(
+            [(m.class_name, m.module) for m in api.models]
+            + [(f"decode_{m.module}", m.module) for m in api.models if isinstance(m, UnionModel)]
+            + [(f"encode_{m.module}", m.module) for m in api.models if isinstance(m, UnionModel)],
+        )
+        out.append(PlannedFile(f"{pkg}/models/__init__.py", "models_init.py.jinja", {**common, "exports": exports}))
+        tags: dict[str, list[OperationView]] = {}
+        for op in api.operations:
+            view = self.operation_view(op)
+            tags.setdefault(op.tag_module, []).append(view)
+            out.append(PlannedFile(f"{pkg}/api/{op.tag_module}/{op.name}.py", "operation.py.jinja", {**common, "op": view}))
+        for tag in sorted(tags):
+            out.append(PlannedFile(f"{pkg}/api/{tag}/__init__.py", "api_tag_init.py.jinja", {**common, "tag": tag, "ops": tags[tag]}))
+        out.append(PlannedFile(f"{pkg}/api/__init__.py", "api_init.py.jinja", {**common, "tags": sorted(tags)}))
+        out.append(PlannedFile(f"{pkg}/client.py", "client.py.jinja", {**common, "auth": self.auth_view()}))
+        out.append(PlannedFile(f"{pkg}/errors.py", "errors.py.jinja", {**common, "errors": api.errors, "package_name": pkg}))
+        out.append(PlannedFile(f"{pkg}/__init__.py", "package_init.py.jinja", common))
+        if api.webhooks:
+            out.append(PlannedFile(f"{pkg}/webhooks.py", "webhooks.py.jinja", {**common, "hooks": self.webhook_views()}))
+        out.append(PlannedFile(f"{pkg}/py.typed", None, {}, source=None))
+        out.append(PlannedFile(f"{pkg}/types.py", None, {}, source=RUNTIME_DIR.parent / "runtime_types.py"))
+        for src in sorted(RUNTIME_DIR.glob("*.py")):
+            out.append(PlannedFile(f"{pkg}/_runtime/{src.name}", None, {}, source=src))
+        out.append(PlannedFile("pyproject.toml", "pyproject.toml.jinja", common))
+        out.append(PlannedFile("README.md", "README.md.jinja", {**common, "examples": self.readme_examples()}))
+        out.append(PlannedFile(".gitignore", "gitignore.jinja", common))
+        return out
+
+    def auth_view(self) -> dict[str, object]:
+        schemes = list(self.api.security)
+        return {
+            "bearer": [s for s in schemes if s.kind == "bearer"],
+            "basic": [s for s in schemes if s.kind == "basic"],
+            "api_keys": [s for s in schemes if s.kind == "apiKey"],
+            "oauth2": [s for s in schemes if s.kind == "oauth2" and s.token_url],
+            "all": schemes,
+            "default_security": repr(self.api.default_security),
+        }
+
+    def webhook_views(self) -> list[dict[str, str]]:
+        views: list[dict[str, str]] = []
+        code = ModuleCode(self.models, ".models.", ".", ".")
+        for hook in self.api.webhooks:
+            t = hook.type or Prim("any")
+            views.append(
+                {
+                    "name": hook.name,
+                    "literal": py_literal(hook.name),
+                    "fn": "parse_" + _safe_fn(hook.name),
+                    "annotation": code.annotation(t),
+                    "decode": code.decode(t, "payload"),
+                }
+            )
+        code.typing("Any")
+        return [{"imports": "\n".join(code.import_lines() + code.type_checking_lines())}, *views]
+
+    def readme_examples(self) -> dict[str, object]:
+        ops = list(self.api.operations)
+        plain = next((o for o in ops if o.method == "GET" and not o.pagination and not o.stream), None)
+        paged = next((o for o in ops if o.pagination), None)
+        streamed = next((o for o in ops if o.stream == "sse"), None)
+        idem = next((o for o in ops if o.idempotency_header), None)
+
+        def call(o: Operation | None) -> str:
+            if o is None:
+                return ""
+            args = ["client=client"]
+            for p in o.params:
+                if p.required and not p.has_default:
+                    args.append(f"{p.name}={_example_value(p.type)}")
+            return ", ".join(args)
+
+        return {
+            "plain": plain,
+            "plain_args": call(plain),
+            "paged": paged,
+            "paged_args": call(paged),
+            "streamed": streamed,
+            "streamed_args": call(streamed),
+            "idem": idem,
+        }
+
+
+def _example_value(t: TypeRef) -> str:
+    if isinstance(t, Prim) and t.kind == "int":
+        return "1"
+    if isinstance(t, Prim) and t.kind == "bool":
+        return "True"
+    return '"..."'
+
+
+def _safe_fn(name: str) -> str:
+    from generator.naming import safe_identifier, snake_case
+
+    return safe_identifier(snake_case(name))
+
+
+def _frozenset_literal(items: Iterator[str] | Sequence[str] | object) -> str:
+    values = sorted(set(items))  # type: ignore[call-overload]
+    if not values:
+        return "frozenset()"
+    return f"frozenset({json.dumps(values, ensure_ascii=True)})"
+
+
+def _is_builtin_annotation(ann: str) -> bool:
+    return ann.split("[", 1)[0] in ("str", "int", "float", "bool", "list", "dict", "None", "Any", "Literal", "bytes")
+
+
+def _model_name(models: Mapping[str, AnyModel], t: TypeRef) -> str:
+    if isinstance(t, ModelRef):
+        return models[t.model_id].class_name
+    return ""
+

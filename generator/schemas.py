@@ -1,0 +1,763 @@
+"""Schema objects -> IR types and models.
+
+:class:`SchemaBuilder` turns one JSON Schema node (OpenAPI 3.0 or 3.1 dialect) into a
+:data:`~generator.ir.TypeRef`, registering named models (dataclasses, enums, unions) as it meets
+them. It owns every decision about *what a schema means*:
+
+- ``$ref`` targets are built once per (file, pointer) and cached; a model id is the target's
+  location key, registered before its fields are built, so recursion (direct, mutual, through arrays
+  of models, across files) terminates naturally. ``$ref`` siblings (3.1) may add ``nullable`` /
+  ``type: [.., "null"]``; descriptions and defaults on a ref are the caller's business (fields).
+- nullability (3.0 ``nullable``, 3.1 ``type`` lists and ``{type: "null"}`` union members,
+  ``null`` in ``enum``) is folded into the ``nullable`` flag of the resulting type.
+- ``allOf`` merges object members' properties and ``required``; a lone ``$ref`` wrapper is that ref.
+- ``oneOf``/``anyOf`` become a :class:`~generator.ir.UnionModel` (with discriminator dispatch when
+  the spec gives one, mapping or not) unless every member is a plain value, then an ``AnyOf``.
+- what cannot be typed soundly (unresolvable refs, ``not``, alias-only cycles, unsupported
+  keywords) degrades to ``Any`` with a located warning; nothing is dropped silently.
+
+Names are allocated through :class:`~generator.naming.NameScope` in traversal order, which follows
+document order, so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from generator.diagnostics import DiagnosticSink, join_pointer
+from generator.ir import (
+    AnyModel,
+    AnyOf,
+    EnumMember,
+    EnumModel,
+    Field,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Model,
+    ModelRef,
+    Prim,
+    TypeRef,
+    UnionModel,
+    UnionVariant,
+)
+from generator.naming import (
+    RESERVED_CLASS_NAMES,
+    RESERVED_FIELD_NAMES,
+    NameScope,
+    constant_case,
+    pascal_case,
+    snake_case,
+)
+
+ANY = Prim("any")
+
+_FORMAT_KINDS: dict[str, Prim] = {
+    "date-time": Prim("datetime"),
+    "date": Prim("date"),
+    "uuid": Prim("uuid"),
+    "byte": Prim("base64"),
+    "binary": Prim("binary"),
+}
+_TYPE_KINDS: dict[str, Prim] = {
+    "string": Prim("str"),
+    "integer": Prim("int"),
+    "number": Prim("float"),
+    "boolean": Prim("bool"),
+    "null": Prim("none"),
+}
+_MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a schema node lives: the file (uri) and the JSON pointer inside it."""
+
+    uri: str
+    pointer: str
+
+    def child(self, *tokens: str | int) -> Site:
+        return Site(self.uri, join_pointer(self.pointer, *tokens))
+
+
+RefResolver = Callable[[str, str], "tuple[str, str, Any] | None"]
+"""(ref, base uri) -> (target uri, target pointer, node) or None when the ref dangles."""
+KeyOf = Callable[[str, str], str]
+"""(uri, pointer) -> location key used in diagnostics."""
+
+
+def with_nullable(t: TypeRef, nullable: bool = True) -> TypeRef:
+    if t.nullable == nullable or (isinstance(t, Prim) and t.kind in ("any", "none")):
+        return t
+    return replace(t, nullable=nullable)
+
+
+def is_plain_value(t: TypeRef, models: Mapping[str, AnyModel | None]) -> bool:
+    """True when values of ``t`` decode as themselves (no model, date or bytes conversion)."""
+    if isinstance(t, Prim):
+        return t.kind in ("str", "int", "float", "bool", "any", "none")
+    if isinstance(t, LiteralOf):
+        return True
+    if isinstance(t, ListOf):
+        return is_plain_value(t.item, models)
+    if isinstance(t, MapOf):
+        return is_plain_value(t.value, models)
+    if isinstance(t, AnyOf):
+        return all(is_plain_value(m, models) for m in t.members)
+    return False
+
+
+@dataclass
+class SchemaBuilder:
+    """Builds types and models from schema nodes; see the module docstring for the rules."""
+
+    resolve: RefResolver
+    key_of: KeyOf
+    sink: DiagnosticSink
+    class_scope: NameScope = field(
+        default_factory=lambda: NameScope("models", RESERVED_CLASS_NAMES)
+    )
+    module_scope: NameScope = field(
+        default_factory=lambda: NameScope("model modules", frozenset({"init"}), casefold=True)
+    )
+    class_renames: Mapping[str, str] = field(default_factory=dict)
+    field_renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    models: dict[str, AnyModel | None] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    _named: dict[str, TypeRef] = field(default_factory=dict)
+    _in_progress: set[str] = field(default_factory=set)
+    _depth: int = 0
+
+    # -- entry points -------------------------------------------------------------------------
+
+    def named(self, site: Site, name: str) -> TypeRef:
+        """The type of a named schema (a ``components/schemas`` entry, a ``$defs`` entry, or the
+        root of an external file), built once."""
+        key = self.key_of(site.uri, site.pointer)
+        if key in self._named:
+            return self._named[key]
+        if key in self._in_progress:
+            # Only reached for alias cycles (a -> b -> a with no object in between); objects are
+            # registered in ``models`` before recursing, so their cycles never come through here.
+            self.sink.warning(
+                "W0410",
+                "schema refers to itself without an object in between; typed as Any",
+                key,
+            )
+            return ANY
+        node = self._node(site)
+        if node is None:
+            return ANY
+        self._in_progress.add(key)
+        try:
+            t = self._build(node, site, name, model_key=key)
+        finally:
+            self._in_progress.discard(key)
+        self._named[key] = t
+        return t
+
+    def type_of(self, node: Any, site: Site, name_hint: str) -> TypeRef:
+        """The type of an inline schema node; inline objects/enums/unions get ``name_hint``."""
+        return self._build(node, site, name_hint, model_key=None)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _node(self, site: Site) -> Any:
+        found = self.resolve("#" + site.pointer[1:] if site.pointer.startswith("#") else site.pointer, site.uri)
+        if found is None:
+            self.sink.error("E0301", "reference target does not exist", self.key_of(site.uri, site.pointer))
+            return None
+        return found[2]
+
+    def _ref_target(self, ref: str, site: Site) -> tuple[Site, Any] | None:
+        found = self.resolve(ref, site.uri)
+        if found is None:
+            self.sink.warning(
+                "W0301",
+                f"$ref {ref!r} cannot be resolved; typed as Any",
+                self.key_of(site.uri, join_pointer(site.pointer, "$ref")),
+                hint="fix the reference; the value is passed through untyped",
+            )
+            return None
+        uri, pointer, node = found
+        return Site(uri, pointer), node
+
+    def _name_for_ref(self, target: Site, node: Any) -> str:
+        title = node.get("title") if isinstance(node, dict) else None
+        tokens = target.pointer.split("/")
+        last = tokens[-1] if len(tokens) > 1 and tokens[-1] else ""
+        if last and last not in ("schema", "items", "additionalProperties"):
+            from generator.diagnostics import unescape_pointer_token
+
+            return unescape_pointer_token(last)
+        if isinstance(title, str) and title.strip():
+            return title
+        stem = target.uri.rsplit("/", 1)[-1].split(".", 1)[0]
+        return stem or "Model"
+
+    def _build(self, node: Any, site: Site, name: str, model_key: str | None) -> TypeRef:
+        if node is True or node == {}:
+            return ANY
+        if not isinstance(node, dict):
+            if node is False:
+                return Prim("none")
+            self.sink.warning(
+                "W0402", "schema is not an object; typed as Any", self.key_of(site.uri, site.pointer)
+            )
+            return ANY
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                self.sink.error(
+                    "E0403",
+                    f"schema nesting deeper than {_MAX_DEPTH} levels",
+                    self.key_of(site.uri, site.pointer),
+                    hint="flatten the schema with named components",
+                )
+                return ANY
+            return self._build_dict(node, site, name, model_key)
+        finally:
+            self._depth -= 1
+
+    def _build_dict(
+        self, node: dict[str, Any], site: Site, name: str, model_key: str | None
+    ) -> TypeRef:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = self._ref_target(ref, site)
+            if target is None:
+                return ANY
+            tsite, tnode = target
+            t = self.named(tsite, self._name_for_ref(tsite, tnode))
+            if _nullable_marker(node):
+                t = with_nullable(t)
+            return t
+
+        nullable = _nullable_marker(node)
+        types = node.get("type")
+        type_list: list[str] = []
+        if isinstance(types, list):
+            type_list = [str(x) for x in types]
+        elif isinstance(types, str):
+            type_list = [types]
+        if "null" in type_list:
+            nullable = True
+            type_list = [x for x in type_list if x != "null"]
+
+        if "const" in node:
+            value = node["const"]
+            if value is None:
+                return Prim("none")
+            if isinstance(value, (str, int, float, bool)):
+                return LiteralOf((value,), nullable)
+            return with_nullable(ANY, nullable)
+
+        if isinstance(node.get("enum"), list):
+            return self._enum(node, site, name, model_key, nullable, type_list)
+
+        for keyword in ("oneOf", "anyOf"):
+            members = node.get(keyword)
+            if isinstance(members, list) and members:
+                return self._union(node, keyword, members, site, name, model_key, nullable)
+
+        all_of = node.get("allOf")
+        if isinstance(all_of, list) and all_of:
+            return self._all_of(node, all_of, site, name, model_key, nullable)
+
+        if len(type_list) > 1:
+            members_t = tuple(
+                self._build({**node, "type": t}, site, f"{name}{pascal_case(t)}", None)
+                for t in type_list
+            )
+            return self._plain_or_union(members_t, site, name, model_key, nullable, node)
+
+        kind = type_list[0] if type_list else None
+        if kind is None:
+            if "properties" in node or "additionalProperties" in node:
+                kind = "object"
+            elif "items" in node:
+                kind = "array"
+        if kind == "object":
+            return self._object(node, site, name, model_key, nullable)
+        if kind == "array":
+            items = node.get("items")
+            if items is None or isinstance(items, bool):
+                item_t: TypeRef = ANY
+            else:
+                item_t = self._build(items, site.child("items"), _singular(name) + "Item", None)
+            return ListOf(item_t, nullable)
+        if kind == "string":
+            fmt = node.get("format")
+            prim = _FORMAT_KINDS.get(fmt, _TYPE_KINDS["string"]) if isinstance(fmt, str) else _TYPE_KINDS["string"]
+            return with_nullable(prim, nullable)
+        if kind in _TYPE_KINDS:
+            return with_nullable(_TYPE_KINDS[kind], nullable)
+        if kind is not None:
+            self.sink.warning(
+                "W0403",
+                f"unknown schema type {kind!r}; typed as Any",
+                self.key_of(site.uri, join_pointer(site.pointer, "type")),
+            )
+        return ANY
+
+    # objects ------------------------------------------------------------------------------------
+
+    def _object(
+        self, node: dict[str, Any], site: Site, name: str, model_key: str | None, nullable: bool
+    ) -> TypeRef:
+        props = node.get("properties")
+        extra = self._extra(node, site, name)
+        if not isinstance(props, dict) or not props:
+            value_t = extra if extra is not None else ANY
+            return MapOf(value_t, nullable)
+        required = _required(node)
+        return self._register_object(
+            site, name, model_key, nullable, [(site, node, props, required)], extra, node
+        )
+
+    def _extra(self, node: dict[str, Any], site: Site, name: str) -> TypeRef | None:
+        ap = node.get("additionalProperties", True)
+        if ap is False:
+            return None
+        if ap is True or ap == {}:
+            pattern = node.get("patternProperties")
+            if isinstance(pattern, dict) and pattern:
+                kinds = [
+                    self._build(v, site.child("patternProperties", k), name + "Value", None)
+                    for k, v in pattern.items()
+                ]
+                return kinds[0] if len(set(kinds)) == 1 else ANY
+            return ANY
+        return self._build(ap, site.child("additionalProperties"), name + "Value", None)
+
+    def _register_object(
+        self,
+        site: Site,
+        name: str,
+        model_key: str | None,
+        nullable: bool,
+        sources: list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]],
+        extra: TypeRef | None,
+        node: dict[str, Any],
+    ) -> TypeRef:
+        key = model_key or self.key_of(site.uri, site.pointer)
+        if key in self.models:
+            return ModelRef(key, nullable)
+        class_name, module = self._allocate(key, name)
+        self.models[key] = None  # placeholder: recursion now yields ModelRef(key)
+        self.order.append(key)
+        renames = self.field_renames.get(class_name, {})
+        scope = NameScope(f"fields of {class_name}", RESERVED_FIELD_NAMES)
+        fields: list[Field] = []
+        seen: set[str] = set()
+        for psite, _pnode, props, required in sources:
+            for wire, pschema in props.items():
+                if wire in seen:
+                    continue
+                seen.add(wire)
+                fsite = psite.child("properties", wire)
+                ftype = self._build(pschema, fsite, class_name + pascal_case(wire), None)
+                is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
+                if isinstance(pschema, dict) and "$ref" not in pschema and isinstance(
+                    pschema.get("default"), (str, int, float, bool)
+                ):
+                    default: object = pschema["default"]
+                    has_default = _default_fits(ftype, default, self.models)
+                else:
+                    default, has_default = None, False
+                wanted = renames.get(wire) or snake_case(wire)
+                fields.append(
+                    Field(
+                        name=scope.claim(wanted, wire),
+                        wire_name=wire,
+                        type=ftype,
+                        required=is_req,
+                        description=_text(pschema.get("description"))
+                        if isinstance(pschema, dict)
+                        else "",
+                        default=default if has_default else None,
+                        has_default=has_default,
+                        read_only=bool(isinstance(pschema, dict) and pschema.get("readOnly")),
+                        write_only=bool(isinstance(pschema, dict) and pschema.get("writeOnly")),
+                        pointer=self.key_of(fsite.uri, fsite.pointer),
+                    )
+                )
+        for renamed in scope.renames:
+            self.sink.note(
+                "N0501",
+                f"field {renamed.original!r} of {class_name} renamed to {renamed.given!r} "
+                "to avoid a clash",
+                self.key_of(site.uri, site.pointer),
+            )
+        self.models[key] = Model(
+            id=key,
+            class_name=class_name,
+            module=module,
+            description=_text(node.get("description")) or _text(node.get("title")),
+            fields=tuple(fields),
+            extra=extra,
+            pointer=key,
+        )
+        return ModelRef(key, nullable)
+
+    def _allocate(self, key: str, name: str) -> tuple[str, str]:
+        wanted = self.class_renames.get(name) or pascal_case(name)
+        class_name = self.class_scope.claim(wanted, name)
+        if class_name != wanted:
+            self.sink.note(
+                "N0502",
+                f"model name {wanted!r} is taken; this schema is generated as {class_name!r}",
+                key,
+            )
+        module = self.module_scope.claim(snake_case(class_name), class_name)
+        return class_name, module
+
+    def _all_of(
+        self,
+        node: dict[str, Any],
+        members: list[Any],
+        site: Site,
+        name: str,
+        model_key: str | None,
+        nullable: bool,
+    ) -> TypeRef:
+        own_props = node.get("properties")
+        if len(members) == 1 and not own_props:
+            only = members[0]
+            t = self._build(only, site.child("allOf", 0), name, model_key)
+            return with_nullable(t, nullable or t.nullable)
+        sources: list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] = []
+        extras: list[TypeRef | None] = []
+        unsupported = False
+        for i, member in enumerate(members):
+            flat = self._flatten_object(member, site.child("allOf", i), 0)
+            if flat is None:
+                unsupported = True
+                continue
+            sources.extend(flat)
+        if isinstance(own_props, dict):
+            sources.append((site, node, own_props, _required(node)))
+        extra_required = _required(node)
+        if extra_required:
+            sources = [(s, n, p, r | extra_required) for s, n, p, r in sources]
+        if unsupported:
+            self.sink.warning(
+                "W0404",
+                "allOf member is not an object schema; its constraints are not represented",
+                self.key_of(site.uri, site.pointer),
+            )
+        if not sources:
+            return with_nullable(ANY, nullable)
+        for s, n, _p, _r in sources:
+            extras.append(self._extra(n, s, name))
+        extra = None if any(e is None for e in extras) else (extras[0] if extras else ANY)
+        return self._register_object(site, name, model_key, nullable, sources, extra, node)
+
+    def _flatten_object(
+        self, member: Any, site: Site, depth: int
+    ) -> list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] | None:
+        if depth > 50 or not isinstance(member, dict):
+            return None
+        if isinstance(member.get("$ref"), str):
+            target = self._ref_target(member["$ref"], site)
+            if target is None:
+                return None
+            tsite, tnode = target
+            return self._flatten_object(tnode, tsite, depth + 1)
+        out: list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] = []
+        nested = member.get("allOf")
+        if isinstance(nested, list):
+            for i, m in enumerate(nested):
+                sub = self._flatten_object(m, site.child("allOf", i), depth + 1)
+                if sub is None:
+                    return None
+                out.extend(sub)
+        props = member.get("properties")
+        if isinstance(props, dict):
+            out.append((site, member, props, _required(member)))
+        elif not nested:
+            if member.get("type") not in (None, "object") or any(
+                k in member for k in ("oneOf", "anyOf", "enum", "items")
+            ):
+                return None
+            out.append((site, member, {}, _required(member)))
+        return out
+
+    # enums --------------------------------------------------------------------------------------
+
+    def _enum(
+        self,
+        node: dict[str, Any],
+        site: Site,
+        name: str,
+        model_key: str | None,
+        nullable: bool,
+        type_list: list[str],
+    ) -> TypeRef:
+        raw: list[Any] = node["enum"]
+        values = [v for v in raw if v is not None]
+        if len(values) < len(raw):
+            nullable = True
+        scalars = [v for v in values if isinstance(v, (str, int, float, bool))]
+        if not values:
+            base = type_list[0] if type_list else "string"
+            return with_nullable(_TYPE_KINDS.get(base, ANY), nullable)
+        if len(scalars) < len(values):
+            self.sink.warning(
+                "W0405",
+                "enum has non-scalar values; typed as Any",
+                self.key_of(site.uri, join_pointer(site.pointer, "enum")),
+            )
+            return with_nullable(ANY, nullable)
+        unique: list[Any] = []
+        for v in scalars:
+            if not any(type(v) is type(u) and v == u for u in unique):
+                unique.append(v)
+        all_str = all(isinstance(v, str) for v in unique)
+        all_int = all(isinstance(v, int) and not isinstance(v, bool) for v in unique)
+        if len(unique) == 1 or not (all_str or all_int):
+            return LiteralOf(tuple(unique), nullable)
+        key = model_key or self.key_of(site.uri, site.pointer)
+        if key in self.models:
+            return ModelRef(key, nullable)
+        class_name, module = self._allocate(key, name)
+        member_scope = NameScope(f"members of {class_name}", frozenset({"mro", "name", "value"}), casefold=False)
+        members: list[EnumMember] = []
+        for v in unique:
+            wanted = constant_case(str(v)) if isinstance(v, str) else f"VALUE_{v}".replace("-", "MINUS_")
+            member_name = member_scope.claim(wanted, str(v))
+            members.append(EnumMember(member_name, v))
+        for renamed in member_scope.renames:
+            self.sink.note(
+                "N0503",
+                f"enum value {renamed.original!r} of {class_name} is generated as member "
+                f"{renamed.given} (sanitised names collide)",
+                key,
+            )
+        self.models[key] = EnumModel(
+            id=key,
+            class_name=class_name,
+            module=module,
+            description=_text(node.get("description")),
+            base="str" if all_str else "int",
+            members=tuple(members),
+            pointer=key,
+        )
+        self.order.append(key)
+        return ModelRef(key, nullable)
+
+    # unions -------------------------------------------------------------------------------------
+
+    def _union(
+        self,
+        node: dict[str, Any],
+        keyword: str,
+        members: list[Any],
+        site: Site,
+        name: str,
+        model_key: str | None,
+        nullable: bool,
+    ) -> TypeRef:
+        key = model_key or self.key_of(site.uri, site.pointer)
+        if key in self.models:
+            return ModelRef(key, nullable)
+        built: list[tuple[TypeRef, Any, Site | None]] = []
+        for i, member in enumerate(members):
+            msite = site.child(keyword, i)
+            if isinstance(member, dict) and member.get("type") == "null" and len(member) == 1:
+                nullable = True
+                continue
+            target_site: Site | None = None
+            if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                found = self._ref_target(member["$ref"], msite)
+                target_site = found[0] if found else None
+                resolved = found[1] if found else None
+            else:
+                resolved = member
+            if isinstance(node.get("properties"), dict) and isinstance(resolved, dict):
+                # oneOf alongside sibling properties: each variant carries the shared properties.
+                merged = {"allOf": [member, {"properties": node["properties"], "required": sorted(_required(node))}]}
+                t = self._build(merged, msite, f"{name}Variant{i + 1}", None)
+            else:
+                t = self._build(member, msite, _variant_name(name, member, i), None)
+            if isinstance(t, Prim) and t.kind == "none":
+                nullable = True
+                continue
+            built.append((t, resolved, target_site))
+        types = tuple(t for t, _n, _s in built)
+        if not types:
+            return with_nullable(ANY, nullable)
+        unique: list[TypeRef] = []
+        for t in types:
+            if t not in unique:
+                unique.append(t)
+        if len(unique) == 1:
+            return with_nullable(unique[0], nullable or unique[0].nullable)
+        if all(is_plain_value(t, self.models) for t in unique):
+            return AnyOf(tuple(unique), nullable)
+        discriminator = node.get("discriminator")
+        prop: str | None = None
+        tags: dict[int, tuple[str, ...]] = {}
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+            prop = discriminator["propertyName"]
+            mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+            tags = self._tags(prop, mapping, built, site)
+        variants = tuple(UnionVariant(t, tags.get(i, ())) for i, t in enumerate(types))
+        if prop is not None and not any(v.tags for v in variants):
+            prop = None
+        class_name, module = self._allocate(key, name)
+        self.models[key] = UnionModel(
+            id=key,
+            class_name=class_name,
+            module=module,
+            description=_text(node.get("description")),
+            variants=variants,
+            discriminator=prop,
+            pointer=key,
+        )
+        self.order.append(key)
+        return ModelRef(key, nullable)
+
+    def _plain_or_union(
+        self,
+        members: tuple[TypeRef, ...],
+        site: Site,
+        name: str,
+        model_key: str | None,
+        nullable: bool,
+        node: dict[str, Any],
+    ) -> TypeRef:
+        if all(is_plain_value(t, self.models) for t in members):
+            return AnyOf(members, nullable)
+        key = model_key or self.key_of(site.uri, site.pointer)
+        class_name, module = self._allocate(key, name)
+        self.models[key] = UnionModel(
+            id=key,
+            class_name=class_name,
+            module=module,
+            description=_text(node.get("description")),
+            variants=tuple(UnionVariant(t, ()) for t in members),
+            discriminator=None,
+            pointer=key,
+        )
+        self.order.append(key)
+        return ModelRef(key, nullable)
+
+    def _tags(
+        self,
+        prop: str,
+        mapping: dict[str, Any],
+        built: list[tuple[TypeRef, Any, Site | None]],
+        site: Site,
+    ) -> dict[int, tuple[str, ...]]:
+        tags: dict[int, list[str]] = {}
+        by_target: dict[str, int] = {}
+        for i, (_t, _n, tsite) in enumerate(built):
+            if tsite is not None:
+                by_target[self.key_of(tsite.uri, tsite.pointer)] = i
+        for tag, ref in mapping.items():
+            if not isinstance(ref, str):
+                continue
+            target_ref = ref if ("#" in ref or "/" in ref or "." in ref) else f"#/components/schemas/{ref}"
+            found = self.resolve(target_ref, site.uri)
+            if found is None:
+                self.sink.warning(
+                    "W0406",
+                    f"discriminator mapping {tag!r} -> {ref!r} does not resolve",
+                    self.key_of(site.uri, join_pointer(site.pointer, "discriminator", "mapping", tag)),
+                )
+                continue
+            idx = by_target.get(self.key_of(found[0], found[1]))
+            if idx is not None:
+                tags.setdefault(idx, []).append(str(tag))
+        for i, (_t, node, tsite) in enumerate(built):
+            if i in tags:
+                continue
+            # No mapping entry: use the property's const / single enum, else the schema name.
+            value = _const_of(node, prop, self.resolve, tsite.uri if tsite else site.uri)
+            if value is not None:
+                tags[i] = [value]
+            elif tsite is not None:
+                tags[i] = [self._name_for_ref(tsite, node)]
+        return {i: tuple(v) for i, v in tags.items()}
+
+
+# helpers ----------------------------------------------------------------------------------------
+
+
+def _nullable_marker(node: dict[str, Any]) -> bool:
+    if node.get("nullable") is True:
+        return True
+    t = node.get("type")
+    return isinstance(t, list) and "null" in t
+
+
+def _required(node: dict[str, Any]) -> set[str]:
+    req = node.get("required")
+    return {r for r in req if isinstance(r, str)} if isinstance(req, list) else set()
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _singular(name: str) -> str:
+    return name[:-1] if name.endswith("s") and not name.endswith("ss") else name
+
+
+def _variant_name(parent: str, member: Any, i: int) -> str:
+    if isinstance(member, dict):
+        title = member.get("title")
+        if isinstance(title, str) and title.strip():
+            return title
+        t = member.get("type")
+        if isinstance(t, str) and t not in ("object",):
+            return f"{parent}{pascal_case(t)}"
+    return f"{parent}Variant{i + 1}"
+
+
+def _const_of(node: Any, prop: str, resolve: RefResolver, uri: str) -> str | None:
+    if not isinstance(node, dict):
+        return None
+    props = node.get("properties")
+    if isinstance(props, dict) and isinstance(props.get(prop), dict):
+        p = props[prop]
+        if isinstance(p.get("$ref"), str):
+            found = resolve(p["$ref"], uri)
+            p = found[2] if found else {}
+        if isinstance(p, dict):
+            if isinstance(p.get("const"), str):
+                return str(p["const"])
+            enum = p.get("enum")
+            if isinstance(enum, list) and len(enum) == 1 and isinstance(enum[0], str):
+                return enum[0]
+    for member in node.get("allOf", []) if isinstance(node.get("allOf"), list) else []:
+        if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+            found = resolve(member["$ref"], uri)
+            if found is not None:
+                value = _const_of(found[2], prop, resolve, found[0])
+                if value is not None:
+                    return value
+        else:
+            value = _const_of(member, prop, resolve, uri)
+            if value is not None:
+                return value
+    return None
+
+
+def _default_fits(t: TypeRef, value: object, models: Mapping[str, AnyModel | None]) -> bool:
+    if isinstance(t, Prim):
+        return {
+            "str": isinstance(value, str),
+            "int": isinstance(value, int) and not isinstance(value, bool),
+            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
+            "bool": isinstance(value, bool),
+        }.get(t.kind, False)
+    if isinstance(t, LiteralOf):
+        return value in t.values
+    if isinstance(t, ModelRef):
+        model = models.get(t.model_id)
+        return isinstance(model, EnumModel) and any(m.value == value for m in model.members)
+    return False
