@@ -159,7 +159,13 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     if isinstance(lic, dict) and isinstance(lic.get("name"), str):
         license_name = lic["name"]
     with report.stage("plan"):
-        planned = Planner(api, version).files()
+        planned = Planner(
+            api,
+            version,
+            max_retries=config.max_retries,
+            timeout=config.timeout,
+            connect_timeout=config.connect_timeout,
+        ).files()
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])
         rendered: dict[str, bytes] = {}

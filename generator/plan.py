@@ -33,6 +33,7 @@ from generator.ir import (
     UnionModel,
 )
 from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.schemas import with_nullable
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "templates" / "runtime"
 
@@ -220,9 +221,20 @@ def strongly_connected(graph: Mapping[str, Sequence[str]]) -> dict[str, frozense
 class Planner:
     """Builds views and the file list for one :class:`~generator.ir.Api`."""
 
-    def __init__(self, api: Api, version: str) -> None:
+    def __init__(
+        self,
+        api: Api,
+        version: str,
+        *,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+        connect_timeout: float = 5.0,
+    ) -> None:
         self.api = api
         self.version = version
+        self.max_retries = max_retries
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
         self.scc = strongly_connected(graph)
@@ -245,7 +257,7 @@ class Planner:
                 default = self._default_literal(f.type, f.default, code)
                 decl = f"{f.name}: {ann} = {default}"
                 dec = code.decode(f.type, f"src[{wire}]")
-                decode = f"{dec} if {wire} in src else {default}"
+                decode = f"({dec} if {wire} in src else {default})"
                 guard = ""
             elif f.required:
                 decl = f"{f.name}: {ann}"
@@ -255,18 +267,19 @@ class Planner:
                 code.runtime_names.setdefault("__types__", set()).update({"UNSET", "Unset"})
                 decl = f"{f.name}: {ann} | Unset = UNSET"
                 var = code.fresh()
-                inner = code.decode(f.type, var)
+                inner = code.decode(with_nullable(f.type, False), var)
                 decode = (
                     f"src.get({wire}, UNSET)"
                     if inner == var
-                    else f"UNSET if ({var} := src.get({wire}, UNSET)) is UNSET else {inner}"
+                    else f"(UNSET if ({var} := src.get({wire}, UNSET)) is UNSET "
+                    f"else (None if {var} is None else {inner}))"
                 )
                 guard = f"not isinstance(self.{f.name}, Unset)"
             else:
                 decl = f"{f.name}: {ann} | None = None" if ann not in ("Any", "None") else f"{f.name}: {ann} = None"
                 var = code.fresh()
                 inner = code.decode(f.type, var)
-                decode = plain_get if inner == var else f"None if ({var} := {plain_get}) is None else {inner}"
+                decode = plain_get if inner == var else f"(None if ({var} := {plain_get}) is None else {inner})"
                 guard = f"self.{f.name} is not None"
             fields.append(
                 FieldView(
@@ -619,7 +632,7 @@ class Planner:
         for tag in sorted(tags):
             out.append(PlannedFile(f"{pkg}/api/{tag}/__init__.py", "api_tag_init.py.jinja", {**common, "tag": tag, "ops": tags[tag]}))
         out.append(PlannedFile(f"{pkg}/api/__init__.py", "api_init.py.jinja", {**common, "tags": sorted(tags)}))
-        out.append(PlannedFile(f"{pkg}/client.py", "client.py.jinja", {**common, "auth": self.auth_view()}))
+        out.append(PlannedFile(f"{pkg}/client.py", "client.py.jinja", {**common, "client": self.client_view()}))
         out.append(PlannedFile(f"{pkg}/errors.py", "errors.py.jinja", {**common, "errors": api.errors, "package_name": pkg}))
         out.append(PlannedFile(f"{pkg}/__init__.py", "package_init.py.jinja", common))
         if api.webhooks:
@@ -633,15 +646,87 @@ class Planner:
         out.append(PlannedFile(".gitignore", "gitignore.jinja", common))
         return out
 
-    def auth_view(self) -> dict[str, object]:
-        schemes = list(self.api.security)
+    def client_view(self) -> dict[str, object]:
+        """Constructor parameters and auth wiring of ``client.py``, decided from securitySchemes."""
+        api = self.api
+        url = api.server_url
+        has_default = url.startswith(("http://", "https://")) and "{" not in url
+        params: list[str] = []
+        body: list[str] = []
+        doc: list[str] = []
+        imports = {"AuthMethod"}
+        bearer_like = [s for s in api.security if s.kind in ("bearer", "openIdConnect")]
+        oauth = [s for s in api.security if s.kind == "oauth2"]
+        api_keys = [s for s in api.security if s.kind == "apiKey"]
+        basic = [s for s in api.security if s.kind == "basic"]
+        if bearer_like or oauth:
+            imports.update({"BearerToken", "TokenProvider"})
+            params += [
+                "token: str | None = None",
+                "token_provider: TokenProvider | None = None",
+                'token_prefix: str = "Bearer"',
+            ]
+            doc += [
+                "``token``: a bearer token sent as ``Authorization: Bearer <token>``;",
+                "``token_provider``: a sync or async callable (or ``ClientCredentials``) asked for a",
+                "token on every request and once more after a 401.",
+            ]
+            names = [s.name for s in bearer_like + oauth]
+            body += [
+                "if token is not None or token_provider is not None:",
+                "    bearer = BearerToken(token, token_provider=token_provider, prefix=token_prefix)",
+                *[f"    auth[{py_literal(n)}] = bearer" for n in names],
+            ]
+        cc = [s for s in oauth if s.token_url]
+        if cc:
+            imports.add("ClientCredentials")
+            params += ["client_id: str | None = None", "client_secret: str | None = None", "scopes: Sequence[str] = ()"]
+            doc += [
+                "``client_id`` / ``client_secret``: service-account credentials exchanged at",
+                f"``{comment(cc[0].token_url)}`` (OAuth2 client credentials); the token is cached and",
+                "refreshed shortly before it expires, once for all concurrent calls.",
+            ]
+            body += [
+                "if client_id is not None and client_secret is not None:",
+                f"    exchange = ClientCredentials(client_id, client_secret, {py_literal(cc[0].token_url)}, scopes)",
+                "    oauth = BearerToken(token_provider=exchange, prefix=token_prefix)",
+                *[f"    auth.setdefault({py_literal(n)}, oauth)" for n in [s.name for s in bearer_like + oauth]],
+            ]
+        if api_keys:
+            imports.add("ApiKey")
+            for s in api_keys:
+                pname = "api_key" if len(api_keys) == 1 else s.param_name + "_key"
+                params.append(f"{pname}: str | None = None")
+                doc.append(f"``{pname}``: sent as {s.location} ``{comment(s.key_name)}``.")
+                body += [
+                    f"if {pname} is not None:",
+                    f"    auth[{py_literal(s.name)}] = ApiKey({pname}, {py_literal(s.key_name)}, {py_literal(s.location if s.location in ('header', 'query', 'cookie') else 'header')})",
+                ]
+        if basic:
+            imports.add("HttpBasic")
+            params += ["username: str | None = None", "password: str | None = None"]
+            doc.append("``username`` / ``password``: HTTP basic credentials.")
+            body += [
+                "if username is not None and password is not None:",
+                "    basic = HttpBasic(username, password)",
+                *[f"    auth[{py_literal(s.name)}] = basic" for s in basic],
+            ]
+        if not params:
+            doc.append("The API declares no security schemes; this client sends none.")
+        timeout_default = "NOT_GIVEN"
+        if (self.timeout, self.connect_timeout) != (60.0, 5.0):
+            timeout_default = f"httpx.Timeout({self.timeout!r}, connect={self.connect_timeout!r})"
         return {
-            "bearer": [s for s in schemes if s.kind == "bearer"],
-            "basic": [s for s in schemes if s.kind == "basic"],
-            "api_keys": [s for s in schemes if s.kind == "apiKey"],
-            "oauth2": [s for s in schemes if s.kind == "oauth2" and s.token_url],
-            "all": schemes,
-            "default_security": repr(self.api.default_security),
+            "default_base_url": py_literal(url if has_default else ""),
+            "has_default_base_url": has_default,
+            "example_base_url": py_literal(url if has_default else "https://api.example.com"),
+            "timeout_default": timeout_default,
+            "timeout_doc": f"{self.timeout:g} s overall, {self.connect_timeout:g} s to connect",
+            "max_retries": self.max_retries,
+            "auth_imports": ", ".join(sorted(imports)),
+            "auth_params": params,
+            "auth_body": body,
+            "auth_doc": doc,
         }
 
     def webhook_views(self) -> list[dict[str, str]]:

@@ -166,7 +166,7 @@ class ModuleCode:
         if t.nullable:
             var = self.fresh()
             inner = self._decode(t, var, depth)
-            return f"None if ({var} := {src}) is None else {inner}"
+            return f"(None if ({var} := {src}) is None else {inner})"
         return self._decode(t, src, depth)
 
     def _decode(self, t: TypeRef, src: str, depth: int) -> str:
@@ -208,7 +208,7 @@ class ModuleCode:
             return value
         inner = self._encode(t, value, depth)
         if t.nullable:
-            return f"None if {value} is None else {inner}"
+            return f"(None if {value} is None else {inner})"
         return inner
 
     def _encode(self, t: TypeRef, value: str, depth: int) -> str:

@@ -32,12 +32,12 @@ def missing_enum_member(cls: type[E], value: object) -> E | None:
     cache: dict[object, E] = cls.__dict__.get("_unknown_members_", {})
     if value in cache:
         return cache[value]
-    member = base.__new__(cls, value)  # type: ignore[call-overload]
+    member = base.__new__(cls, value)
     member._name_ = f"UNKNOWN_{value}"
     member._value_ = value
     cache[value] = member
     type.__setattr__(cls, "_unknown_members_", cache)
-    return member  # type: ignore[no-any-return]
+    return member
 
 
 def decode_tagged(
