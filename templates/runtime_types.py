@@ -22,7 +22,7 @@ import httpx
 
 __all__ = ["File", "NOT_GIVEN", "NotGiven", "Response", "Timeout", "UNSET", "Unset"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 Timeout = httpx.Timeout
 
@@ -109,13 +109,13 @@ def _request_id(headers: httpx.Headers) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Response(Generic[T]):
+class Response(Generic[_T]):
     """A successful response: ``parsed`` is the body decoded into the operation's declared type."""
 
     status_code: int
     headers: httpx.Headers
     content: bytes
-    parsed: T
+    parsed: _T
 
     @property
     def request_id(self) -> str | None:
