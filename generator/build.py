@@ -56,7 +56,9 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
     comp_schemas = components.get("schemas") if isinstance(components, dict) else None
     if isinstance(comp_schemas, dict):
         for name in comp_schemas:
-            schemas.named(Site(spec.root_uri, join_pointer("#", "components", "schemas", name)), str(name))
+            schemas.named(
+                Site(spec.root_uri, join_pointer("#", "components", "schemas", name)), str(name)
+            )
     ops_builder = OperationBuilder(
         root=root,
         root_uri=spec.root_uri,
@@ -115,7 +117,11 @@ def _webhooks(
         if isinstance(item, dict) and isinstance(item.get("$ref"), str):
             found = resolve_ref(spec, item["$ref"], spec.root_uri)
             if found is None:
-                sink.warning("W0301", "webhook $ref does not resolve", location_key(spec, site.uri, site.pointer))
+                sink.warning(
+                    "W0301",
+                    "webhook $ref does not resolve",
+                    location_key(spec, site.uri, site.pointer),
+                )
                 continue
             site, item = Site(found[0], found[1]), found[2]
         if not isinstance(item, dict):
@@ -133,14 +139,22 @@ def _webhooks(
                 bsite = Site(found[0], found[1]) if found else bsite
             if isinstance(body, dict) and isinstance(body.get("content"), dict):
                 for ct, media in body["content"].items():
-                    if media_kind(str(ct)) == "json" and isinstance(media, dict) and "schema" in media:
+                    if (
+                        media_kind(str(ct)) == "json"
+                        and isinstance(media, dict)
+                        and "schema" in media
+                    ):
                         body_t = schemas.type_of(
                             media["schema"],
                             bsite.child("content", ct, "schema"),
                             f"{name}Webhook",
                         )
                         break
-            out.append(WebhookEvent(str(name), method.upper(), body_t, location_key(spec, site.uri, site.pointer)))
+            out.append(
+                WebhookEvent(
+                    str(name), method.upper(), body_t, location_key(spec, site.uri, site.pointer)
+                )
+            )
     return tuple(out)
 
 
@@ -148,7 +162,23 @@ def _security(components: Any, sink: DiagnosticSink) -> tuple[SecurityScheme, ..
     raw = components.get("securitySchemes") if isinstance(components, dict) else None
     if not isinstance(raw, dict):
         return ()
-    scope = NameScope("security parameters", frozenset({"base_url", "headers", "cookies", "timeout", "token", "token_provider", "client_credentials", "username", "password", "api_key"}))
+    scope = NameScope(
+        "security parameters",
+        frozenset(
+            {
+                "base_url",
+                "headers",
+                "cookies",
+                "timeout",
+                "token",
+                "token_provider",
+                "client_credentials",
+                "username",
+                "password",
+                "api_key",
+            }
+        ),
+    )
     out: list[SecurityScheme] = []
     for name, scheme in raw.items():
         if not isinstance(scheme, dict):
@@ -174,8 +204,21 @@ def _security(components: Any, sink: DiagnosticSink) -> tuple[SecurityScheme, ..
             flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
             cc = flows.get("clientCredentials") if isinstance(flows, dict) else None
             token_url = str(cc.get("tokenUrl", "")) if isinstance(cc, dict) else ""
-            scopes = tuple(str(s) for s in cc.get("scopes", {})) if isinstance(cc, dict) and isinstance(cc.get("scopes"), dict) else ()
-            out.append(SecurityScheme(str(name), "oauth2", "oauth2", token_url=token_url, scopes=scopes, description=desc))
+            scopes = (
+                tuple(str(s) for s in cc.get("scopes", {}))
+                if isinstance(cc, dict) and isinstance(cc.get("scopes"), dict)
+                else ()
+            )
+            out.append(
+                SecurityScheme(
+                    str(name),
+                    "oauth2",
+                    "oauth2",
+                    token_url=token_url,
+                    scopes=scopes,
+                    description=desc,
+                )
+            )
         elif stype == "openIdConnect":
             out.append(SecurityScheme(str(name), "openIdConnect", "oidc", description=desc))
         else:

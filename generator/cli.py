@@ -43,8 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="OpenAPI file (YAML or JSON)")
-        p.add_argument("--config", default=None, help="config file (default: ./codegen.yaml if present)")
+        p.add_argument(
+            "--spec", type=Path, default=DEFAULT_SPEC, help="OpenAPI file (YAML or JSON)"
+        )
+        p.add_argument(
+            "--config", default=None, help="config file (default: ./codegen.yaml if present)"
+        )
         p.add_argument("--report", type=Path, default=None, help="write a JSON run report here")
         p.add_argument("--allow-remote-refs", action="store_true", help="follow http(s) $refs")
         p.add_argument(
@@ -58,11 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     common(gen)
     gen.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory")
     gen.add_argument("--package-name", default=None, help="import name (default from project)")
-    gen.add_argument("--project-name", default=None, help="distribution name (default: output dir name)")
+    gen.add_argument(
+        "--project-name", default=None, help="distribution name (default: output dir name)"
+    )
     gen.add_argument("--templates", type=Path, default=None, help="directory of template overrides")
     gen.add_argument("--include-tags", default=None, help="comma-separated tags to generate")
     gen.add_argument("--exclude-tags", default=None, help="comma-separated tags to leave out")
-    gen.add_argument("--check", action="store_true", help="exit 1 if the output differs (no writes)")
+    gen.add_argument(
+        "--check", action="store_true", help="exit 1 if the output differs (no writes)"
+    )
 
     val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
     common(val)
@@ -74,8 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("names", nargs="+", help="template names followed by the target directory")
 
     bld = sub.add_parser("build", help="build wheel + sdist of a generated client")
-    bld.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="generated client directory")
-    bld.add_argument("--dist", type=Path, default=None, help="where to put dists (default: OUTPUT/dist)")
+    bld.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help="generated client directory"
+    )
+    bld.add_argument(
+        "--dist", type=Path, default=None, help="where to put dists (default: OUTPUT/dist)"
+    )
     return parser
 
 
@@ -124,7 +136,9 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         print("run the same command without --check to update it", file=sys.stderr)
     elif not args.quiet:
         if validate_only:
-            print(f"{opts.spec}: valid ({warnings} warning(s), {report.operations_total} operations)")
+            print(
+                f"{opts.spec}: valid ({warnings} warning(s), {report.operations_total} operations)"
+            )
         elif opts.check:
             print(f"{opts.output}: up to date ({report.files} files)")
         else:
@@ -149,7 +163,10 @@ def _templates(args: argparse.Namespace) -> int:
         *wanted, target = args.names
         unknown = [n for n in wanted if n not in names]
         if unknown:
-            print(f"error: unknown template(s): {', '.join(unknown)}; see `templates list`", file=sys.stderr)
+            print(
+                f"error: unknown template(s): {', '.join(unknown)}; see `templates list`",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
         dest = Path(target)
         dest.mkdir(parents=True, exist_ok=True)

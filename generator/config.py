@@ -79,7 +79,9 @@ def _positions(text: str, display: str) -> dict[str, Location]:
                 key = str(k.value)
                 child = join_pointer(pointer, key)
                 walk(v, child)
-                out[child + "#key"] = Location(display, k.start_mark.line + 1, k.start_mark.column + 1)
+                out[child + "#key"] = Location(
+                    display, k.start_mark.line + 1, k.start_mark.column + 1
+                )
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
                 walk(v, join_pointer(pointer, i))
@@ -128,7 +130,15 @@ def load_config(path: Path | None, sink: DiagnosticSink) -> Config:
     display = str(path)
     config_sink = DiagnosticSink(default_file=display)
     if not path.is_file():
-        sink.extend([config_sink.error("E0501", f"config file not found: {display}", hint="pass an existing file to --config")])
+        sink.extend(
+            [
+                config_sink.error(
+                    "E0501",
+                    f"config file not found: {display}",
+                    hint="pass an existing file to --config",
+                )
+            ]
+        )
         raise FatalInputError(sink.items[-1])
     try:
         text = path.read_text(encoding="utf-8")
@@ -142,7 +152,9 @@ def load_config(path: Path | None, sink: DiagnosticSink) -> Config:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = Location(display, mark.line + 1, mark.column + 1) if mark else None
-        diag = config_sink.error("E0503", f"config is not valid YAML: {getattr(exc, 'problem', exc)}", "#", location=loc)
+        diag = config_sink.error(
+            "E0503", f"config is not valid YAML: {getattr(exc, 'problem', exc)}", "#", location=loc
+        )
         sink.extend([diag])
         raise FatalInputError(diag) from exc
     if data is None:
@@ -155,7 +167,7 @@ def load_config(path: Path | None, sink: DiagnosticSink) -> Config:
 
 
 def _validate(data: Any, sink: DiagnosticSink) -> None:
-    import jsonschema
+    import jsonschema  # type: ignore[import-untyped]
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema)
@@ -168,7 +180,11 @@ def _validate(data: Any, sink: DiagnosticSink) -> None:
             if extra:
                 pointer = join_pointer(pointer, extra[0])
                 close = [a for a in allowed if _similar(a, extra[0])]
-                hint = f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(allowed)}"
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"allowed keys: {', '.join(allowed)}"
+                )
         sink.error("E0504", f"invalid config: {err.message}", pointer, hint=hint)
 
 
@@ -188,11 +204,21 @@ def _from_data(data: dict[str, Any], path: Path, sink: DiagnosticSink) -> Config
         names = dict(errors.get("names", {}))
         valid = {f.name for f in fields(ErrorNames)} - {"status_classes"}
         error_names = replace(base, **{k: v for k, v in names.items() if k in valid})
-        defaults = dict(zip(
-            (400, 401, 403, 404, 409, 422, 429),
-            ("bad_request", "unauthorized", "forbidden", "not_found", "conflict", "unprocessable_entity", "rate_limit"),
-            strict=True,
-        ))
+        defaults = dict(
+            zip(
+                (400, 401, 403, 404, 409, 422, 429),
+                (
+                    "bad_request",
+                    "unauthorized",
+                    "forbidden",
+                    "not_found",
+                    "conflict",
+                    "unprocessable_entity",
+                    "rate_limit",
+                ),
+                strict=True,
+            )
+        )
         status_map = {code: getattr(error_names, attr) for code, attr in defaults.items()}
         for code, cls in errors.get("status", {}).items():
             status_map[int(code)] = str(cls)

@@ -25,7 +25,7 @@ wrapper type, so ``T | None`` is decided in one place. Every node keeps the loca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 IR_VERSION = "1.0"
 
@@ -76,7 +76,7 @@ class AnyOf:
     nullable: bool = False
 
 
-TypeRef = Union[Prim, ListOf, MapOf, ModelRef, LiteralOf, AnyOf]
+TypeRef = Prim | ListOf | MapOf | ModelRef | LiteralOf | AnyOf
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ class UnionModel:
     kind: Literal["union"] = "union"
 
 
-AnyModel = Union[Model, EnumModel, UnionModel]
+AnyModel = Model | EnumModel | UnionModel
 
 ParamLocation = Literal["path", "query", "header", "cookie"]
 

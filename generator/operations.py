@@ -46,9 +46,25 @@ def media_kind(content_type: str) -> str:
     ct = content_type.split(";", 1)[0].strip().lower()
     if ct == "text/event-stream":
         return "sse"
-    if ct in ("application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-seq") or ct.endswith("+ndjson") or ";stream=watch" in content_type.replace(" ", ""):
+    if (
+        ct
+        in (
+            "application/x-ndjson",
+            "application/ndjson",
+            "application/jsonl",
+            "application/x-jsonlines",
+            "application/jsonlines",
+            "application/json-seq",
+        )
+        or ct.endswith("+ndjson")
+        or ";stream=watch" in content_type.replace(" ", "")
+    ):
         return "ndjson"
-    if ct in ("application/json", "*/*", "application/*") or ct.endswith("+json") or ct == "text/json":
+    if (
+        ct in ("application/json", "*/*", "application/*")
+        or ct.endswith("+json")
+        or ct == "text/json"
+    ):
         return "json"
     if ct == "application/x-www-form-urlencoded":
         return "form"
@@ -152,10 +168,16 @@ class OperationBuilder:
         wanted = self.op_renames.get(op_id) or (
             snake_case(op_id) if op_id else snake_case(f"{method} {path}")
         )
-        scope = self._op_scopes.setdefault(module, NameScope(f"api.{module}", frozenset({"init"}), casefold=True))
+        scope = self._op_scopes.setdefault(
+            module, NameScope(f"api.{module}", frozenset({"init"}), casefold=True)
+        )
         name = scope.claim(wanted, op_id or f"{method.upper()} {path}")
         if name != wanted:
-            self.sink.note("N0504", f"operation {op_id or path!r} is generated as {module}.{name}", self._key(site))
+            self.sink.note(
+                "N0504",
+                f"operation {op_id or path!r} is generated as {module}.{name}",
+                self._key(site),
+            )
         class_hint = pascal_case(op_id or f"{method} {path}")
         degraded: list[str] = []
 
@@ -168,7 +190,11 @@ class OperationBuilder:
                 stream = r.kind
         security = self._security(node)
         idem = next(
-            (p.wire_name for p in params if p.location == "header" and p.wire_name.lower() in _IDEMPOTENCY_HEADERS),
+            (
+                p.wire_name
+                for p in params
+                if p.location == "header" and p.wire_name.lower() in _IDEMPOTENCY_HEADERS
+            ),
             None,
         )
         return Operation(
@@ -212,7 +238,9 @@ class OperationBuilder:
                     continue
                 pname, loc = pnode.get("name"), pnode.get("in")
                 if not isinstance(pname, str) or loc not in ("path", "query", "header", "cookie"):
-                    self.sink.warning("W0201", "parameter without a valid name/in is ignored", self._key(psite))
+                    self.sink.warning(
+                        "W0201", "parameter without a valid name/in is ignored", self._key(psite)
+                    )
                     continue
                 if loc == "header" and pname.lower() in ("accept", "content-type", "authorization"):
                     continue  # OpenAPI says these are ignored; the runtime sets them.
@@ -225,13 +253,23 @@ class OperationBuilder:
                     f"path template variable {{{var}}} has no parameter; generated as a required str",
                     self._key(site),
                 )
-                merged[(var, "path")] = ({"name": var, "in": "path", "required": True, "schema": {"type": "string"}}, site)
+                merged[(var, "path")] = (
+                    {"name": var, "in": "path", "required": True, "schema": {"type": "string"}},
+                    site,
+                )
         scope = NameScope(f"parameters of {class_hint}", RESERVED_PARAM_NAMES)
         params: list[Param] = []
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         items = sorted(
             merged.items(),
-            key=lambda kv: (order[kv[0][1]], template_vars.index(kv[0][0]) if kv[0][1] == "path" and kv[0][0] in template_vars else 0),
+            key=lambda kv: (
+                order[kv[0][1]],
+                (
+                    template_vars.index(kv[0][0])
+                    if kv[0][1] == "path" and kv[0][0] in template_vars
+                    else 0
+                ),
+            ),
         )
         for (pname, loc), (pnode, psite) in items:
             if loc == "path" and pname not in template_vars:
@@ -244,7 +282,7 @@ class OperationBuilder:
             schema = pnode.get("schema")
             if schema is None and isinstance(pnode.get("content"), dict):
                 content = pnode["content"]
-                first = next(iter(content.values()), {})
+                first: Any = next(iter(content.values()), {})
                 schema = first.get("schema") if isinstance(first, dict) else None
             ptype: TypeRef = (
                 self.schemas.type_of(schema, psite.child("schema"), class_hint + pascal_case(pname))
@@ -253,7 +291,9 @@ class OperationBuilder:
             )
             required = bool(pnode.get("required")) or loc == "path"
             default = schema.get("default") if isinstance(schema, dict) else None
-            has_default = isinstance(default, (str, int, float, bool)) and not isinstance(ptype, ListOf)
+            has_default = isinstance(default, (str, int, float, bool)) and not isinstance(
+                ptype, ListOf
+            )
             style = pnode.get("style") or ("simple" if loc in ("path", "header") else "form")
             explode = pnode.get("explode")
             if not isinstance(explode, bool):
@@ -262,7 +302,7 @@ class OperationBuilder:
                 Param(
                     name=scope.claim(snake_case(pname), pname),
                     wire_name=pname,
-                    location=loc,
+                    location=loc,  # type: ignore[arg-type]  # checked against the four locations above
                     type=ptype,
                     required=required,
                     description=_text(pnode.get("description")),
@@ -291,7 +331,9 @@ class OperationBuilder:
         bsite, bnode = self._deref(raw, site.child("requestBody"))
         if not isinstance(bnode, dict):
             degraded.append("request body unresolvable")
-            return Body("binary", "application/octet-stream", Prim("binary"), False, "", self._key(site))
+            return Body(
+                "binary", "application/octet-stream", Prim("binary"), False, "", self._key(site)
+            )
         content = bnode.get("content")
         if not isinstance(content, dict) or not content:
             return None
@@ -327,11 +369,17 @@ class OperationBuilder:
         out: list[ResponseCase] = []
         if not isinstance(raw, dict) or not raw:
             # No responses documented: any 2xx is accepted and its body passed through.
-            return [ResponseCase("2XX", "json", "application/json", ANY, False, "", self._key(site))]
+            return [
+                ResponseCase("2XX", "json", "application/json", ANY, False, "", self._key(site))
+            ]
         for status, resp in raw.items():
             status = str(status).upper()
             if not (status == "DEFAULT" or re.fullmatch(r"[1-5](\d\d|XX)", status)):
-                self.sink.warning("W0204", f"response key {status!r} is not a status code; ignored", self._key(site.child("responses", status)))
+                self.sink.warning(
+                    "W0204",
+                    f"response key {status!r} is not a status code; ignored",
+                    self._key(site.child("responses", status)),
+                )
                 continue
             status = "default" if status == "DEFAULT" else status
             is_error = status == "default" or status[0] in "45"
@@ -341,7 +389,9 @@ class OperationBuilder:
             content = rnode.get("content")
             desc = _text(rnode.get("description"))
             if not isinstance(content, dict) or not content:
-                out.append(ResponseCase(status, "empty", "", None, is_error, desc, self._key(rsite)))
+                out.append(
+                    ResponseCase(status, "empty", "", None, is_error, desc, self._key(rsite))
+                )
                 continue
             chosen: tuple[str, str, Any] | None = None
             for pref in ("json", "sse", "ndjson", "text", "binary", "form", "multipart"):
@@ -357,7 +407,11 @@ class OperationBuilder:
                 kind = "binary"
             schema = media.get("schema") if isinstance(media, dict) else None
             msite = rsite.child("content", ct, "schema")
-            hint = class_hint + ("Response" if not is_error else "Error") + (status if status != "default" else "Default")
+            hint = (
+                class_hint
+                + ("Response" if not is_error else "Error")
+                + (status if status != "default" else "Default")
+            )
             if kind == "binary":
                 rtype: TypeRef | None = Prim("binary")
             elif kind == "text":

@@ -104,7 +104,10 @@ def infer(op: Operation, models: Mapping[str, AnyModel | None]) -> Pagination | 
 
 
 def from_config(
-    op: Operation, spec: Mapping[str, Any], models: Mapping[str, AnyModel | None], sink: DiagnosticSink
+    op: Operation,
+    spec: Mapping[str, Any],
+    models: Mapping[str, AnyModel | None],
+    sink: DiagnosticSink,
 ) -> Pagination | None:
     """A pagination override from config: names are wire names of the param and body fields."""
     model = _success_model(op, models)

@@ -68,7 +68,11 @@ def _names(config: Config, opts: Options, title: str) -> Config:
     project = opts.project_name or config.project_name
     package = opts.package_name or config.package_name
     if not project:
-        project = opts.output.name if opts.output.name else snake_case(title).replace("_", "-") + "-client"
+        project = (
+            opts.output.name
+            if opts.output.name
+            else snake_case(title).replace("_", "-") + "-client"
+        )
     if not package:
         package = snake_case(project)
     include = tuple(opts.include_tags) or config.include_tags
@@ -188,8 +192,12 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             broken = syntax_errors(files)
             if broken:
                 raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
-            spec_bytes = [Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()]
-            config_bytes = config_path.read_bytes() if config_path and config_path.is_file() else b""
+            spec_bytes = [
+                Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()
+            ]
+            config_bytes = (
+                config_path.read_bytes() if config_path and config_path.is_file() else b""
+            )
             files[MANIFEST] = manifest(spec_bytes, config_bytes, __version__, files)
             (staged / MANIFEST).write_bytes(files[MANIFEST])
         report.files = len(files)
@@ -209,4 +217,3 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
-

@@ -12,23 +12,21 @@ inside functions; the cycles are found with an iterative Tarjan SCC over the mod
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build import model_refs, operation_refs
+from generator.build import model_refs
 from generator.ir import (
     AnyModel,
     Api,
     EnumModel,
-    ListOf,
     Model,
     ModelRef,
     Operation,
     Param,
     Prim,
     ResponseCase,
-    SecurityScheme,
     TypeRef,
     UnionModel,
 )
@@ -238,7 +236,9 @@ class Planner:
         self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
         self.scc = strongly_connected(graph)
-        self.pages = {op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination}
+        self.pages = {
+            op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination
+        }
 
     # -- models -----------------------------------------------------------------------------------
 
@@ -276,10 +276,18 @@ class Planner:
                 )
                 guard = f"not isinstance(self.{f.name}, Unset)"
             else:
-                decl = f"{f.name}: {ann} | None = None" if ann not in ("Any", "None") else f"{f.name}: {ann} = None"
+                decl = (
+                    f"{f.name}: {ann} | None = None"
+                    if ann not in ("Any", "None")
+                    else f"{f.name}: {ann} = None"
+                )
                 var = code.fresh()
                 inner = code.decode(f.type, var)
-                decode = plain_get if inner == var else f"(None if ({var} := {plain_get}) is None else {inner})"
+                decode = (
+                    plain_get
+                    if inner == var
+                    else f"(None if ({var} := {plain_get}) is None else {inner})"
+                )
                 guard = f"self.{f.name} is not None"
             fields.append(
                 FieldView(
@@ -360,7 +368,9 @@ class Planner:
             else:
                 decoder = f"lambda {var}: {dec}"
             spec, check = code.variant_check(v.type)
-            variants.append(VariantView(ann, decoder, [py_literal(t) for t in v.tags], f"{spec:03d}|{check}"))
+            variants.append(
+                VariantView(ann, decoder, [py_literal(t) for t in v.tags], f"{spec:03d}|{check}")
+            )
         tagged = model.discriminator is not None
         needs_fallback = tagged or any(
             isinstance(v.type, ModelRef) and isinstance(self.models.get(v.type.model_id), Model)
@@ -373,7 +383,9 @@ class Planner:
         else:
             code.runtime("modeling", "decode_untagged")
             variants.sort(key=lambda v: -int(v.check.split("|", 1)[0]))
-        variants = [VariantView(v.annotation, v.decode, v.tags, v.check.split("|", 1)[1]) for v in variants]
+        variants = [
+            VariantView(v.annotation, v.decode, v.tags, v.check.split("|", 1)[1]) for v in variants
+        ]
         code.runtime("modeling", "encode_value")
         if code.type_checking_lines():
             code.typing("TYPE_CHECKING")
@@ -422,7 +434,11 @@ class Planner:
                     stream_decoder = self._sse_data_decoder(item_t, code)
                 else:
                     stream_decoder = f"lambda _line: {code.decode(item_t, '_line')}"
-                ann = f"list[ServerSentEvent[{stream_item}]]" if r.kind == "sse" else f"list[{stream_item}]"
+                ann = (
+                    f"list[ServerSentEvent[{stream_item}]]"
+                    if r.kind == "sse"
+                    else f"list[{stream_item}]"
+                )
                 if r.kind == "sse":
                     code.runtime("wire", "ServerSentEvent")
                     dec = f"{code.runtime('wire', 'sse_list_decoder')}({stream_decoder})"
@@ -495,9 +511,7 @@ class Planner:
             paging_params=paging_params,
             paging_args=paging_args,
             fetch_args=paging_args + ([f"{page.cursor_param}=cursor_value"] if page else []),
-            stream_type=(
-                f"ServerSentEvent[{stream_item}]" if stream == "sse" else stream_item
-            ),
+            stream_type=(f"ServerSentEvent[{stream_item}]" if stream == "sse" else stream_item),
             stream_method="stream_events" if stream == "sse" else "stream_lines",
             exports=exports,
             imports=code.import_lines() + code.type_checking_lines(),
@@ -514,7 +528,11 @@ class Planner:
         elif p.required:
             decl = f"{p.name}: {ann}"
         else:
-            decl = f"{p.name}: {ann} | None = None" if ann not in ("Any", "None") else f"{p.name}: {ann} = None"
+            decl = (
+                f"{p.name}: {ann} | None = None"
+                if ann not in ("Any", "None")
+                else f"{p.name}: {ann} = None"
+            )
         encoded = code.encode(p.type, value) if not p.type.nullable else value
         explode = "True" if p.explode else "False"
         if p.location == "path":
@@ -549,10 +567,20 @@ class Planner:
             ann = code.annotation(body.type)
         optional = not body.required
         if optional:
-            decl = f"body: {ann} | None = None" if ann not in ("Any", "None") else f"body: {ann} = None"
+            decl = (
+                f"body: {ann} | None = None"
+                if ann not in ("Any", "None")
+                else f"body: {ann} = None"
+            )
         else:
             decl = f"body: {ann}"
-        return ParamView("body", decl, comment(body.description or f"request body ({body.content_type})"), "", optional)
+        return ParamView(
+            "body",
+            decl,
+            comment(body.description or f"request body ({body.content_type})"),
+            "",
+            optional,
+        )
 
     def _body_statement(self, op: Operation, code: ModuleCode) -> str:
         body = op.body
@@ -588,7 +616,11 @@ class Planner:
         return ann, f"{json_decoder}(lambda _data: {dec})"
 
     def _error_parser(self, r: ResponseCase, code: ModuleCode) -> str:
-        if r.kind != "json" or r.type is None or (isinstance(r.type, Prim) and r.type.kind == "any"):
+        if (
+            r.kind != "json"
+            or r.type is None
+            or (isinstance(r.type, Prim) and r.type.kind == "any")
+        ):
             return ""
         dec = code.decode(r.type, "_data")
         if dec == "_data":
@@ -599,7 +631,11 @@ class Planner:
 
     def _sse_data_decoder(self, t: TypeRef, code: ModuleCode) -> str:
         if isinstance(t, Prim) and t.kind in ("str", "any"):
-            return code.runtime("sse", "text_data") if t.kind == "str" else code.runtime("sse", "json_data")
+            return (
+                code.runtime("sse", "text_data")
+                if t.kind == "str"
+                else code.runtime("sse", "json_data")
+            )
         dec = code.decode(t, "_data")
         return f"{code.runtime('wire', 'json_data_as')}(lambda _data: {dec})"
 
@@ -613,36 +649,84 @@ class Planner:
         for model in api.models:
             path = f"{pkg}/models/{model.module}.py"
             if isinstance(model, Model):
-                out.append(PlannedFile(path, "model.py.jinja", {**common, "model": self.model_view(model)}))
+                out.append(
+                    PlannedFile(path, "model.py.jinja", {**common, "model": self.model_view(model)})
+                )
             elif isinstance(model, EnumModel):
-                out.append(PlannedFile(path, "enum.py.jinja", {**common, "model": self.enum_view(model)}))
+                out.append(
+                    PlannedFile(path, "enum.py.jinja", {**common, "model": self.enum_view(model)})
+                )
             else:
-                out.append(PlannedFile(path, "union.py.jinja", {**common, "model": self.union_view(model)}))
+                out.append(
+                    PlannedFile(path, "union.py.jinja", {**common, "model": self.union_view(model)})
+                )
         exports = sorted(
             [(m.class_name, m.module) for m in api.models]
             + [(f"decode_{m.module}", m.module) for m in api.models if isinstance(m, UnionModel)]
             + [(f"encode_{m.module}", m.module) for m in api.models if isinstance(m, UnionModel)],
         )
-        out.append(PlannedFile(f"{pkg}/models/__init__.py", "models_init.py.jinja", {**common, "exports": exports}))
+        out.append(
+            PlannedFile(
+                f"{pkg}/models/__init__.py", "models_init.py.jinja", {**common, "exports": exports}
+            )
+        )
         tags: dict[str, list[OperationView]] = {}
         for op in api.operations:
             view = self.operation_view(op)
             tags.setdefault(op.tag_module, []).append(view)
-            out.append(PlannedFile(f"{pkg}/api/{op.tag_module}/{op.name}.py", "operation.py.jinja", {**common, "op": view}))
+            out.append(
+                PlannedFile(
+                    f"{pkg}/api/{op.tag_module}/{op.name}.py",
+                    "operation.py.jinja",
+                    {**common, "op": view},
+                )
+            )
         for tag in sorted(tags):
-            out.append(PlannedFile(f"{pkg}/api/{tag}/__init__.py", "api_tag_init.py.jinja", {**common, "tag": tag, "ops": tags[tag]}))
-        out.append(PlannedFile(f"{pkg}/api/__init__.py", "api_init.py.jinja", {**common, "tags": sorted(tags)}))
-        out.append(PlannedFile(f"{pkg}/client.py", "client.py.jinja", {**common, "client": self.client_view()}))
-        out.append(PlannedFile(f"{pkg}/errors.py", "errors.py.jinja", {**common, "errors": api.errors, "package_name": pkg}))
+            out.append(
+                PlannedFile(
+                    f"{pkg}/api/{tag}/__init__.py",
+                    "api_tag_init.py.jinja",
+                    {**common, "tag": tag, "ops": tags[tag]},
+                )
+            )
+        out.append(
+            PlannedFile(
+                f"{pkg}/api/__init__.py", "api_init.py.jinja", {**common, "tags": sorted(tags)}
+            )
+        )
+        out.append(
+            PlannedFile(
+                f"{pkg}/client.py", "client.py.jinja", {**common, "client": self.client_view()}
+            )
+        )
+        out.append(
+            PlannedFile(
+                f"{pkg}/errors.py",
+                "errors.py.jinja",
+                {**common, "errors": api.errors, "package_name": pkg},
+            )
+        )
         out.append(PlannedFile(f"{pkg}/__init__.py", "package_init.py.jinja", common))
         if api.webhooks:
-            out.append(PlannedFile(f"{pkg}/webhooks.py", "webhooks.py.jinja", {**common, "hooks": self.webhook_views()}))
+            out.append(
+                PlannedFile(
+                    f"{pkg}/webhooks.py",
+                    "webhooks.py.jinja",
+                    {**common, "hooks": self.webhook_views()},
+                )
+            )
         out.append(PlannedFile(f"{pkg}/py.typed", None, {}, source=None))
-        out.append(PlannedFile(f"{pkg}/types.py", None, {}, source=RUNTIME_DIR.parent / "runtime_types.py"))
+        out.append(
+            PlannedFile(f"{pkg}/types.py", None, {}, source=RUNTIME_DIR.parent / "runtime_types.py")
+        )
         for src in sorted(RUNTIME_DIR.glob("*.py")):
             out.append(PlannedFile(f"{pkg}/_runtime/{src.name}", None, {}, source=src))
         out.append(PlannedFile("pyproject.toml", "pyproject.toml.jinja", common))
-        out.append(PlannedFile("README.md", "README.md.jinja", {**common, "examples": self.readme_examples()}))
+        out.append(
+            PlannedFile(
+                "README.md", "README.md.jinja", {**common, "examples": self.readme_examples()}
+            )
+        )
         out.append(PlannedFile(".gitignore", "gitignore.jinja", common))
         return out
 
@@ -680,7 +764,11 @@ class Planner:
         cc = [s for s in oauth if s.token_url]
         if cc:
             imports.add("ClientCredentials")
-            params += ["client_id: str | None = None", "client_secret: str | None = None", "scopes: Sequence[str] = ()"]
+            params += [
+                "client_id: str | None = None",
+                "client_secret: str | None = None",
+                "scopes: Sequence[str] = ()",
+            ]
             doc += [
                 "``client_id`` / ``client_secret``: service-account credentials exchanged at",
                 f"``{comment(cc[0].token_url)}`` (OAuth2 client credentials); the token is cached and",
@@ -690,7 +778,10 @@ class Planner:
                 "if client_id is not None and client_secret is not None:",
                 f"    exchange = ClientCredentials(client_id, client_secret, {py_literal(cc[0].token_url)}, scopes)",
                 "    oauth = BearerToken(token_provider=exchange, prefix=token_prefix)",
-                *[f"    auth.setdefault({py_literal(n)}, oauth)" for n in [s.name for s in bearer_like + oauth]],
+                *[
+                    f"    auth.setdefault({py_literal(n)}, oauth)"
+                    for n in [s.name for s in bearer_like + oauth]
+                ],
             ]
         if api_keys:
             imports.add("ApiKey")
@@ -748,7 +839,9 @@ class Planner:
 
     def readme_examples(self) -> dict[str, object]:
         ops = list(self.api.operations)
-        plain = next((o for o in ops if o.method == "GET" and not o.pagination and not o.stream), None)
+        plain = next(
+            (o for o in ops if o.method == "GET" and not o.pagination and not o.stream), None
+        )
         paged = next((o for o in ops if o.pagination), None)
         streamed = next((o for o in ops if o.stream == "sse"), None)
         idem = next((o for o in ops if o.idempotency_header), None)
@@ -787,19 +880,29 @@ def _safe_fn(name: str) -> str:
     return safe_identifier(snake_case(name))
 
 
-def _frozenset_literal(items: Iterator[str] | Sequence[str] | object) -> str:
-    values = sorted(set(items))  # type: ignore[call-overload]
+def _frozenset_literal(items: Iterable[str]) -> str:
+    values = sorted(set(items))
     if not values:
         return "frozenset()"
     return f"frozenset({json.dumps(values, ensure_ascii=True)})"
 
 
 def _is_builtin_annotation(ann: str) -> bool:
-    return ann.split("[", 1)[0] in ("str", "int", "float", "bool", "list", "dict", "None", "Any", "Literal", "bytes")
+    return ann.split("[", 1)[0] in (
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "None",
+        "Any",
+        "Literal",
+        "bytes",
+    )
 
 
 def _model_name(models: Mapping[str, AnyModel], t: TypeRef) -> str:
     if isinstance(t, ModelRef):
         return models[t.model_id].class_name
     return ""
-

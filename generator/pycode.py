@@ -24,7 +24,6 @@ from generator.ir import (
     LiteralOf,
     MapOf,
     Model,
-    ModelRef,
     Prim,
     TypeRef,
     UnionModel,
@@ -51,7 +50,9 @@ def py_literal(value: object) -> str:
     if value is None or isinstance(value, (bool, int)):
         return repr(value)
     if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        return (
+            repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
+        )
     if isinstance(value, str):
         return repr(value)
     raise TypeError(f"not a JSON scalar: {value!r}")
@@ -244,8 +245,17 @@ class ModuleCode:
     def variant_check(self, t: TypeRef) -> tuple[int, str]:
         """(specificity, check expression) deciding whether a JSON value may be this variant."""
         if isinstance(t, Prim):
-            py = {"str": "str", "int": "int", "float": "int, float", "bool": "bool", "datetime": "str",
-                  "date": "str", "uuid": "str", "base64": "str", "binary": "str"}.get(t.kind)
+            py = {
+                "str": "str",
+                "int": "int",
+                "float": "int, float",
+                "bool": "bool",
+                "datetime": "str",
+                "date": "str",
+                "uuid": "str",
+                "base64": "str",
+                "binary": "str",
+            }.get(t.kind)
             if py is None:
                 return (-1, "lambda _src: True")
             return (1, f"{self.runtime('modeling', 'is_instance')}({py})")
@@ -260,7 +270,10 @@ class ModuleCode:
         model = self.models[t.model_id]
         if isinstance(model, Model):
             req = sorted(f.wire_name for f in model.fields if f.required)
-            return (2 + len(req), f"{self.runtime('modeling', 'has_keys')}(frozenset({json.dumps(req)}))")
+            return (
+                2 + len(req),
+                f"{self.runtime('modeling', 'has_keys')}(frozenset({json.dumps(req)}))",
+            )
         if isinstance(model, EnumModel):
             vals = tuple(m.value for m in model.members)
             return (3, f"lambda _src: _src in {vals!r}")
@@ -297,5 +310,7 @@ class ModuleCode:
         """Imports that must run inside functions (models in the same import cycle)."""
         out: list[str] = []
         for module in sorted(self.lazy_imports):
-            out.append(f"from {self.models_prefix}{module} import {', '.join(sorted(self.lazy_imports[module]))}")
+            out.append(
+                f"from {self.models_prefix}{module} import {', '.join(sorted(self.lazy_imports[module]))}"
+            )
         return out

@@ -40,7 +40,9 @@ def _toml(value: object) -> str:
 
 
 def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(p) for p in overrides])] if overrides else []
+    loaders: list[jinja2.BaseLoader] = (
+        [jinja2.FileSystemLoader([str(p) for p in overrides])] if overrides else []
+    )
     loaders.append(jinja2.FileSystemLoader(str(STOCK_TEMPLATES)))
     loaders.append(jinja2.PrefixLoader({"stock": jinja2.FileSystemLoader(str(STOCK_TEMPLATES))}))
     env = jinja2.Environment(

@@ -165,9 +165,13 @@ class SchemaBuilder:
     # -- internals ----------------------------------------------------------------------------
 
     def _node(self, site: Site) -> Any:
-        found = self.resolve("#" + site.pointer[1:] if site.pointer.startswith("#") else site.pointer, site.uri)
+        found = self.resolve(
+            "#" + site.pointer[1:] if site.pointer.startswith("#") else site.pointer, site.uri
+        )
         if found is None:
-            self.sink.error("E0301", "reference target does not exist", self.key_of(site.uri, site.pointer))
+            self.sink.error(
+                "E0301", "reference target does not exist", self.key_of(site.uri, site.pointer)
+            )
             return None
         return found[2]
 
@@ -204,7 +208,9 @@ class SchemaBuilder:
             if node is False:
                 return Prim("none")
             self.sink.warning(
-                "W0402", "schema is not an object; typed as Any", self.key_of(site.uri, site.pointer)
+                "W0402",
+                "schema is not an object; typed as Any",
+                self.key_of(site.uri, site.pointer),
             )
             return ANY
         self._depth += 1
@@ -290,7 +296,11 @@ class SchemaBuilder:
             return ListOf(item_t, nullable)
         if kind == "string":
             fmt = node.get("format")
-            prim = _FORMAT_KINDS.get(fmt, _TYPE_KINDS["string"]) if isinstance(fmt, str) else _TYPE_KINDS["string"]
+            prim = (
+                _FORMAT_KINDS.get(fmt, _TYPE_KINDS["string"])
+                if isinstance(fmt, str)
+                else _TYPE_KINDS["string"]
+            )
             return with_nullable(prim, nullable)
         if kind in _TYPE_KINDS:
             return with_nullable(_TYPE_KINDS[kind], nullable)
@@ -360,8 +370,10 @@ class SchemaBuilder:
                 fsite = psite.child("properties", wire)
                 ftype = self._build(pschema, fsite, class_name + pascal_case(wire), None)
                 is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
-                if isinstance(pschema, dict) and "$ref" not in pschema and isinstance(
-                    pschema.get("default"), (str, int, float, bool)
+                if (
+                    isinstance(pschema, dict)
+                    and "$ref" not in pschema
+                    and isinstance(pschema.get("default"), (str, int, float, bool))
                 ):
                     default: object = pschema["default"]
                     has_default = _default_fits(ftype, default, self.models)
@@ -374,9 +386,9 @@ class SchemaBuilder:
                         wire_name=wire,
                         type=ftype,
                         required=is_req,
-                        description=_text(pschema.get("description"))
-                        if isinstance(pschema, dict)
-                        else "",
+                        description=(
+                            _text(pschema.get("description")) if isinstance(pschema, dict) else ""
+                        ),
                         default=default if has_default else None,
                         has_default=has_default,
                         read_only=bool(isinstance(pschema, dict) and pschema.get("readOnly")),
@@ -523,10 +535,14 @@ class SchemaBuilder:
         if key in self.models:
             return ModelRef(key, nullable)
         class_name, module = self._allocate(key, name)
-        member_scope = NameScope(f"members of {class_name}", frozenset({"mro", "name", "value"}), casefold=False)
+        member_scope = NameScope(
+            f"members of {class_name}", frozenset({"mro", "name", "value"}), casefold=False
+        )
         members: list[EnumMember] = []
         for v in unique:
-            wanted = constant_case(str(v)) if isinstance(v, str) else f"VALUE_{v}".replace("-", "MINUS_")
+            wanted = (
+                constant_case(str(v)) if isinstance(v, str) else f"VALUE_{v}".replace("-", "MINUS_")
+            )
             member_name = member_scope.claim(wanted, str(v))
             members.append(EnumMember(member_name, v))
         for renamed in member_scope.renames:
@@ -578,7 +594,12 @@ class SchemaBuilder:
                 resolved = member
             if isinstance(node.get("properties"), dict) and isinstance(resolved, dict):
                 # oneOf alongside sibling properties: each variant carries the shared properties.
-                merged = {"allOf": [member, {"properties": node["properties"], "required": sorted(_required(node))}]}
+                merged = {
+                    "allOf": [
+                        member,
+                        {"properties": node["properties"], "required": sorted(_required(node))},
+                    ]
+                }
                 t = self._build(merged, msite, f"{name}Variant{i + 1}", None)
             else:
                 t = self._build(member, msite, _variant_name(name, member, i), None)
@@ -602,7 +623,8 @@ class SchemaBuilder:
         tags: dict[int, tuple[str, ...]] = {}
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             prop = discriminator["propertyName"]
-            mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+            raw_mapping = discriminator.get("mapping")
+            mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
             tags = self._tags(prop, mapping, built, site)
         variants = tuple(UnionVariant(t, tags.get(i, ())) for i, t in enumerate(types))
         if prop is not None and not any(v.tags for v in variants):
@@ -660,13 +682,17 @@ class SchemaBuilder:
         for tag, ref in mapping.items():
             if not isinstance(ref, str):
                 continue
-            target_ref = ref if ("#" in ref or "/" in ref or "." in ref) else f"#/components/schemas/{ref}"
+            target_ref = (
+                ref if ("#" in ref or "/" in ref or "." in ref) else f"#/components/schemas/{ref}"
+            )
             found = self.resolve(target_ref, site.uri)
             if found is None:
                 self.sink.warning(
                     "W0406",
                     f"discriminator mapping {tag!r} -> {ref!r} does not resolve",
-                    self.key_of(site.uri, join_pointer(site.pointer, "discriminator", "mapping", tag)),
+                    self.key_of(
+                        site.uri, join_pointer(site.pointer, "discriminator", "mapping", tag)
+                    ),
                 )
                 continue
             idx = by_target.get(self.key_of(found[0], found[1]))
