@@ -27,6 +27,7 @@ from ..types import _request_id
 __all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "log_response", "log_retry"]
 
 REDACTED: Final = "[REDACTED]"
+_ENCODED: Final = "%5BREDACTED%5D"
 SENSITIVE_HEADERS: Final = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
@@ -48,14 +49,14 @@ class Redactor:
         """``url`` with credential query values and any userinfo password redacted."""
         parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
         if parsed.password:
-            parsed = parsed.copy_with(password=REDACTED)
+            parsed = parsed.copy_with(username=parsed.username, password=REDACTED)
         if self.query and any(name in self.query for name in parsed.params):
             params = [
                 (name, REDACTED if name in self.query else value)
                 for name, value in parsed.params.multi_items()
             ]
             parsed = parsed.copy_with(params=params)
-        return self.text(str(parsed))
+        return self.text(str(parsed).replace(_ENCODED, REDACTED))
 
     def header_dict(self, headers: httpx.Headers) -> dict[str, str]:
         """Headers as a dict for display, credential values redacted."""

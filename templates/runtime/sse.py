@@ -44,8 +44,9 @@ class ServerSentEvent(Generic[T]):
 class SSEDecoder:
     """Turns a byte stream into :class:`ServerSentEvent` objects whose ``data`` is text.
 
-    ``last_event_id`` and ``retry`` (milliseconds) persist for the whole stream and are what a
-    reconnecting client needs.
+    ``last_event_id`` (the id in force when the last event was dispatched -- an ``id:`` line of
+    an event cut off mid-way does not count) and ``retry`` (milliseconds) persist for the whole
+    stream and are what a reconnecting client needs.
     """
 
     __slots__ = (
@@ -53,6 +54,7 @@ class SSEDecoder:
         "_data",
         "_event",
         "_event_retry",
+        "_id",
         "_raw",
         "_skip_lf",
         "_utf8",
@@ -68,6 +70,7 @@ class SSEDecoder:
         self._event = ""
         self._event_retry: int | None = None
         self._raw: list[str] = []
+        self._id = last_event_id
         self.last_event_id = last_event_id
         self.retry = retry
 
@@ -105,12 +108,13 @@ class SSEDecoder:
 
     def _line(self, line: str, events: list[ServerSentEvent[str]]) -> None:
         if not line:
+            self.last_event_id = self._id
             if self._data:
                 events.append(
                     ServerSentEvent(
                         event=self._event or "message",
                         data="\n".join(self._data),
-                        id=self.last_event_id,
+                        id=self._id,
                         retry=self._event_retry,
                         raw="\n".join(self._raw),
                     )
@@ -132,6 +136,6 @@ class SSEDecoder:
             self._event = value
         elif field == "id":
             if "\0" not in value:
-                self.last_event_id = value
+                self._id = value
         elif field == "retry" and value.isascii() and value.isdigit():
             self.retry = self._event_retry = int(value)

@@ -116,3 +116,13 @@ def test_any_chunking_gives_identical_events(
     pieces = [payload[a:b] for a, b in zip([0, *points], [*points, len(payload)], strict=True)]
     assert parse(R, *pieces) == whole
     assert parse(R, *[payload[i : i + 1] for i in range(len(payload))]) == whole
+
+
+def test_last_event_id_only_counts_dispatched_events(R: SimpleNamespace) -> None:
+    decoder = R.sse.SSEDecoder()
+    decoder.feed(b"id: 1\ndata: a\n\nid: 2\ndata: b")
+    assert decoder.last_event_id == "1"
+    decoder.feed(b"\n\n")
+    assert decoder.last_event_id == "2"
+    decoder.feed(b"id: 3\n\n")  # a data-less block still moves the id on
+    assert decoder.last_event_id == "3"
