@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import hashlib
 import json
@@ -27,6 +28,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TMP_PREFIX = ".codegen-tmp-"
 OLD_PREFIX = ".codegen-old-"
@@ -48,24 +50,62 @@ def safe_join(root: Path, relative: str) -> Path:
     return root / rel
 
 
+def _leftover_kind(entry_name: str, stem: str) -> str | None:
+    if entry_name.startswith(f"{TMP_PREFIX}{stem}-"):
+        return "tmp"
+    if entry_name.startswith(f"{OLD_PREFIX}{stem}-"):
+        return "old"
+    return None
+
+
 def clean_leftovers(target: Path) -> list[Path]:
-    """Remove temp/old trees a killed earlier run left beside ``target``."""
+    """Repair and tidy what a killed earlier run left beside ``target``.
+
+    - If ``target`` is missing but a ``.codegen-old-*`` tree exists (only possible with the
+      two-rename fallback of :func:`swap`, killed between its renames), that tree is the complete
+      previous output: it is renamed back to ``target`` first.
+    - Every other ``.codegen-tmp-*`` / ``.codegen-old-*`` entry is removed, except trees a live run
+      is still staging (they hold a lock; see :func:`stage`).
+
+    Returns the removed paths (a restored tree is not among them).
+    """
     removed: list[Path] = []
     parent = target.parent
     if not parent.is_dir():
         return removed
     stem = target.name
-    for entry in parent.iterdir():
-        if entry.name.startswith((f"{TMP_PREFIX}{stem}-", f"{OLD_PREFIX}{stem}-")):
-            shutil.rmtree(entry, ignore_errors=True)
+    with _DirLock(parent):
+        entries = sorted(parent.iterdir(), key=lambda e: e.name)
+        if not os.path.lexists(target):
+            olds = [e for e in entries if _leftover_kind(e.name, stem) == "old" and e.is_dir()]
+            if olds and not _busy(olds[0]):
+                os.rename(olds[0], target)
+                _fsync_dir(parent)
+        for entry in entries:
+            if _leftover_kind(entry.name, stem) is None or not os.path.lexists(entry):
+                continue
+            if _busy(entry):
+                continue
+            _remove(entry)
             removed.append(entry)
+    _forget_stale_locks()
     return removed
 
 
-def stage(target: Path, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` into a new temp dir beside ``target`` and return it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=target.parent))
+def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> Path:
+    """Write ``files`` into a new temp dir and return it.
+
+    ``beside=True`` (for :func:`swap`) puts it next to ``target`` (same file system, so the swap is
+    a rename) and locks it while this process lives, so a concurrent run's :func:`clean_leftovers`
+    leaves it alone. ``beside=False`` (for ``--check``) uses the system temp dir and never touches
+    anything near ``target``.
+    """
+    if beside:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=target.parent))
+        _hold(tmp)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="portarium-codegen-check-"))
     for rel, data in files.items():
         path = safe_join(tmp, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,23 +114,175 @@ def stage(target: Path, files: Mapping[str, bytes]) -> Path:
 
 
 def swap(staged: Path, target: Path) -> None:
-    """Replace ``target`` by ``staged`` with two renames (old tree deleted last)."""
+    """Replace ``target`` by ``staged`` so that ``target`` is at every instant the old or the new tree.
+
+    On Linux this is one ``renameat2(RENAME_EXCHANGE)`` (both trees swap names atomically; the old
+    tree then sits at the staged name and is deleted). Where that is unavailable (other systems,
+    file systems without exchange support) it falls back to two renames -- old aside to
+    ``.codegen-old-*``, new in -- and a kill between them leaves ``target`` missing with the
+    complete old tree beside it, which the next run's :func:`clean_leftovers` renames back.
+    """
     if target.exists() and not target.is_dir():
         raise OutputError(f"output path exists and is not a directory: {target}")
-    old: Path | None = None
-    if target.exists():
+    with _DirLock(target.parent):
+        if not target.exists():
+            os.rename(staged, target)
+            _release(staged)
+            _fsync_dir(target.parent)
+            return
+        if _rename_exchange(staged, target):
+            _fsync_dir(target.parent)
+            _release(staged)
+            # ``staged`` now holds the old tree under a .codegen-tmp-* name: garbage if we die here.
+            _remove(staged)
+            return
         old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{target.name}-", dir=target.parent))
         os.rmdir(old)
-        os.replace(target, old)
+        os.rename(target, old)
+        try:
+            os.rename(staged, target)
+        except OSError:
+            os.rename(old, target)
+            raise
+        _release(staged)
+        _fsync_dir(target.parent)
+        # Rename the old tree to a tmp name before deleting it, so a half-deleted tree is never
+        # mistaken for a restorable .codegen-old-* one.
+        trash = old.with_name(TMP_PREFIX + old.name[len(OLD_PREFIX) :])
+        try:
+            os.rename(old, trash)
+        except OSError:
+            trash = old
+        _remove(trash)
+
+
+def _remove(path: Path) -> None:
+    """Delete a tree, or just the link/file if ``path`` is not a real directory."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+# -- atomic exchange and liveness locks ---------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_exchange_unsupported = False
+
+
+def _renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        os.replace(staged, target)
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directory entries; False if this system cannot (then nothing moved)."""
+    global _exchange_unsupported
+    if _exchange_unsupported or os.environ.get("PORTARIUM_CODEGEN_NO_EXCHANGE"):
+        return False
+    fn = _renameat2()
+    if fn is None:
+        _exchange_unsupported = True
+        return False
+    import ctypes
+    import errno
+
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        _exchange_unsupported = err == errno.ENOSYS
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+try:  # pragma: no cover - platform dependent
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover
+    _fcntl = None  # type: ignore[assignment]
+
+_HELD: dict[str, int] = {}
+
+
+def _hold(path: Path) -> None:
+    """Lock ``path`` (a directory) for this process's lifetime; the kernel drops it if we die."""
+    if _fcntl is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
-        if old is not None:
-            os.replace(old, target)
-        raise
-    _fsync_dir(target.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        return
+    try:
+        _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return
+    _HELD[os.fspath(path)] = fd
+
+
+def _release(path: Path) -> None:
+    fd = _HELD.pop(os.fspath(path), None)
+    if fd is not None:
+        os.close(fd)
+
+
+def _forget_stale_locks() -> None:
+    for key in [k for k in _HELD if not os.path.isdir(k)]:
+        _release(Path(key))
+
+
+def _busy(path: Path) -> bool:
+    """True if a live run holds ``path``'s lock (it is being staged right now)."""
+    if _fcntl is None or os.fspath(path) in _HELD:
+        return os.fspath(path) in _HELD
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+class _DirLock:
+    """Exclusive lock on a directory for the duration of a ``with`` block (no files written)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> _DirLock:
+        if _fcntl is not None:
+            try:
+                self.fd = os.open(self.path, os.O_RDONLY)
+                _fcntl.flock(self.fd, _fcntl.LOCK_EX)
+            except OSError:
+                if self.fd is not None:
+                    os.close(self.fd)
+                self.fd = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -111,7 +303,10 @@ def read_tree(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         return out
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not any(p in ("__pycache__", ".mypy_cache", ".ruff_cache") or p.endswith(".egg-info") for p in path.relative_to(root).parts):
+        if path.is_file() and not any(
+            p in ("__pycache__", ".mypy_cache", ".ruff_cache") or p.endswith(".egg-info")
+            for p in path.relative_to(root).parts
+        ):
             out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out
 
@@ -123,7 +318,9 @@ class FormatResult:
 
 
 def _ruff() -> list[str]:
-    exe = shutil.which("ruff", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    exe = shutil.which(
+        "ruff", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
     if exe:
         return [exe]
     return [sys.executable, "-m", "ruff"]
@@ -134,7 +331,17 @@ def format_tree(root: Path) -> FormatResult:
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     base = _ruff()
     fix = subprocess.run(
-        [*base, "check", "--fix", "--quiet", "--exit-zero", "--no-cache", "--select", "I,F401,UP", "."],
+        [
+            *base,
+            "check",
+            "--fix",
+            "--quiet",
+            "--exit-zero",
+            "--no-cache",
+            "--select",
+            "I,F401,UP",
+            ".",
+        ],
         cwd=root,
         capture_output=True,
         text=True,
@@ -142,7 +349,13 @@ def format_tree(root: Path) -> FormatResult:
     )
     if fix.returncode not in (0, 1):
         return FormatResult(False, fix.stderr or fix.stdout)
-    fmt = subprocess.run([*base, "format", "--quiet", "--no-cache", "."], cwd=root, capture_output=True, text=True, env=env)
+    fmt = subprocess.run(
+        [*base, "format", "--quiet", "--no-cache", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if fmt.returncode != 0:
         return FormatResult(False, fmt.stderr or fmt.stdout)
     return FormatResult(True)
@@ -163,7 +376,9 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest(spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, files: Mapping[str, bytes]) -> bytes:
+def manifest(
+    spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, files: Mapping[str, bytes]
+) -> bytes:
     spec_hash = hashlib.sha256()
     for chunk in spec_bytes:
         spec_hash.update(chunk)
@@ -190,16 +405,24 @@ class TreeDiff:
 
     def summary(self, limit: int = 40) -> str:
         lines = []
-        for label, items in (("changed", self.changed), ("new", self.missing), ("removed", self.extra)):
+        for label, items in (
+            ("changed", self.changed),
+            ("new", self.missing),
+            ("removed", self.extra),
+        ):
             for item in items[:limit]:
                 lines.append(f"  {label:8} {item}")
             if len(items) > limit:
                 lines.append(f"  ... {len(items) - limit} more {label}")
-        lines.append(f"{len(self.changed)} changed, {len(self.missing)} new, {len(self.extra)} removed")
+        lines.append(
+            f"{len(self.changed)} changed, {len(self.missing)} new, {len(self.extra)} removed"
+        )
         return "\n".join(lines)
 
 
-def diff_trees(current: Mapping[str, bytes], wanted: Mapping[str, bytes], *, excerpt_files: int = 5) -> TreeDiff:
+def diff_trees(
+    current: Mapping[str, bytes], wanted: Mapping[str, bytes], *, excerpt_files: int = 5
+) -> TreeDiff:
     result = TreeDiff()
     for rel in sorted(wanted):
         if rel not in current:
