@@ -1,0 +1,111 @@
+"""Helpers generated models call: open enums and union dispatch.
+
+Generated enum classes delegate ``_missing_`` to :func:`missing_enum_member`, which (outside strict
+mode) mints a pseudo-member carrying the unknown value, so a server that adds an enum value does not
+break old clients, and the value still round-trips with its original type. Generated unions
+declare their variants as data and call :func:`decode_tagged` (discriminator dispatch) or
+:func:`decode_untagged` (first matching variant); a payload that fits no variant is kept as the raw
+mapping (or raw value), again unless strict mode is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from enum import Enum
+from typing import Any, TypeVar
+
+from .strict import unknown_enum_value, unknown_variant
+
+E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
+
+
+def missing_enum_member(cls: type[E], value: object) -> E | None:
+    """An extra member of ``cls`` for ``value`` (cached per value), or ``None`` in strict mode.
+
+    Returning ``None`` makes ``Enum`` raise its usual ``ValueError``.
+    """
+    base = str if issubclass(cls, str) else int if issubclass(cls, int) else None
+    if base is None or not isinstance(value, base) or isinstance(value, bool):
+        return None
+    unknown_enum_value(cls.__name__, value)
+    cache: dict[object, E] = cls.__dict__.get("_unknown_members_", {})
+    if value in cache:
+        return cache[value]
+    member = base.__new__(cls, value)
+    member._name_ = f"UNKNOWN_{value}"
+    member._value_ = value
+    cache[value] = member
+    type.__setattr__(cls, "_unknown_members_", cache)
+    return member
+
+
+def decode_tagged(
+    src: Any,
+    prop: str,
+    table: Mapping[str, Callable[[Any], T]],
+    union_name: str,
+) -> T | dict[str, Any]:
+    """Dispatch on ``src[prop]``; an unknown or missing tag keeps ``src`` as a dict."""
+    if isinstance(src, dict):
+        decode = table.get(src.get(prop))  # type: ignore[arg-type]
+        if decode is not None:
+            return decode(src)
+        unknown_variant(union_name, src.get(prop))
+        return src
+    raise TypeError(f"{union_name}: expected an object, got {type(src).__name__}")
+
+
+def decode_untagged(
+    src: Any,
+    variants: Sequence[tuple[Callable[[Any], bool], Callable[[Any], Any]]],
+    union_name: str,
+) -> Any:
+    """Decode with the first variant whose check accepts ``src`` and whose decoder succeeds.
+
+    Checks are ordered by the generator, most specific first (more required keys, then fewer).
+    Values no variant accepts are kept raw (strict mode raises instead).
+    """
+    for check, decode in variants:
+        if check(src):
+            try:
+                return decode(src)
+            except (KeyError, TypeError, ValueError):
+                continue
+    unknown_variant(union_name, src if not isinstance(src, dict) else sorted(src)[:5])
+    return src
+
+
+def encode_value(value: Any) -> Any:
+    """JSON form of any generated value: models, enums, lists, dicts, or plain JSON."""
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [encode_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_value(v) for k, v in value.items()}
+    return value
+
+
+def has_keys(required: frozenset[str]) -> Callable[[Any], bool]:
+    """A variant check: ``src`` is a mapping containing every key in ``required``."""
+
+    def check(src: Any) -> bool:
+        return isinstance(src, dict) and required <= src.keys()
+
+    return check
+
+
+def is_instance(*types: type) -> Callable[[Any], bool]:
+    """A variant check for plain JSON values (``bool`` is never accepted as an ``int``)."""
+    wants_bool = bool in types
+
+    def check(src: Any) -> bool:
+        if isinstance(src, bool) and not wants_bool:
+            return False
+        return isinstance(src, types)
+
+    return check
