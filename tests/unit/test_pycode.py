@@ -1,0 +1,63 @@
+"""pycode: escaping helpers and type -> annotation/decode/encode expressions."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from generator.ir import EnumMember, EnumModel, Field, ListOf, MapOf, Model, ModelRef, Prim
+from generator.pycode import ModuleCode, comment, docstring, py_literal
+
+HOSTILE = [
+    '"""',
+    "'''",
+    "\\",
+    "\x00",
+    "a\nb",
+    "#",
+    "{{ x }}",
+    "__import__('os').system('x')",
+    "\u202e",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_docstring_and_comment_are_inert(text: str) -> None:
+    src = f'def f():\n    """{docstring(text, "    ")}"""\n    # {comment(text)}\n    return 1\n'
+    tree = ast.parse(src)
+    fn = tree.body[0]
+    assert isinstance(fn, ast.FunctionDef)
+    assert len(fn.body) == 2  # the docstring and the return: nothing injected
+
+
+@pytest.mark.parametrize("value", ["a", 'x"""y', "\\", 1, 2.5, True, None, "\x00"])
+def test_py_literal_round_trips(value: object) -> None:
+    assert ast.literal_eval(py_literal(value)) == value
+
+
+def _models() -> dict[str, Model | EnumModel]:
+    run = Model(
+        "#/r", "Run", "run", "", (Field("id", "id", Prim("str"), True, ""),), Prim("any"), "#/r"
+    )
+    status = EnumModel("#/s", "Status", "status", "", "str", (EnumMember("A", "a"),), "#/s")
+    return {"#/r": run, "#/s": status}
+
+
+def test_plain_values_are_not_converted() -> None:
+    code = ModuleCode(_models(), ".", "..", "..")
+    assert code.decode(ListOf(MapOf(Prim("int"))), "src['x']") == "src['x']"
+    assert code.encode(Prim("str", nullable=True), "self.x") == "self.x"
+
+
+def test_models_dates_and_nullables() -> None:
+    code = ModuleCode(_models(), ".", "..", "..")
+    assert code.annotation(ModelRef("#/r", nullable=True)) == "Run | None"
+    assert code.decode(ListOf(ModelRef("#/r")), "v") == "[Run.from_dict(_i0) for _i0 in v]"
+    assert code.decode(ModelRef("#/s"), "v") == "Status(v)"
+    assert code.encode(ModelRef("#/s"), "x") == "x.value"
+    dec = code.decode(Prim("datetime", nullable=True), "v")
+    assert dec.startswith("(None if (") and "parse_datetime(" in dec
+    imports = "\n".join(code.import_lines())
+    assert "from .run import Run" in imports
+    assert "from .._runtime.serde import parse_datetime" in imports
