@@ -80,12 +80,7 @@ def test_reconnect_without_retry_hint_uses_backoff(R: SimpleNamespace, sleeps: l
 
 
 def test_reconnects_bounded(R: SimpleNamespace) -> None:
-    script = Script(
-        stream_reply([b"id: 1\ndata: 1\n\n"]),
-    )
-    script.entries = [stream_reply([b"id: 1\ndata: 1\n\n"], error=DROP)] + [
-        stream_reply([], error=DROP)
-    ]
+    script = Script(stream_reply([b"id: 1\ndata: 1\n\n"], error=DROP), stream_reply([], error=DROP))
     got: list[Any] = []
     with pytest.raises(R.errors.ApiConnectionError):
         for event in make(R, script).stream_events(
