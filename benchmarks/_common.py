@@ -1,0 +1,214 @@
+"""Shared helpers for the benchmarks: paths, the openapi-python-client venv, measured subprocesses,
+medians and tables. Standard library only, so every benchmark starts from any Python >= 3.10.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parent
+BENCH_SPEC = BENCH_DIR / "specs" / "bench-api.yaml"
+
+# The shared corpus sits beside the checkout (../shared) on developer machines and in CI.
+CORPUS = Path(os.environ.get("BENCH_CORPUS", str(REPO.parent / "shared" / "corpus" / "specs")))
+PORTARIUM_SPEC = CORPUS / "portarium-control-plane.yaml"
+GITHUB_SPEC = CORPUS / "github-rest.json"
+
+# openapi-python-client and pydantic live in their own venv, never in the project's.
+OPC_VENV = Path(os.environ.get("BENCH_OPC_VENV", str(BENCH_DIR / ".venv-opc")))
+OPC_REQUIREMENTS = [
+    "openapi-python-client>=0.29,<0.30",
+    "pydantic>=2,<3",
+    "httpx>=0.27",
+    "attrs>=22",
+    "python-dateutil>=2.8",
+]
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# -- environments ----------------------------------------------------------------------------
+
+
+def opc_python() -> Path:
+    return OPC_VENV / "bin" / "python"
+
+
+def ensure_opc_env() -> Path:
+    """Create benchmarks/.venv-opc (or $BENCH_OPC_VENV) with OPC 0.29.x + pydantic v2 if needed."""
+    marker = OPC_VENV / ".bench-requirements"
+    wanted = "\n".join(OPC_REQUIREMENTS)
+    if marker.is_file() and marker.read_text() == wanted and opc_python().exists():
+        return opc_python()
+    log(f"setting up {OPC_VENV} (openapi-python-client 0.29.x, pydantic v2) ...")
+    if not opc_python().exists():
+        subprocess.run([sys.executable, "-m", "venv", str(OPC_VENV)], check=True)
+    subprocess.run(
+        [str(opc_python()), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        + OPC_REQUIREMENTS,
+        check=True,
+    )
+    marker.write_text(wanted)
+    return opc_python()
+
+
+def opc_env() -> dict[str, str]:
+    """Environment for OPC: its venv's bin first on PATH so its ruff post-hooks run."""
+    env = dict(os.environ)
+    env["PATH"] = f"{OPC_VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def ours_python() -> str:
+    """The interpreter that runs our generator: $BENCH_OURS_PYTHON, the project's .venv, or us."""
+    explicit = os.environ.get("BENCH_OURS_PYTHON")
+    if explicit:
+        return explicit
+    project_venv = REPO / ".venv" / "bin" / "python"
+    if project_venv.exists():
+        return str(project_venv)
+    return sys.executable
+
+
+def ours_cmd(spec: Path, out: Path, report: Path | None = None) -> list[str]:
+    cmd = [ours_python(), "-m", "generator", "generate", "--spec", str(spec), "--output", str(out)]
+    if report is not None:
+        cmd += ["--report", str(report)]
+    return cmd
+
+
+def opc_cmd(spec: Path, out: Path, meta: str | None = None) -> list[str]:
+    cmd = [
+        str(OPC_VENV / "bin" / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(spec),
+        "--output-path",
+        str(out),
+        "--overwrite",
+    ]
+    if meta:
+        cmd += ["--meta", meta]
+    return cmd
+
+
+# -- measured subprocesses -------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+    output: str
+
+
+def run_measured(
+    cmd: Sequence[str], *, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> Measured:
+    """Run ``cmd`` to completion: wall time (perf_counter) and the peak RSS of the process tree.
+
+    The peak comes from ``os.wait4`` on the child: ``ru_maxrss`` covers the child and every
+    descendant it waited for (e.g. ruff), i.e. the largest single process of the tree.
+    """
+    with tempfile.TemporaryFile() as sink:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            list(cmd), cwd=str(cwd), env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        sink.seek(0)
+        output = sink.read().decode("utf-8", "replace")
+    return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output)
+
+
+def check(result: Measured, what: str) -> Measured:
+    if result.returncode != 0:
+        tail = "\n".join(result.output.splitlines()[-30:])
+        raise SystemExit(f"{what} failed (exit {result.returncode}):\n{tail}")
+    return result
+
+
+def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured:
+    if out.exists():
+        shutil.rmtree(out)
+    return check(run_measured(ours_cmd(spec, out, report)), f"our generator on {spec.name}")
+
+
+def generate_opc(spec: Path, out: Path, meta: str | None = None) -> Measured:
+    if out.exists():
+        shutil.rmtree(out)
+    result = run_measured(opc_cmd(spec, out, meta), cwd=out.parent, env=opc_env())
+    check(result, f"openapi-python-client on {spec.name}")
+    if "ruff is not in PATH" in result.output:
+        raise SystemExit("openapi-python-client could not run ruff: formatting was skipped")
+    return result
+
+
+def find_package(out: Path) -> str:
+    """The import name of the one package directly inside ``out``."""
+    found = sorted(p.parent.name for p in out.glob("*/__init__.py"))
+    if len(found) != 1:
+        raise SystemExit(f"expected one package in {out}, found {found}")
+    return found[0]
+
+
+# -- statistics and tables -------------------------------------------------------------------
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.1f} us"
+
+
+def fmt_ratio(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    print(f"\n{title}")
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    for n, row in enumerate(cells):
+        padded = [
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        print("  ".join(padded))
+        if n == 0:
+            print(line)
+    print(line, flush=True)
+
+
+def need(path: Path) -> Path:
+    if not path.exists():
+        raise SystemExit(f"missing {path} (set BENCH_CORPUS to the folder of the corpus specs)")
+    return path

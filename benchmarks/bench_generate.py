@@ -1,0 +1,129 @@
+"""(a) Generation, whole process: ours vs openapi-python-client 0.29.x.
+
+Each run is a fresh interpreter (validation and ruff formatting included) writing into an empty
+directory; the two generators alternate (ours, OPC, OPC, ours, ...) after one untimed warm-up each.
+Prints median wall time and peak RSS (largest process of the tree, from wait4), and the ratios.
+
+    python benchmarks/bench_generate.py [-n 3] [--spec portarium|github|PATH ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (  # noqa: E402
+    GITHUB_SPEC,
+    PORTARIUM_SPEC,
+    ensure_opc_env,
+    fmt_ratio,
+    fmt_time,
+    generate_opc,
+    generate_ours,
+    log,
+    median,
+    need,
+    print_table,
+    verdict,
+)
+
+# Targets from issue 5: ours at least this many times faster; peak memory no more than OPC's.
+TARGETS = {"portarium": 4.0, "github": 3.0}
+SPECS = {"portarium": PORTARIUM_SPEC, "github": GITHUB_SPEC}
+
+
+@dataclass
+class Result:
+    ours_t: float
+    opc_t: float
+    ours_rss: float
+    opc_rss: float
+    ours_files: int
+    opc_files: int
+
+
+def bench_spec(name: str, spec: Path, runs: int, work: Path) -> Result:
+    out_ours, out_opc = work / f"{name}-ours", work / f"{name}-opc"
+    log(f"[{name}] warm-up ...")
+    generate_ours(spec, out_ours)
+    generate_opc(spec, out_opc)
+    times: dict[str, list[float]] = {"ours": [], "opc": []}
+    rss: dict[str, list[float]] = {"ours": [], "opc": []}
+    for i in range(runs):
+        order = ("ours", "opc") if i % 2 == 0 else ("opc", "ours")
+        for tool in order:
+            m = generate_ours(spec, out_ours) if tool == "ours" else generate_opc(spec, out_opc)
+            times[tool].append(m.seconds)
+            rss[tool].append(m.peak_rss_mib)
+            log(f"[{name}] run {i + 1}/{runs} {tool}: {m.seconds:.2f} s, {m.peak_rss_mib:.0f} MiB")
+    return Result(
+        ours_t=median(times["ours"]),
+        opc_t=median(times["opc"]),
+        ours_rss=max(rss["ours"]),
+        opc_rss=max(rss["opc"]),
+        ours_files=sum(1 for _ in out_ours.rglob("*.py")),
+        opc_files=sum(1 for _ in out_opc.rglob("*.py")),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=3, help="timed runs per tool (3)")
+    parser.add_argument(
+        "--spec",
+        action="append",
+        help="portarium, github or a path (repeatable; default: portarium and github)",
+    )
+    args = parser.parse_args(argv)
+    ensure_opc_env()
+    chosen = args.spec or ["portarium", "github"]
+    rows, checks = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp:
+        for item in chosen:
+            spec = need(SPECS.get(item, Path(item)))
+            name = item if item in SPECS else spec.stem
+            r = bench_spec(name, spec, args.runs, Path(tmp))
+            speedup = r.opc_t / r.ours_t
+            mem = r.ours_rss / r.opc_rss
+            target = TARGETS.get(name)
+            rows.append(
+                [
+                    name,
+                    fmt_time(r.ours_t),
+                    fmt_time(r.opc_t),
+                    fmt_ratio(speedup),
+                    f"{r.ours_rss:.0f} MiB",
+                    f"{r.opc_rss:.0f} MiB",
+                    fmt_ratio(mem),
+                    f"{r.ours_files}/{r.opc_files}",
+                ]
+            )
+            if target:
+                checks.append((f"{name}: ours >= {target:g}x faster", speedup >= target))
+            checks.append((f"{name}: peak RSS <= OPC's", mem <= 1.0))
+    print_table(
+        f"(a) generation, whole process, median of {args.runs} (peak RSS = max over runs)",
+        [
+            "spec",
+            "ours",
+            "OPC 0.29",
+            "OPC/ours",
+            "ours RSS",
+            "OPC RSS",
+            "ours/OPC RSS",
+            ".py files ours/OPC",
+        ],
+        rows,
+    )
+    for label, ok in checks:
+        print(f"  target {label}: {verdict(ok)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
