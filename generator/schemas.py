@@ -128,6 +128,7 @@ class SchemaBuilder:
     order: list[str] = field(default_factory=list)
     _named: dict[str, TypeRef] = field(default_factory=dict)
     _in_progress: set[str] = field(default_factory=set)
+    _referenced_early: set[str] = field(default_factory=set)
     _depth: int = 0
 
     # -- entry points -------------------------------------------------------------------------
@@ -138,6 +139,11 @@ class SchemaBuilder:
         key = self.key_of(site.uri, site.pointer)
         if key in self._named:
             return self._named[key]
+        if key in self.models:
+            # Registered (possibly still being built): recursion through an object, union or enum.
+            if self.models[key] is None:
+                self._referenced_early.add(key)
+            return ModelRef(key)
         if key in self._in_progress:
             # Only reached for alias cycles (a -> b -> a with no object in between); objects are
             # registered in ``models`` before recursing, so their cycles never come through here.
@@ -579,6 +585,7 @@ class SchemaBuilder:
         key = model_key or self.key_of(site.uri, site.pointer)
         if key in self.models:
             return ModelRef(key, nullable)
+        self.models[key] = None  # placeholder: a recursive member now yields ModelRef(key)
         built: list[tuple[TypeRef, Any, Site | None]] = []
         for i, member in enumerate(members):
             msite = site.child(keyword, i)
@@ -608,16 +615,24 @@ class SchemaBuilder:
                 continue
             built.append((t, resolved, target_site))
         types = tuple(t for t, _n, _s in built)
-        if not types:
-            return with_nullable(ANY, nullable)
         unique: list[TypeRef] = []
         for t in types:
             if t not in unique:
                 unique.append(t)
-        if len(unique) == 1:
-            return with_nullable(unique[0], nullable or unique[0].nullable)
-        if all(is_plain_value(t, self.models) for t in unique):
-            return AnyOf(tuple(unique), nullable)
+        collapsed: TypeRef | None = None
+        if not unique:
+            collapsed = with_nullable(ANY, nullable)
+        elif len(unique) == 1:
+            collapsed = with_nullable(unique[0], nullable or unique[0].nullable)
+        elif all(is_plain_value(t, self.models) for t in unique):
+            collapsed = AnyOf(tuple(unique), nullable)
+        if collapsed is not None:
+            if key not in self._referenced_early:
+                del self.models[key]
+                return collapsed
+            # A member refers back to this union: keep it as a named alias so the cycle has a name.
+            types = tuple(unique) or (ANY,)
+            built = [(t, None, None) for t in types]
         discriminator = node.get("discriminator")
         prop: str | None = None
         tags: dict[int, tuple[str, ...]] = {}
