@@ -632,9 +632,9 @@ class Planner:
     def _sse_data_decoder(self, t: TypeRef, code: ModuleCode) -> str:
         if isinstance(t, Prim) and t.kind in ("str", "any"):
             return (
-                code.runtime("sse", "text_data")
+                code.runtime("wire", "text_data")
                 if t.kind == "str"
-                else code.runtime("sse", "json_data")
+                else code.runtime("wire", "json_data")
             )
         dec = code.decode(t, "_data")
         return f"{code.runtime('wire', 'json_data_as')}(lambda _data: {dec})"
