@@ -4,7 +4,15 @@ Every exception this package raises on purpose derives from :class:`ApiError`::
 
     ApiError
     ├── ApiStatusError            the server answered with an error status (>= 400)
-    │   ├── ClientError            4xx    │   │   ├── BadRequestError  400    │   │   ├── UnauthorizedError  401    │   │   ├── ForbiddenError  403    │   │   ├── NotFoundError  404    │   │   ├── ConflictError  409    │   │   ├── UnprocessableEntityError  422    │   │   └── RateLimitError  429    │   └── ServerError            5xx
+    │   ├── ClientError            4xx
+    │   │   ├── BadRequestError  400
+    │   │   ├── UnauthorizedError  401
+    │   │   ├── ForbiddenError  403
+    │   │   ├── NotFoundError  404
+    │   │   ├── ConflictError  409
+    │   │   ├── UnprocessableEntityError  422
+    │   │   └── RateLimitError  429
+    │   └── ServerError            5xx
     ├── ApiConnectionError            no usable response: DNS, refused, reset, TLS, ...
     │   └── ApiTimeoutError           connect, read, write or pool timeout
     └── UnexpectedResponseError         a status the API does not document, or a body
