@@ -72,6 +72,7 @@ class ModelView:
     known_keys: str  # Python literal frozenset of wire names
     required_keys: str
     cursor_alias: str  # attribute to expose as .cursor, or ""
+    cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
     imports: list[str]
     type_checking_imports: list[str]
     lazy_imports: list[str]
@@ -106,9 +107,10 @@ class UnionView:
     class_name: str
     module: str
     doc: str
-    alias: str  # the Union[...] expression
+    alias: str  # the alias value: a string literal of the ``A | B`` type expression
     discriminator: str  # Python literal or ""
     variants: list[VariantView]
+    table: list[tuple[str, str]]  # (tag literal, decoder expression), one entry per tag
     encode_fn: str
     decode_fn: str
     imports: list[str]
@@ -147,6 +149,8 @@ class OperationView:
     page_item: str
     page_items_attr: str
     page_cursor_attr: str
+    page_items_expr: str  # expression over ``page``: the items as a list
+    page_cursor_expr: str  # expression over ``page``: the next cursor as ``str | None``
     cursor_param: str
     paging_params: list[ParamView]  # params minus the cursor
     paging_args: list[str]
@@ -313,8 +317,10 @@ class Planner:
         page = self.pages.get(model.id)
         names = {f.name for f in model.fields}
         cursor_alias = ""
+        cursor_expr = ""
         if page and "cursor" not in names:
             cursor_alias = page.next_cursor_field
+            cursor_expr = _page_attr_expr(model, cursor_alias, "self", "str", "None")
         return ModelView(
             class_name=model.class_name,
             module=model.module,
@@ -326,6 +332,7 @@ class Planner:
             known_keys=_frozenset_literal(f.wire_name for f in model.fields),
             required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
             cursor_alias=cursor_alias,
+            cursor_expr=cursor_expr,
             imports=code.import_lines(),
             type_checking_imports=code.type_checking_lines(),
             lazy_imports=code.lazy_lines(),
@@ -353,14 +360,14 @@ class Planner:
     def union_view(self, model: UnionModel) -> UnionView:
         code = self._code(model)
         code.typing("Any")
-        code.typing("Union")
         code.typing("TypeAlias")
         members: list[str] = []
         variants: list[VariantView] = []
         for v in model.variants:
             ann = code.annotation(v.type)
-            quoted = ann if _is_builtin_annotation(ann) else repr(ann)
-            members.append(quoted)
+            for part in _split_union(ann):
+                if part not in members:
+                    members.append(part)
             var = "_src"
             dec = code.decode(v.type, var)
             if dec == f"{_model_name(self.models, v.type)}.from_dict({var})":
@@ -376,10 +383,32 @@ class Planner:
             isinstance(v.type, ModelRef) and isinstance(self.models.get(v.type.model_id), Model)
             for v in model.variants
         )
-        if needs_fallback:
+        if needs_fallback and "dict[str, Any]" not in members:
             members.append("dict[str, Any]")
+        if "None" in members:
+            members = [m for m in members if m != "None"] + ["None"]
+        table: list[tuple[str, str]] = []
         if tagged:
             code.runtime("modeling", "decode_tagged")
+            by_tag: dict[str, list[VariantView]] = {}
+            for v in variants:
+                for tag in v.tags:
+                    by_tag.setdefault(tag, []).append(v)
+            for tag, candidates in by_tag.items():
+                if len(candidates) == 1:
+                    table.append((tag, candidates[0].decode))
+                    continue
+                # One tag value selects several variants: try them by shape, most specific first.
+                decode_untagged = code.runtime("modeling", "decode_untagged")
+                ranked = sorted(candidates, key=lambda v: -int(v.check.split("|", 1)[0]))
+                pairs = ", ".join(f"({v.check.split('|', 1)[1]}, {v.decode})" for v in ranked)
+                table.append(
+                    (
+                        tag,
+                        f"lambda _src: {decode_untagged}(_src, [{pairs}], "
+                        f"{py_literal(model.class_name)})",
+                    )
+                )
         else:
             code.runtime("modeling", "decode_untagged")
             variants.sort(key=lambda v: -int(v.check.split("|", 1)[0]))
@@ -389,7 +418,7 @@ class Planner:
         code.runtime("modeling", "encode_value")
         if code.type_checking_lines():
             code.typing("TYPE_CHECKING")
-        alias = f"Union[{', '.join(members)}]"
+        alias = py_literal(" | ".join(members))
         return UnionView(
             class_name=model.class_name,
             module=model.module,
@@ -397,6 +426,7 @@ class Planner:
             alias=alias,
             discriminator=py_literal(model.discriminator) if model.discriminator else "",
             variants=variants,
+            table=table,
             encode_fn=f"encode_{model.module}",
             decode_fn=f"decode_{model.module}",
             imports=code.import_lines(),
@@ -457,15 +487,20 @@ class Planner:
             ret = "Any"
         if ret == "None | None":
             ret = "None"
-        security = "None" if op.security is None else repr(op.security)
+        # Operations without their own ``security`` inherit the document's; an empty alternative
+        # (``{}``) makes auth optional, which the runtime expresses as None (send what is set).
+        security = op.security
+        if security is None and self.api.default_security:
+            inherited = self.api.default_security
+            security = None if any(len(alt) == 0 for alt in inherited) else inherited
         endpoint_args = (
             f"method={py_literal(op.method)}, path={py_literal(op.path)}, "
             f"operation_id={py_literal(op.id)}"
         )
         if op.idempotency_header:
             endpoint_args += f", idempotency_header={py_literal(op.idempotency_header)}"
-        if op.security is not None:
-            endpoint_args += f", security={security}"
+        if security is not None:
+            endpoint_args += f", security={security!r}"
         call_args = [f"{p.name}={p.name}" for p in params]
         page = op.pagination
         paging_params: list[ParamView] = []
@@ -507,6 +542,18 @@ class Planner:
             page_item=page_item,
             page_items_attr=page.items_field if page else "",
             page_cursor_attr=page.next_cursor_field if page else "",
+            page_items_expr=(
+                _page_attr_expr(self.models[page.page_model_id], page.items_field, "page", "list", "[]")
+                if page
+                else ""
+            ),
+            page_cursor_expr=(
+                _page_attr_expr(
+                    self.models[page.page_model_id], page.next_cursor_field, "page", "str", "None"
+                )
+                if page
+                else ""
+            ),
             cursor_param=page.cursor_param if page else "",
             paging_params=paging_params,
             paging_args=paging_args,
@@ -776,7 +823,8 @@ class Planner:
             ]
             body += [
                 "if client_id is not None and client_secret is not None:",
-                f"    exchange = ClientCredentials(client_id, client_secret, {py_literal(cc[0].token_url)}, scopes)",
+                f"    token_url = str(httpx.URL(base_url).join({py_literal(cc[0].token_url)}))",
+                "    exchange = ClientCredentials(client_id, client_secret, token_url, scopes)",
                 "    oauth = BearerToken(token_provider=exchange, prefix=token_prefix)",
                 *[
                     f"    auth.setdefault({py_literal(n)}, oauth)"
@@ -866,6 +914,14 @@ class Planner:
         }
 
 
+def _page_attr_expr(model: AnyModel, attr: str, obj: str, py_type: str, fallback: str) -> str:
+    """``obj.attr`` narrowed to ``py_type`` (optional/nullable fields read as ``fallback``)."""
+    f = next((f for f in model.fields if f.name == attr), None) if isinstance(model, Model) else None
+    if f is not None and f.required and not f.type.nullable:
+        return f"{obj}.{attr}"
+    return f"({obj}.{attr} if isinstance({obj}.{attr}, {py_type}) else {fallback})"
+
+
 def _example_value(t: TypeRef) -> str:
     if isinstance(t, Prim) and t.kind == "int":
         return "1"
@@ -885,6 +941,29 @@ def _frozenset_literal(items: Iterable[str]) -> str:
     if not values:
         return "frozenset()"
     return f"frozenset({json.dumps(values, ensure_ascii=True)})"
+
+
+def _split_union(ann: str) -> list[str]:
+    """The top-level ``|`` members of an annotation (``A | list[B | C]`` -> ``A``, ``list[B | C]``)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    quote = ""
+    for i, ch in enumerate(ann):
+        if quote:
+            if ch == quote and ann[i - 1] != "\\":
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(ann[start:i].strip())
+            start = i + 1
+    parts.append(ann[start:].strip())
+    return [p for p in parts if p]
 
 
 def _is_builtin_annotation(ann: str) -> bool:

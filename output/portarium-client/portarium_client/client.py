@@ -119,7 +119,8 @@ class AuthenticatedClient(BaseClient):
             auth["bearerAuth"] = bearer
             auth["serviceAccount"] = bearer
         if client_id is not None and client_secret is not None:
-            exchange = ClientCredentials(client_id, client_secret, "/v1/auth/token", scopes)
+            token_url = str(httpx.URL(base_url).join("/v1/auth/token"))
+            exchange = ClientCredentials(client_id, client_secret, token_url, scopes)
             oauth = BearerToken(token_provider=exchange, prefix=token_prefix)
             auth.setdefault("bearerAuth", oauth)
             auth.setdefault("serviceAccount", oauth)

@@ -278,6 +278,9 @@ class BaseClient:
                     if all(name in self._auth for name in alternative):
                         found = tuple(self._auth[name] for name in alternative)
                         break
+            # One method may serve several schemes (a bearer token for "bearer" and "oauth2"):
+            # apply it once per request, not once per scheme.
+            found = tuple({id(method): method for method in found}.values())
             self._security[security] = found
         return found
 

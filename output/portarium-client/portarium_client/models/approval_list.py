@@ -23,7 +23,7 @@ class ApprovalList:
     @property
     def cursor(self) -> str | None:
         """The cursor of the next page (``None`` on the last page)."""
-        return self.next_cursor
+        return self.next_cursor if isinstance(self.next_cursor, str) else None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""

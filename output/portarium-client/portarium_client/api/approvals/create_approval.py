@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="POST", path="/v1/workspaces/{workspaceId}/approvals", operation_id="create_approval"
+    method="POST",
+    path="/v1/workspaces/{workspaceId}/approvals",
+    operation_id="create_approval",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Approval] = ResponseSpec(

@@ -33,6 +33,7 @@ ENDPOINT = Endpoint(
     path="/v1/workspaces/{workspaceId}/approvals/{approvalId}/decide",
     operation_id="decide_approval",
     idempotency_header="Idempotency-Key",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Approval] = ResponseSpec(

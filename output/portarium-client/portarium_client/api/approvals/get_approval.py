@@ -31,6 +31,7 @@ ENDPOINT = Endpoint(
     method="GET",
     path="/v1/workspaces/{workspaceId}/approvals/{approvalId}",
     operation_id="get_approval",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Approval] = ResponseSpec(

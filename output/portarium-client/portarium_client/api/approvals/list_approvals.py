@@ -33,7 +33,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="GET", path="/v1/workspaces/{workspaceId}/approvals", operation_id="list_approvals"
+    method="GET",
+    path="/v1/workspaces/{workspaceId}/approvals",
+    operation_id="list_approvals",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[ApprovalList] = ResponseSpec(
@@ -249,7 +252,7 @@ def iterate(
     return iterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )
 
@@ -284,6 +287,6 @@ def aiterate(
     return aiterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )

@@ -31,6 +31,7 @@ ENDPOINT = Endpoint(
     method="GET",
     path="/v1/workspaces/{workspaceId}/evidence/{evidenceId}",
     operation_id="get_evidence",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[EvidenceEntry] = ResponseSpec(

@@ -35,7 +35,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="GET", path="/v1/workspaces/{workspaceId}/evidence", operation_id="list_evidence"
+    method="GET",
+    path="/v1/workspaces/{workspaceId}/evidence",
+    operation_id="list_evidence",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[EvidenceList] = ResponseSpec(
@@ -277,7 +280,7 @@ def iterate(
     return iterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )
 
@@ -316,6 +319,6 @@ def aiterate(
     return aiterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )

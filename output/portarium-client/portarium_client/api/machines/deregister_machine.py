@@ -30,6 +30,7 @@ ENDPOINT = Endpoint(
     method="DELETE",
     path="/v1/workspaces/{workspaceId}/machines/{machineId}",
     operation_id="deregister_machine",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[None] = ResponseSpec(

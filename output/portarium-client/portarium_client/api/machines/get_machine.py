@@ -31,6 +31,7 @@ ENDPOINT = Endpoint(
     method="GET",
     path="/v1/workspaces/{workspaceId}/machines/{machineId}",
     operation_id="get_machine",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Machine] = ResponseSpec(

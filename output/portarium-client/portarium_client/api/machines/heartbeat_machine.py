@@ -32,6 +32,7 @@ ENDPOINT = Endpoint(
     method="POST",
     path="/v1/workspaces/{workspaceId}/machines/{machineId}/heartbeat",
     operation_id="heartbeat_machine",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Machine] = ResponseSpec(

@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="POST", path="/v1/workspaces/{workspaceId}/machines", operation_id="register_machine"
+    method="POST",
+    path="/v1/workspaces/{workspaceId}/machines",
+    operation_id="register_machine",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Machine] = ResponseSpec(

@@ -31,6 +31,7 @@ ENDPOINT = Endpoint(
     method="POST",
     path="/v1/workspaces/{workspaceId}/runs/{runId}/cancel",
     operation_id="cancel_run",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Run] = ResponseSpec(

@@ -28,7 +28,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="GET", path="/v1/workspaces/{workspaceId}/runs/{runId}", operation_id="get_run"
+    method="GET",
+    path="/v1/workspaces/{workspaceId}/runs/{runId}",
+    operation_id="get_run",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Run] = ResponseSpec(

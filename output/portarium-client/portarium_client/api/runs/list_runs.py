@@ -33,7 +33,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="GET", path="/v1/workspaces/{workspaceId}/runs", operation_id="list_runs"
+    method="GET",
+    path="/v1/workspaces/{workspaceId}/runs",
+    operation_id="list_runs",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[RunList] = ResponseSpec(
@@ -236,7 +239,7 @@ def iterate(
     return iterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )
 
@@ -269,6 +272,6 @@ def aiterate(
     return aiterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )

@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="POST", path="/v1/workspaces/{workspaceId}/runs", operation_id="start_run"
+    method="POST",
+    path="/v1/workspaces/{workspaceId}/runs",
+    operation_id="start_run",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Run] = ResponseSpec(

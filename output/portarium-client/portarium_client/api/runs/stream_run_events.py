@@ -34,6 +34,7 @@ ENDPOINT = Endpoint(
     method="GET",
     path="/v1/workspaces/{workspaceId}/runs/{runId}/events",
     operation_id="stream_run_events",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[list[ServerSentEvent[RunEvent]]] = ResponseSpec(

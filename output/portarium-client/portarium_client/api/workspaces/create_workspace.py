@@ -27,7 +27,12 @@ __all__ = [
     "asyncio_detailed",
 ]
 
-ENDPOINT = Endpoint(method="POST", path="/v1/workspaces", operation_id="create_workspace")
+ENDPOINT = Endpoint(
+    method="POST",
+    path="/v1/workspaces",
+    operation_id="create_workspace",
+    security=(("bearerAuth",), ("serviceAccount",)),
+)
 
 RESPONSES: ResponseSpec[Workspace] = ResponseSpec(
     success={

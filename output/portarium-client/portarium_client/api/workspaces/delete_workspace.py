@@ -27,7 +27,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="DELETE", path="/v1/workspaces/{workspaceId}", operation_id="delete_workspace"
+    method="DELETE",
+    path="/v1/workspaces/{workspaceId}",
+    operation_id="delete_workspace",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[None] = ResponseSpec(

@@ -27,7 +27,12 @@ __all__ = [
     "asyncio_detailed",
 ]
 
-ENDPOINT = Endpoint(method="GET", path="/v1/workspaces/{workspaceId}", operation_id="get_workspace")
+ENDPOINT = Endpoint(
+    method="GET",
+    path="/v1/workspaces/{workspaceId}",
+    operation_id="get_workspace",
+    security=(("bearerAuth",), ("serviceAccount",)),
+)
 
 RESPONSES: ResponseSpec[Workspace] = ResponseSpec(
     success={

@@ -31,7 +31,12 @@ __all__ = [
     "aiterate",
 ]
 
-ENDPOINT = Endpoint(method="GET", path="/v1/workspaces", operation_id="list_workspaces")
+ENDPOINT = Endpoint(
+    method="GET",
+    path="/v1/workspaces",
+    operation_id="list_workspaces",
+    security=(("bearerAuth",), ("serviceAccount",)),
+)
 
 RESPONSES: ResponseSpec[WorkspaceList] = ResponseSpec(
     success={
@@ -207,7 +212,7 @@ def iterate(
     return iterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )
 
@@ -236,6 +241,6 @@ def aiterate(
     return aiterate_pages(
         fetch_page,
         items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor,
+        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
         max_items=max_items,
     )

@@ -29,7 +29,10 @@ __all__ = [
 ]
 
 ENDPOINT = Endpoint(
-    method="PATCH", path="/v1/workspaces/{workspaceId}", operation_id="update_workspace"
+    method="PATCH",
+    path="/v1/workspaces/{workspaceId}",
+    operation_id="update_workspace",
+    security=(("bearerAuth",), ("serviceAccount",)),
 )
 
 RESPONSES: ResponseSpec[Workspace] = ResponseSpec(
