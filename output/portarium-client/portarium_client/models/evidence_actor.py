@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias, Union
+from typing import Any, TypeAlias
 
 from .._runtime.modeling import decode_tagged, encode_value
 from .machine_actor import MachineActor
 from .system_actor import SystemActor
 from .user_actor import UserActor
 
-EvidenceActor: TypeAlias = Union["UserActor", "MachineActor", "SystemActor", dict[str, Any]]
+EvidenceActor: TypeAlias = "UserActor | MachineActor | SystemActor | dict[str, Any]"
 """Who caused the recorded fact, told apart by `kind`."""
 
 
