@@ -4,6 +4,7 @@ medians and tables. Standard library only, so every benchmark starts from any Py
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -83,6 +84,11 @@ def ours_python() -> str:
     return sys.executable
 
 
+def ours_repo() -> Path:
+    """The checkout whose generator is measured: $BENCH_OURS_REPO or this one."""
+    return Path(os.environ.get("BENCH_OURS_REPO", str(REPO)))
+
+
 def ours_cmd(spec: Path, out: Path, report: Path | None = None) -> list[str]:
     cmd = [ours_python(), "-m", "generator", "generate", "--spec", str(spec), "--output", str(out)]
     if report is not None:
@@ -147,7 +153,8 @@ def check(result: Measured, what: str) -> Measured:
 def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured:
     if out.exists():
         shutil.rmtree(out)
-    return check(run_measured(ours_cmd(spec, out, report)), f"our generator on {spec.name}")
+    result = run_measured(ours_cmd(spec, out, report), cwd=ours_repo())
+    return check(result, f"our generator on {spec.name}")
 
 
 def generate_opc(spec: Path, out: Path, meta: str | None = None) -> Measured:
@@ -191,6 +198,12 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "NOT MET"
 
 
+def machine_note() -> str:
+    """One line on the conditions: Python, CPUs and load (2-core shared machines are noisy)."""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}"
+
+
 def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
@@ -212,3 +225,53 @@ def need(path: Path) -> Path:
     if not path.exists():
         raise SystemExit(f"missing {path} (set BENCH_CORPUS to the folder of the corpus specs)")
     return path
+
+
+# -- generated clients for the runtime benchmarks ------------------------------------------
+
+
+@dataclass
+class Clients:
+    """Where the clients generated from BENCH_SPEC live (a sys.path entry and a package name)."""
+
+    ours_path: str | None
+    ours_pkg: str | None
+    opc_path: str
+    opc_pkg: str
+
+    def worker_args(self) -> list[str]:
+        args = ["--opc-path", self.opc_path, "--opc-pkg", self.opc_pkg]
+        if self.ours_path and self.ours_pkg:
+            args += ["--ours-path", self.ours_path, "--ours-pkg", self.ours_pkg]
+        return args
+
+
+def prepare_clients(work: Path, spec: Path = BENCH_SPEC) -> Clients:
+    """Generate our client and OPC's from ``spec`` into ``work`` (ours may be unavailable)."""
+    ours_out = work / "ours" / "bench_ours_client"
+    ours_out.parent.mkdir(parents=True, exist_ok=True)
+    ours_path = ours_pkg = None
+    result = run_measured(ours_cmd(spec, ours_out), cwd=ours_repo())
+    if result.returncode == 0:
+        ours_path, ours_pkg = str(ours_out), find_package(ours_out)
+    else:
+        tail = "\n".join(result.output.splitlines()[-5:])
+        log(f"our generator failed (exit {result.returncode}); benchmarking without it:\n{tail}")
+    opc_out = work / "opc" / "bench_opc_client"
+    opc_out.parent.mkdir(parents=True, exist_ok=True)
+    generate_opc(spec, opc_out, meta="none")
+    return Clients(ours_path, ours_pkg, str(opc_out.parent), opc_out.name)
+
+
+def add_worker_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ours-path", help=argparse.SUPPRESS)
+    parser.add_argument("--ours-pkg", help=argparse.SUPPRESS)
+    parser.add_argument("--opc-path", help=argparse.SUPPRESS)
+    parser.add_argument("--opc-pkg", help=argparse.SUPPRESS)
+
+
+def run_worker(script: Path, clients: Clients, extra: Sequence[str]) -> int:
+    """Re-run ``script`` as the worker under the OPC venv's Python (it has pydantic, attrs, httpx)."""
+    cmd = [str(opc_python()), str(script), "--worker", *clients.worker_args(), *extra]
+    return subprocess.run(cmd, cwd=str(BENCH_DIR), env=opc_env()).returncode
