@@ -6,8 +6,8 @@ Subcommands::
                [--templates DIR] [--include-tags a,b] [--exclude-tags x] [--check] [--report FILE]
                [--allow-remote-refs] [--allow-outside-root]
     validate   [--spec S] [--report FILE]
-    templates  list | export NAME [NAME...] DIR
-    build      [--output O] [--dist DIR]      (wheel + sdist of a generated client)
+    templates  list | export [--all] [--force] NAME [NAME...] DIR
+    build      [--output O] [--dist DIR] [--check] [--no-isolation]   (wheel + sdist)
 
 Defaults generate the Portarium client: ``--spec spec/portarium-control-plane.v1.yaml --output
 output/portarium-client``. Exit codes are documented in :mod:`generator.report`.
@@ -25,8 +25,9 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import Severity, render_all
+from generator.ir import IR_VERSION
 from generator.pipeline import DEFAULT_OUTPUT, DEFAULT_SPEC, Options, run
-from generator.render import STOCK_TEMPLATES
+from generator.render import STOCK_TEMPLATES, TEMPLATE_CONTEXTS, stock_template_names
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK
 
 
@@ -75,18 +76,39 @@ def _parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
     common(val)
 
-    tpl = sub.add_parser("templates", help="list or export stock templates")
+    tpl = sub.add_parser(
+        "templates",
+        help="list or export stock templates (to override them with --templates DIR)",
+        description="Stock templates can be overridden by a same-named file in --templates DIR. "
+        "See docs/templates.md for the data each template receives.",
+    )
     tsub = tpl.add_subparsers(dest="templates_command")
-    tsub.add_parser("list", help="list stock template names")
-    exp = tsub.add_parser("export", help="copy stock templates into a directory")
+    tsub.add_parser("list", help="list stock template names and the context each receives")
+    exp = tsub.add_parser(
+        "export",
+        help="copy stock templates into a directory (NAME... DIR, or --all DIR)",
+    )
     exp.add_argument("names", nargs="+", help="template names followed by the target directory")
+    exp.add_argument("--all", action="store_true", help="export every stock template")
+    exp.add_argument("--force", action="store_true", help="overwrite files that already exist")
 
-    bld = sub.add_parser("build", help="build wheel + sdist of a generated client")
+    bld = sub.add_parser(
+        "build",
+        help="build wheel + sdist of a generated client",
+        description="Builds in a temporary copy (the generated tree stays untouched) with "
+        "`python -m build`; --check runs `twine check --strict` on the results.",
+    )
     bld.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="generated client directory"
     )
     bld.add_argument(
-        "--dist", type=Path, default=None, help="where to put dists (default: OUTPUT/dist)"
+        "--dist", type=Path, default=Path("dist"), help="where to put dists (default: ./dist)"
+    )
+    bld.add_argument("--check", action="store_true", help="run `twine check --strict` on the dists")
+    bld.add_argument(
+        "--no-isolation",
+        action="store_true",
+        help="build with the current environment's setuptools (no download)",
     )
     return parser
 
@@ -151,16 +173,24 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    names = sorted(p.name for p in STOCK_TEMPLATES.glob("*.jinja"))
+    names = stock_template_names()
     if args.templates_command == "list":
+        print(f"# stock templates; IR contract {IR_VERSION} (docs/templates.md)")
+        width = max(len(n) for n in names)
         for name in names:
-            print(name)
+            print(f"{name:<{width}}  {TEMPLATE_CONTEXTS.get(name, '')}".rstrip())
         return EXIT_OK
     if args.templates_command == "export":
-        if len(args.names) < 2:
-            print("error: give template names and then a target directory", file=sys.stderr)
-            return EXIT_BAD_INPUT
         *wanted, target = args.names
+        if args.all:
+            wanted = names
+        if not wanted:
+            print(
+                "error: give template names and then a target directory (or --all DIR)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        wanted = [n.removeprefix("stock/") for n in wanted]
         unknown = [n for n in wanted if n not in names]
         if unknown:
             print(
@@ -169,6 +199,13 @@ def _templates(args: argparse.Namespace) -> int:
             )
             return EXIT_BAD_INPUT
         dest = Path(target)
+        existing = [n for n in wanted if (dest / n).exists()]
+        if existing and not args.force:
+            print(
+                f"error: {dest} already has {', '.join(existing)}; pass --force to overwrite",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         dest.mkdir(parents=True, exist_ok=True)
         for n in wanted:
             shutil.copyfile(STOCK_TEMPLATES / n, dest / n)
@@ -179,13 +216,43 @@ def _templates(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """wheel + sdist of a generated client, built from a temporary copy of it."""
+    import tempfile
+
     out: Path = args.output
     if not (out / "pyproject.toml").is_file():
         print(f"error: {out} has no pyproject.toml; generate the client first", file=sys.stderr)
         return EXIT_BAD_INPUT
-    dist = args.dist or out / "dist"
-    cmd = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(dist), str(out)]
-    return subprocess.call(cmd)
+    try:
+        import build  # noqa: F401
+    except ImportError:
+        print("error: `build` is not installed: pip install build", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    dist: Path = args.dist.resolve()
+    dist.mkdir(parents=True, exist_ok=True)
+    before = set(dist.iterdir())
+    with tempfile.TemporaryDirectory(prefix="codegen-build-") as tmp:
+        src = Path(tmp) / out.resolve().name
+        ignore = shutil.ignore_patterns(
+            "dist", "build", "*.egg-info", "__pycache__", ".mypy_cache", ".ruff_cache"
+        )
+        shutil.copytree(out, src, ignore=ignore)
+        cmd = [sys.executable, "-m", "build", "--sdist", "--wheel", "--outdir", str(dist), str(src)]
+        if args.no_isolation:
+            cmd.append("--no-isolation")
+        code = subprocess.call(cmd)
+    if code != 0:
+        print(f"error: `python -m build` failed (exit {code})", file=sys.stderr)
+        return EXIT_INTERNAL
+    built = sorted(set(dist.iterdir()) - before) or sorted(dist.iterdir())
+    for path in built:
+        print(f"built {path}")
+    if args.check:
+        twine = [sys.executable, "-m", "twine", "check", "--strict", *map(str, built)]
+        if subprocess.call(twine) != 0:
+            print("error: twine check failed", file=sys.stderr)
+            return EXIT_INTERNAL
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
