@@ -118,7 +118,7 @@ def _webhooks(
             found = resolve_ref(spec, item["$ref"], spec.root_uri)
             if found is None:
                 sink.warning(
-                    "W0301",
+                    "W0311",
                     "webhook $ref does not resolve",
                     location_key(spec, site.uri, site.pointer),
                 )

@@ -174,7 +174,7 @@ class OperationBuilder:
         name = scope.claim(wanted, op_id or f"{method.upper()} {path}")
         if name != wanted:
             self.sink.note(
-                "N0504",
+                "N0554",
                 f"operation {op_id or path!r} is generated as {module}.{name}",
                 self._key(site),
             )
@@ -239,7 +239,7 @@ class OperationBuilder:
                 pname, loc = pnode.get("name"), pnode.get("in")
                 if not isinstance(pname, str) or loc not in ("path", "query", "header", "cookie"):
                     self.sink.warning(
-                        "W0201", "parameter without a valid name/in is ignored", self._key(psite)
+                        "W0251", "parameter without a valid name/in is ignored", self._key(psite)
                     )
                     continue
                 if loc == "header" and pname.lower() in ("accept", "content-type", "authorization"):
@@ -249,7 +249,7 @@ class OperationBuilder:
         for var in template_vars:
             if (var, "path") not in merged:
                 self.sink.warning(
-                    "W0202",
+                    "W0252",
                     f"path template variable {{{var}}} has no parameter; generated as a required str",
                     self._key(site),
                 )
@@ -274,7 +274,7 @@ class OperationBuilder:
         for (pname, loc), (pnode, psite) in items:
             if loc == "path" and pname not in template_vars:
                 self.sink.warning(
-                    "W0203",
+                    "W0253",
                     f"path parameter {pname!r} does not appear in the path template; ignored",
                     self._key(psite),
                 )
@@ -316,7 +316,7 @@ class OperationBuilder:
             )
         for r in scope.renames:
             self.sink.note(
-                "N0505",
+                "N0555",
                 f"parameter {r.original!r} is generated as {r.given!r} (name clash)",
                 self._key(site),
             )
@@ -376,7 +376,7 @@ class OperationBuilder:
             status = str(status).upper()
             if not (status == "DEFAULT" or re.fullmatch(r"[1-5](\d\d|XX)", status)):
                 self.sink.warning(
-                    "W0204",
+                    "W0254",
                     f"response key {status!r} is not a status code; ignored",
                     self._key(site.child("responses", status)),
                 )

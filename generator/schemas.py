@@ -185,7 +185,7 @@ class SchemaBuilder:
         found = self.resolve(ref, site.uri)
         if found is None:
             self.sink.warning(
-                "W0301",
+                "W0311",
                 f"$ref {ref!r} cannot be resolved; typed as Any",
                 self.key_of(site.uri, join_pointer(site.pointer, "$ref")),
                 hint="fix the reference; the value is passed through untyped",
@@ -223,7 +223,7 @@ class SchemaBuilder:
         try:
             if self._depth > _MAX_DEPTH:
                 self.sink.error(
-                    "E0403",
+                    "E0404",
                     f"schema nesting deeper than {_MAX_DEPTH} levels",
                     self.key_of(site.uri, site.pointer),
                     hint="flatten the schema with named components",
@@ -404,7 +404,7 @@ class SchemaBuilder:
                 )
         for renamed in scope.renames:
             self.sink.note(
-                "N0501",
+                "N0551",
                 f"field {renamed.original!r} of {class_name} renamed to {renamed.given!r} "
                 "to avoid a clash",
                 self.key_of(site.uri, site.pointer),
@@ -425,7 +425,7 @@ class SchemaBuilder:
         class_name = self.class_scope.claim(wanted, name)
         if class_name != wanted:
             self.sink.note(
-                "N0502",
+                "N0552",
                 f"model name {wanted!r} is taken; this schema is generated as {class_name!r}",
                 key,
             )
@@ -553,7 +553,7 @@ class SchemaBuilder:
             members.append(EnumMember(member_name, v))
         for renamed in member_scope.renames:
             self.sink.note(
-                "N0503",
+                "N0553",
                 f"enum value {renamed.original!r} of {class_name} is generated as member "
                 f"{renamed.given} (sanitised names collide)",
                 key,
@@ -713,15 +713,26 @@ class SchemaBuilder:
             idx = by_target.get(self.key_of(found[0], found[1]))
             if idx is not None:
                 tags.setdefault(idx, []).append(str(tag))
+        mapped = {tag for values in tags.values() for tag in values}
         for i, (_t, node, tsite) in enumerate(built):
             if i in tags:
                 continue
             # No mapping entry: use the property's const / single enum, else the schema name.
             value = _const_of(node, prop, self.resolve, tsite.uri if tsite else site.uri)
-            if value is not None:
-                tags[i] = [value]
-            elif tsite is not None:
-                tags[i] = [self._name_for_ref(tsite, node)]
+            if value is None and tsite is not None:
+                value = self._name_for_ref(tsite, node)
+            if value is None:
+                continue
+            if value in mapped:
+                # The mapping sends this value to another variant too: both stay candidates for
+                # the value and the decoder picks between them by shape.
+                self.sink.warning(
+                    "W0407",
+                    f"discriminator value {value!r} of variant {i + 1} is mapped to another "
+                    "variant; payloads with this value are matched against both by shape",
+                    self.key_of(site.uri, join_pointer(site.pointer, "discriminator")),
+                )
+            tags[i] = [value]
         return {i: tuple(v) for i, v in tags.items()}
 
 
