@@ -63,14 +63,14 @@ def docstring(text: str, indent: str = "") -> str:
     cleaned = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\x00", "")
     cleaned = "".join(ch if ch == "\n" or ch >= " " else " " for ch in cleaned)
     lines = [ln.rstrip() for ln in cleaned.strip().splitlines()]
-    if cleaned.endswith('"'):
+    if lines and lines[-1].endswith('"'):
         lines[-1] = lines[-1] + " "
     return ("\n" + indent).join(lines)
 
 
 def comment(text: str) -> str:
     """Text safe on a single ``#`` comment line."""
-    return " ".join(text.split()).replace("\x00", "")[:200]
+    return " ".join(text.replace("\x00", "").split())[:200].rstrip()
 
 
 @dataclass
