@@ -198,6 +198,10 @@ def constant_case(text: str) -> str:
     return name
 
 
+AMBIGUOUS_NAMES = frozenset({"l", "I", "O"})
+"""Single letters pycodestyle rejects as names (E741/E742); generated code never uses them bare."""
+
+
 def _is_safe_identifier(name: str) -> bool:
     return (
         name.isidentifier()
@@ -243,6 +247,7 @@ def safe_identifier(candidate: str, reserved: frozenset[str] = frozenset()) -> s
         keyword.iskeyword(name)
         or keyword.issoftkeyword(name)
         or name in reserved
+        or name in AMBIGUOUS_NAMES
         or not name.isidentifier()
     ):
         name = name + "_"

@@ -65,7 +65,7 @@ def docstring(text: str, indent: str = "") -> str:
     lines = [ln.rstrip() for ln in cleaned.strip().splitlines()]
     if lines and lines[-1].endswith('"'):
         lines[-1] = lines[-1] + " "
-    return ("\n" + indent).join(lines)
+    return "\n".join((indent + ln) if (ln and i) else ln for i, ln in enumerate(lines))
 
 
 def comment(text: str) -> str:

@@ -120,7 +120,9 @@ class SchemaBuilder:
         default_factory=lambda: NameScope("models", RESERVED_CLASS_NAMES)
     )
     module_scope: NameScope = field(
-        default_factory=lambda: NameScope("model modules", frozenset({"init"}), casefold=True)
+        default_factory=lambda: NameScope(
+            "model modules", frozenset({"init", "tagged", "untagged", "value"}), casefold=True
+        )
     )
     class_renames: Mapping[str, str] = field(default_factory=dict)
     field_renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
