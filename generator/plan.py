@@ -31,9 +31,8 @@ from generator.ir import (
     UnionModel,
 )
 from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
-
-RUNTIME_DIR = Path(__file__).resolve().parent.parent / "templates" / "runtime"
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ import jinja2
 from generator.diagnostics import Diagnostic, Severity, display_path
 from generator.ir import IR_VERSION
 from generator.pycode import comment, docstring, py_literal
+from generator.resources import TEMPLATES_DIR
 
-STOCK_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STOCK_TEMPLATES = TEMPLATES_DIR
 STOCK_PREFIX = "stock/"
 
 TEMPLATE_CONTEXTS: Mapping[str, str] = {
