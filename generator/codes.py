@@ -1,0 +1,115 @@
+"""Diagnostic codes: the one table of every stable code the load and validate stages emit.
+
+Codes are part of the user-facing contract (tests, ``--report`` consumers and users' CI match on
+them); messages are prose and may change. The numeric part of a code is unique across severities,
+so ``E0101`` and ``W0101`` never both exist. Ranges:
+
+=========  ===========================================================================
+``E01xx``  load: reading and parsing one file (syntax, encoding, size and shape limits)
+``W01xx``  load: something odd in a file that was read anyway
+``E013x``  load: the ``openapi`` version field (``W0133`` for a version treated as another)
+``E02xx``  validate: structure the generator cannot work around (generation would be unsound)
+``W02xx``  validate: findings of the OpenAPI schema / openapi-spec-validator that are tolerated
+``E03xx``  ``$ref`` following (external files, remote documents, dangling pointers)
+=========  ===========================================================================
+
+Add a code here before using it; ``tests/test_validate.py`` checks every code a stage emits is
+listed.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+# -- load (E01xx / W01xx) ---------------------------------------------------------------------
+E_FILE_NOT_FOUND = "E0101"
+E_NOT_A_FILE = "E0102"
+E_EMPTY_FILE = "E0103"
+E_ENCODING = "E0104"
+E_YAML_SYNTAX = "E0105"
+E_JSON_SYNTAX = "E0106"
+E_DUPLICATE_KEY = "E0107"
+E_TOP_LEVEL_NOT_MAPPING = "E0108"
+E_FILE_TOO_LARGE = "E0109"
+E_ALIAS_BOMB = "E0110"
+E_SCALAR_TOO_LONG = "E0111"
+E_TOO_DEEP = "E0112"
+E_YAML_TAG = "E0113"
+E_NON_SCALAR_KEY = "E0114"
+E_READ_FAILED = "E0115"
+E_MISSING_OPENAPI = "E0130"
+E_SWAGGER_2 = "E0131"
+E_UNSUPPORTED_VERSION = "E0132"
+W_VERSION_TREATED_AS = "W0133"
+E_VERSION_NOT_STRING = "E0134"
+
+# -- validate (E02xx / W02xx) ------------------------------------------------------------------
+E_DUPLICATE_OPERATION_ID = "E0201"
+E_PATH_PARAM_UNDECLARED = "E0202"
+E_PATH_PARAM_NOT_IN_TEMPLATE = "E0203"
+W_PATH_PARAM_NOT_REQUIRED = "W0204"
+E_DUPLICATE_PARAMETER = "E0205"
+E_STRUCTURE = "E0206"
+W_SCHEMA_VIOLATION = "W0207"
+W_UNEXPECTED_FIELD = "W0208"
+W_MISSING_FIELD = "W0209"
+W_REF_NOT_ALLOWED_HERE = "W0210"
+W_INVALID_SCHEMA = "W0211"
+W_DEFAULT_MISMATCH = "W0212"
+W_REQUIRED_UNDEFINED = "W0213"
+W_DUPLICATE_TAG = "W0214"
+W_VALIDATION_SKIPPED = "W0215"
+
+# -- $ref (E03xx) ------------------------------------------------------------------------------
+E_DANGLING_REF = "E0301"
+E_REF_FILE_MISSING = "E0302"
+E_REMOTE_REF_REFUSED = "E0303"
+E_REF_OUTSIDE_ROOT = "E0304"
+E_REMOTE_FETCH_FAILED = "E0305"
+E_BAD_REF = "E0306"
+
+CODES: MappingProxyType[str, str] = MappingProxyType(
+    {
+        E_FILE_NOT_FOUND: "the spec file (or a file named by a $ref) does not exist",
+        E_NOT_A_FILE: "the path names a directory or other non-regular file",
+        E_EMPTY_FILE: "the file is empty (or holds only whitespace/comments)",
+        E_ENCODING: "the file is not UTF-8 text (binary data or another encoding)",
+        E_YAML_SYNTAX: "YAML syntax error (also: several documents in one stream)",
+        E_JSON_SYNTAX: "JSON syntax error",
+        E_DUPLICATE_KEY: "a mapping has the same key twice (the last one wins)",
+        E_TOP_LEVEL_NOT_MAPPING: "the root document is not a mapping (object)",
+        E_FILE_TOO_LARGE: "the file is larger than the size limit (max_bytes)",
+        E_ALIAS_BOMB: "YAML aliases expand past the node budget, or an alias is recursive",
+        E_SCALAR_TOO_LONG: "one string is longer than the scalar limit (1 MiB)",
+        E_TOO_DEEP: "containers nest deeper than the depth limit (500)",
+        E_YAML_TAG: "a YAML tag that is not a plain data type (e.g. !!python/object)",
+        E_NON_SCALAR_KEY: "a YAML mapping key that is itself a mapping or sequence",
+        E_READ_FAILED: "the file could not be read (permissions, I/O error)",
+        E_MISSING_OPENAPI: "the root document has no `openapi` version field",
+        E_SWAGGER_2: "a Swagger/OpenAPI 2.0 document (convert it to 3.x first)",
+        E_UNSUPPORTED_VERSION: "an `openapi` version other than 3.0.x / 3.1.x (/ 3.2.x)",
+        W_VERSION_TREATED_AS: "OpenAPI 3.2 is read with the 3.1 rules",
+        E_VERSION_NOT_STRING: "the `openapi` field is not a string (e.g. unquoted 3.1)",
+        E_DUPLICATE_OPERATION_ID: "two operations share an operationId",
+        E_PATH_PARAM_UNDECLARED: "a {name} in the path template has no `in: path` parameter",
+        E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path template",
+        W_PATH_PARAM_NOT_REQUIRED: "a path parameter is not `required: true` (treated as required)",
+        E_DUPLICATE_PARAMETER: "one parameters list has the same (name, in) twice",
+        E_STRUCTURE: "a path/operation/parameter/body/response has a shape generation needs",
+        W_SCHEMA_VIOLATION: "the OpenAPI schema rejects a value the generator does not rely on",
+        W_UNEXPECTED_FIELD: "a field the OpenAPI schema does not allow here (ignored)",
+        W_MISSING_FIELD: "a required field is missing where a default is sound (e.g. description)",
+        W_REF_NOT_ALLOWED_HERE: "a $ref where OpenAPI allows no Reference Object (followed anyway)",
+        W_INVALID_SCHEMA: "a Schema Object breaks its JSON Schema meta-schema",
+        W_DEFAULT_MISMATCH: "a `default` value does not match its own schema",
+        W_REQUIRED_UNDEFINED: "`required` names a property that no branch defines",
+        W_DUPLICATE_TAG: "two tags share a name",
+        W_VALIDATION_SKIPPED: "part of the validation could not run (e.g. unknown $schema dialect)",
+        E_DANGLING_REF: "a $ref whose target does not exist",
+        E_REF_FILE_MISSING: "a $ref names a file that does not exist or could not be loaded",
+        E_REMOTE_REF_REFUSED: "a $ref to http(s):// refused (use --allow-remote-refs)",
+        E_REF_OUTSIDE_ROOT: "a $ref to a file outside the root document's folder refused",
+        E_REMOTE_FETCH_FAILED: "a remote $ref document could not be fetched",
+        E_BAD_REF: "a malformed $ref (not a string, or a non-pointer fragment)",
+    }
+)

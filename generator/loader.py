@@ -1,0 +1,740 @@
+"""Load stage: read the root document and every file its ``$ref``\\ s name, into plain data.
+
+Shape of the result (:class:`LoadedSpec`)::
+
+    root_uri     "/abs/path/openapi.yaml"              (realpath of the root document)
+    documents    {uri: parsed document}                root first, then external files, each once
+    refs         [RefSite(uri, pointer, ref), ...]     every "$ref" found, in document order
+    source_map   SourceMap                             location key -> file:line:col, lazily
+    oas          "3.0" | "3.1" | None                  the rules to read the spec with
+
+What this stage owns:
+
+- Reading and parsing each file (:mod:`generator.parsing`: fast C parsers, limits against
+  hostile input) and reporting every problem at ``file:line:col`` (codes ``E01xx``).
+- The ``openapi`` version field of the root document (``E013x``).
+- Following external ``$ref``\\ s: relative to the referring file, transitively, each file once
+  (cycles across files are fine). ``http(s)://`` documents only with ``allow_remote_refs``,
+  files outside the root document's folder only with ``allow_outside_root`` (``E030x``).
+
+What it leaves to later stages: whether internal pointers resolve (:func:`check_refs`, run by the
+validate stage, reports dangling ones with :func:`resolve_ref`), and what the documents mean.
+
+Which ``$ref``\\ s count: a ``"$ref"`` member of an object, except inside literal values
+(``example``, ``default``, ``enum``, ``const``, an Example Object's ``value``, a schema's
+``examples`` list) and except as a *name* in a map of names (``properties``, ``schemas``,
+``responses``, ...), where ``$ref`` is a property called "$ref".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import codes
+from generator.diagnostics import (
+    Diagnostic,
+    DiagnosticSink,
+    FatalInputError,
+    Location,
+    Severity,
+    split_pointer,
+)
+from generator.parsing import (
+    MAX_DEPTH,
+    MAX_SCALAR_CHARS,
+    ParseFailure,
+    Problem,
+    decode,
+    json_depth_offset,
+    parse_text,
+)
+from generator.source_map import SourceMap, is_remote, pointer_from_tokens
+
+__all__ = [
+    "LoadedSpec",
+    "RefSite",
+    "check_refs",
+    "load_spec",
+    "location_key",
+    "resolve_ref",
+]
+
+REMOTE_TIMEOUT_SECONDS = 10.0
+DEFAULT_MAX_BYTES = 64 * 2**20
+
+#: Keys whose object value maps *names* (not keywords) to things: "$ref" there is a name.
+NAME_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "dependentSchemas",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "paths",
+        "webhooks",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "scopes",
+    }
+)
+#: Keys whose value is literal data (never holds references).
+LITERAL_KEYS = frozenset({"example", "default", "enum", "const"})
+
+_NAME_MAP = 1  # this object maps names to things
+_EXAMPLE_ENTRIES = 2  # ... and the things are Example Objects
+_EXAMPLE = 4  # this object is an Example Object (its "value" is literal)
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
+
+
+@dataclass(frozen=True)
+class RefSite:
+    """One ``{"$ref": ...}`` object: the document it is in, its pointer, and the ref as written."""
+
+    uri: str
+    pointer: str
+    ref: Any
+
+    @property
+    def ref_pointer(self) -> str:
+        """Pointer of the ``$ref`` member itself (where diagnostics about the ref point)."""
+        return f"{self.pointer}/$ref" if self.pointer != "#" else "#/$ref"
+
+
+@dataclass
+class LoadedSpec:
+    """Every document of one spec, parsed, plus the map back to their source text."""
+
+    root_uri: str
+    documents: dict[str, Any]
+    source_map: SourceMap
+    refs: list[RefSite] = field(default_factory=list)
+    openapi_version: str | None = None
+    oas: str | None = None
+    #: uri -> code, for documents that could not be loaded (their refs were already reported).
+    failed: dict[str, str] = field(default_factory=dict)
+    _targets: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def root(self) -> dict[str, Any]:
+        doc = self.documents[self.root_uri]
+        assert isinstance(doc, dict)
+        return doc
+
+    @property
+    def is_multi_file(self) -> bool:
+        return len(self.documents) > 1
+
+    def display_name(self, uri: str) -> str:
+        """A document's name for messages: relative to the working directory when possible."""
+        return self.source_map.display(uri)
+
+    def key(self, uri: str, pointer: str) -> str:
+        """Same as :func:`location_key`."""
+        return self.source_map.key(uri, pointer)
+
+    def target_uri(self, address: str, base_uri: str) -> str | None:
+        """Document URI named by the part of a ``$ref`` before ``#`` (``None``: unsupported)."""
+        if not address:
+            return base_uri
+        cache_key = (base_uri if is_remote(base_uri) else os.path.dirname(base_uri), address)
+        if cache_key in self._targets:
+            return self._targets[cache_key]
+        target = _target_uri(address, base_uri)
+        self._targets[cache_key] = target
+        return target
+
+
+def _target_uri(address: str, base_uri: str) -> str | None:
+    scheme = urllib.parse.urlsplit(address).scheme.lower()
+    if scheme in ("http", "https"):
+        return urllib.parse.urldefrag(address)[0]
+    if is_remote(base_uri):
+        return urllib.parse.urljoin(base_uri, address) if not scheme else None
+    if scheme == "file":
+        path = urllib.request.url2pathname(urllib.parse.urlsplit(address).path)
+    elif scheme and len(scheme) > 1:  # "c:" would be a drive letter
+        return None
+    else:
+        path = urllib.parse.unquote(address)
+    return os.path.realpath(os.path.join(os.path.dirname(base_uri), path))
+
+
+def location_key(spec: LoadedSpec, uri: str, pointer: str) -> str:
+    """``#/a/b`` in the root document, ``rel/path.yaml#/a/b`` in others (relative to its folder)."""
+    return spec.source_map.key(uri, pointer)
+
+
+def _follow(node: Any, tokens: list[str]) -> tuple[bool, Any]:
+    for token in tokens:
+        if isinstance(node, dict):
+            if token not in node:
+                return False, None
+            node = node[token]
+        elif isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node) or (token != "0" and token[0] == "0"):
+                return False, None
+            node = node[int(token)]
+        else:
+            return False, None
+    return True, node
+
+
+def split_ref(ref: str) -> tuple[str, str | None]:
+    """``"f.yaml#/a%20b"`` -> (``"f.yaml"``, ``"#/a b"``); fragment ``None`` if not a pointer."""
+    address, _, fragment = ref.partition("#")
+    if "%" in fragment:
+        fragment = urllib.parse.unquote(fragment)
+    if fragment and not fragment.startswith("/"):
+        return address, None
+    return address, "#" + fragment
+
+
+def resolve_ref(spec: LoadedSpec, ref: str, base_uri: str) -> tuple[str, str, Any] | None:
+    """Resolve ``ref`` written in ``base_uri``: (target uri, ``#/...`` pointer, node) or ``None``.
+
+    ``None`` when the document is not loaded, the pointer does not exist, or the fragment is not
+    a JSON pointer (``#anchor``). The target is returned as is: a target that is itself a
+    ``$ref`` object is not followed.
+    """
+    address, pointer = split_ref(ref)
+    if pointer is None:
+        return None
+    uri = spec.target_uri(address, base_uri)
+    if uri is None or uri not in spec.documents:
+        return None
+    document = spec.documents[uri]
+    found, node = _follow(document, split_pointer(pointer))
+    if not found and "%" in ref:
+        # A pointer written without percent-encoding whose keys contain '%'.
+        raw = "#" + ref.partition("#")[2]
+        found, node = _follow(document, split_pointer(raw))
+        pointer = raw
+    if not found:
+        return None
+    return uri, pointer, node
+
+
+def check_refs(spec: LoadedSpec, sink: DiagnosticSink) -> None:
+    """Report every ``$ref`` that does not resolve (``E0301``) or is malformed (``E0306``).
+
+    Refs into documents that failed to load were reported by the loader and are skipped.
+    """
+    locator = spec.source_map
+    for site in spec.refs:
+        key = spec.key(site.uri, site.ref_pointer)
+        if not isinstance(site.ref, str):
+            sink.error(codes.E_BAD_REF, "$ref must be a string", key, locator=locator)
+            continue
+        address, pointer = split_ref(site.ref)
+        if pointer is None:
+            sink.error(
+                codes.E_BAD_REF,
+                f"$ref {site.ref!r}: only JSON-pointer fragments ('#/...') are supported",
+                key,
+                locator=locator,
+            )
+            continue
+        uri = spec.target_uri(address, site.uri)
+        if uri is None or uri in spec.failed:
+            continue
+        if resolve_ref(spec, site.ref, site.uri) is None:
+            where = spec.key(uri, pointer)
+            sink.error(
+                codes.E_DANGLING_REF,
+                f"$ref {site.ref!r} does not resolve: nothing at {where}",
+                key,
+                locator=locator,
+            )
+
+
+# -- the walk over one document ----------------------------------------------------------------
+Chain = tuple[str, "Chain"] | None
+
+
+def _tokens(chain: Chain) -> list[str]:
+    out: list[str] = []
+    while chain is not None:
+        out.append(chain[0])
+        chain = chain[1]
+    out.reverse()
+    return out
+
+
+def scan_document(
+    document: Any, *, check_json_limits: bool, check_strings: bool
+) -> tuple[list[tuple[str, Any]], tuple[str, list[str]] | None]:
+    """Collect ``(pointer, ref)`` for every ``$ref`` in document order.
+
+    With ``check_json_limits`` it also stops at the first container deeper than ``MAX_DEPTH``, and
+    with ``check_strings`` at the first string longer than ``MAX_SCALAR_CHARS``; the second value
+    is then ``(code, pointer tokens)`` of that place (YAML documents were checked while parsing).
+    """
+    refs: list[tuple[str, Any]] = []
+    stack: list[tuple[Any, Chain, int, int]] = [(document, None, 0, 0)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node, chain, depth, flags = pop()
+        if check_json_limits and depth > MAX_DEPTH:
+            return refs, (codes.E_TOO_DEEP, _tokens(chain))
+        children: list[tuple[Any, Chain, int, int]] = []
+        if type(node) is dict:
+            name_map = flags & _NAME_MAP
+            if not name_map and "$ref" in node:
+                refs.append((pointer_from_tokens(_tokens(chain)), node["$ref"]))
+            for key, value in node.items():
+                kind = type(value)
+                if kind is dict or kind is list:
+                    if name_map:
+                        child = _EXAMPLE if flags & _EXAMPLE_ENTRIES else 0
+                    elif key in LITERAL_KEYS or (key == "value" and flags & _EXAMPLE):
+                        continue
+                    elif key in NAME_MAPS:
+                        if key == "examples":
+                            if kind is list:
+                                continue
+                            child = _NAME_MAP | _EXAMPLE_ENTRIES
+                        else:
+                            child = _NAME_MAP
+                    else:
+                        child = 0
+                    children.append((value, (key, chain), depth + 1, child))
+                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
+                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+                if check_strings and len(key) > MAX_SCALAR_CHARS:
+                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+        else:
+            for index, value in enumerate(node):
+                kind = type(value)
+                if kind is dict or kind is list:
+                    children.append((value, (str(index), chain), depth + 1, 0))
+                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
+                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
+        if children:
+            children.reverse()
+            stack.extend(children)
+    del push
+    return refs, None
+
+
+def _has_long_line(text: str) -> bool:
+    return len(text) > MAX_SCALAR_CHARS and max(map(len, text.split("\n"))) > MAX_SCALAR_CHARS
+
+
+# -- the loader --------------------------------------------------------------------------------
+class _Loader:
+    def __init__(
+        self,
+        sink: DiagnosticSink,
+        *,
+        allow_remote_refs: bool,
+        allow_outside_root: bool,
+        max_bytes: int,
+    ) -> None:
+        self.sink = sink
+        self.allow_remote_refs = allow_remote_refs
+        self.allow_outside_root = allow_outside_root
+        self.max_bytes = max_bytes
+        self.last: Diagnostic | None = None
+
+    # diagnostics helpers
+    def _problem(self, spec: LoadedSpec, uri: str, problem: Problem, hint: str = "") -> None:
+        """Record ``problem`` (file coordinates) as a diagnostic; remembered in ``self.last``."""
+        smap = spec.source_map
+        pointer = spec.key(uri, pointer_from_tokens(problem.tokens or ()))
+        location: Location | None = None
+        message = problem.message
+        if problem.line:
+            location = smap.position(uri, problem.line, problem.col)
+        elif problem.tokens is not None:
+            occurrences = smap.key_occurrences(uri, pointer_from_tokens(problem.tokens))
+            if occurrences:
+                location = occurrences[-1]
+                if problem.code == codes.E_DUPLICATE_KEY and len(occurrences) > 1:
+                    first = occurrences[0]
+                    message += f"; first defined at {first.file}:{first.line}:{first.col}"
+            else:
+                location = smap.locate_in(uri, pointer_from_tokens(problem.tokens))
+        if problem.first is not None and location is not None:
+            message += f"; first defined at {location.file}:{problem.first[0]}:{problem.first[1]}"
+        hints = "; ".join(h for h in (problem.hint, hint) if h)
+        self.last = self.sink.add(
+            problem.code,
+            Severity.ERROR,
+            message,
+            pointer if problem.tokens is not None else "",
+            hint=hints,
+            location=location or Location(smap.display(uri), 0, 0),
+            locator=smap,
+        )
+
+    # reading
+    def _read(self, uri: str) -> tuple[bytes | None, str, str]:
+        """(bytes, code, message); bytes is None on failure."""
+        if is_remote(uri):
+            return self._fetch(uri)
+        path = Path(uri)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return None, codes.E_FILE_NOT_FOUND, f"file not found: {uri}"
+        except OSError as exc:
+            return None, codes.E_READ_FAILED, f"cannot read {uri}: {exc.strerror or exc}"
+        if path.is_dir():
+            return None, codes.E_NOT_A_FILE, f"{uri} is a directory, not a spec file"
+        if not path.is_file():
+            return None, codes.E_NOT_A_FILE, f"{uri} is not a regular file"
+        if stat.st_size > self.max_bytes:
+            return (
+                None,
+                codes.E_FILE_TOO_LARGE,
+                f"file is {stat.st_size:,} bytes, over the limit of {self.max_bytes:,}",
+            )
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(self.max_bytes + 1)
+        except OSError as exc:
+            return None, codes.E_READ_FAILED, f"cannot read {uri}: {exc.strerror or exc}"
+        if len(data) > self.max_bytes:
+            return (
+                None,
+                codes.E_FILE_TOO_LARGE,
+                f"file is over the limit of {self.max_bytes:,} bytes",
+            )
+        return data, "", ""
+
+    def _fetch(self, url: str) -> tuple[bytes | None, str, str]:
+        request = urllib.request.Request(
+            url,
+            headers={
+                "User-Agent": "portarium-codegen",
+                "Accept": "application/yaml, application/json;q=0.9, */*;q=0.5",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=REMOTE_TIMEOUT_SECONDS) as response:
+                data = response.read(self.max_bytes + 1)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            return None, codes.E_REMOTE_FETCH_FAILED, f"cannot fetch {url}: {reason}"
+        if len(data) > self.max_bytes:
+            return (
+                None,
+                codes.E_FILE_TOO_LARGE,
+                f"{url} is over the limit of {self.max_bytes:,} bytes",
+            )
+        return bytes(data), "", ""
+
+    def _parse(self, spec: LoadedSpec, uri: str, data: bytes, hint: str) -> Any:
+        """Parse one file's bytes; records diagnostics; raises ParseFailure (already reported)."""
+        smap = spec.source_map
+        lowered = urllib.parse.urlsplit(uri).path.lower() if is_remote(uri) else uri.lower()
+        prefer_json = lowered.endswith(".json")
+        try:
+            text = decode(data)
+        except ParseFailure as failure:
+            smap.add(uri, data.decode("utf-8", "replace"), "json" if prefer_json else "yaml")
+            self._problem(spec, uri, failure.problem, hint)
+            raise
+        smap.add(uri, text, "json" if prefer_json else "yaml")
+        try:
+            parsed = parse_text(text, prefer_json=prefer_json)
+        except ParseFailure as failure:
+            self._problem(spec, uri, failure.problem, hint)
+            raise
+        if parsed.syntax != smap.file(uri).syntax:  # type: ignore[union-attr]
+            smap.add(uri, text, "json" if parsed.syntax == "json" else "yaml")
+        for problem in parsed.problems:
+            self._problem(spec, uri, problem, hint)
+        is_json = parsed.syntax == "json"
+        refs, limit = scan_document(
+            parsed.document,
+            check_json_limits=is_json,
+            check_strings=is_json and _has_long_line(text),
+        )
+        if limit is not None:
+            code, tokens = limit
+            if code == codes.E_TOO_DEEP:
+                offset = json_depth_offset(text)
+                location = smap.offset_location(uri, max(offset, 0))
+                problem = Problem(
+                    code,
+                    f"containers nest deeper than {MAX_DEPTH} levels",
+                    location.line,
+                    location.col,
+                    tokens=tuple(tokens),
+                )
+            else:
+                problem = Problem(
+                    code,
+                    f"a string longer than the limit of {MAX_SCALAR_CHARS:,} characters",
+                    tokens=tuple(tokens),
+                )
+            self._problem(spec, uri, problem, hint)
+            raise ParseFailure(problem)
+        spec.documents[uri] = parsed.document
+        spec.refs.extend(RefSite(uri, pointer, ref) for pointer, ref in refs)
+        return parsed.document
+
+    # root
+    def load_root(self, path: str | Path) -> LoadedSpec:
+        root_uri = os.path.realpath(os.fspath(path))
+        spec = LoadedSpec(root_uri=root_uri, documents={}, source_map=SourceMap(root_uri))
+        if self.sink.locator is None:
+            self.sink.locator = spec.source_map
+        display = spec.source_map.display(root_uri)
+        data, code, message = self._read(root_uri)
+        if data is None:
+            hint = "check the path" if code == codes.E_FILE_NOT_FOUND else ""
+            raise self.sink.fatal(
+                code,
+                message.replace(root_uri, display),
+                hint=hint,
+                location=Location(display, 0, 0),
+            )
+        try:
+            document = self._parse(spec, root_uri, data, "")
+        except ParseFailure as failure:
+            assert self.last is not None
+            raise FatalInputError(self.last) from failure
+        if not isinstance(document, dict):
+            kind = "a list" if isinstance(document, list) else f"a {type(document).__name__}"
+            raise self.sink.fatal(
+                codes.E_TOP_LEVEL_NOT_MAPPING,
+                f"the root document is {kind}, not a mapping (an OpenAPI object)",
+                "#",
+                location=spec.source_map.locate_in(root_uri, "#"),
+                locator=spec.source_map,
+            )
+        self._check_version(spec, document)
+        self._follow_external_refs(spec)
+        return spec
+
+    def _check_version(self, spec: LoadedSpec, root: dict[str, Any]) -> None:
+        sink, smap = self.sink, spec.source_map
+        if "openapi" not in root:
+            if "swagger" in root:
+                sink.error(
+                    codes.E_SWAGGER_2,
+                    f"this is a Swagger {root['swagger']} document; only OpenAPI 3.0/3.1 is read",
+                    "#/swagger",
+                    hint="convert with swagger2openapi: `npx swagger2openapi in.json -o out.yaml`",
+                    locator=smap,
+                )
+            else:
+                sink.error(
+                    codes.E_MISSING_OPENAPI,
+                    "no `openapi` field: not an OpenAPI 3.x document",
+                    "#",
+                    hint='add `openapi: "3.1.0"` (or the version the spec follows) at the top',
+                    locator=smap,
+                )
+            return
+        value = root["openapi"]
+        if not isinstance(value, str):
+            sink.error(
+                codes.E_VERSION_NOT_STRING,
+                f"`openapi` must be a string, not the {type(value).__name__} {value!r}",
+                "#/openapi",
+                hint=f'quote it: openapi: "{value}.0"' if isinstance(value, float) else "",
+                locator=smap,
+            )
+            return
+        spec.openapi_version = value
+        match = _VERSION.match(value.strip())
+        if match is None or match.group(1) != "3":
+            if match is not None and match.group(1) == "2":
+                sink.error(
+                    codes.E_SWAGGER_2,
+                    f"OpenAPI {value} is Swagger 2.0; only OpenAPI 3.0/3.1 is read",
+                    "#/openapi",
+                    hint="convert with swagger2openapi: `npx swagger2openapi in.json -o out.yaml`",
+                    locator=smap,
+                )
+                return
+            sink.error(
+                codes.E_UNSUPPORTED_VERSION,
+                f"unsupported OpenAPI version {value!r}; 3.0.x and 3.1.x are supported",
+                "#/openapi",
+                locator=smap,
+            )
+            return
+        minor = match.group(2)
+        if minor == "0":
+            spec.oas = "3.0"
+        elif minor == "1":
+            spec.oas = "3.1"
+        elif minor == "2":
+            spec.oas = "3.1"
+            sink.warning(
+                codes.W_VERSION_TREATED_AS,
+                f"OpenAPI {value} is read with the 3.1 rules; 3.2-only features are ignored",
+                "#/openapi",
+                locator=smap,
+            )
+            return
+        else:
+            sink.error(
+                codes.E_UNSUPPORTED_VERSION,
+                f"unsupported OpenAPI version {value!r}; 3.0.x and 3.1.x are supported",
+                "#/openapi",
+                locator=smap,
+            )
+            return
+        if match.group(3) is None:
+            sink.warning(
+                codes.W_VERSION_TREATED_AS,
+                f"OpenAPI version {value!r} has no patch number; read as {value}.0",
+                "#/openapi",
+                locator=smap,
+            )
+
+    # external refs
+    def _follow_external_refs(self, spec: LoadedSpec) -> None:
+        """Load the files named by every site in ``spec.refs``, which grows as files load."""
+        root_dir = spec.source_map.base_dir
+        index = 0
+        while index < len(spec.refs):
+            site = spec.refs[index]
+            index += 1
+            ref = site.ref
+            if not isinstance(ref, str) or ref.startswith("#"):
+                continue
+            address, _ = split_ref(ref)
+            if not address:
+                continue
+            target = spec.target_uri(address, site.uri)
+            if target in spec.documents:
+                continue
+            key = spec.key(site.uri, site.ref_pointer)
+            if target is None:
+                self.sink.error(
+                    codes.E_BAD_REF,
+                    f"$ref {ref!r}: unsupported URI scheme",
+                    key,
+                    locator=spec.source_map,
+                )
+                continue
+            if target in spec.failed:
+                if spec.failed[target] in _PER_SITE_CODES:
+                    self._refuse(spec, site, target, spec.failed[target], key, root_dir)
+                continue
+            if is_remote(target) and not self.allow_remote_refs:
+                spec.failed[target] = codes.E_REMOTE_REF_REFUSED
+                self._refuse(spec, site, target, codes.E_REMOTE_REF_REFUSED, key, root_dir)
+                continue
+            if (
+                not is_remote(target)
+                and not self.allow_outside_root
+                and not _inside(target, root_dir)
+            ):
+                spec.failed[target] = codes.E_REF_OUTSIDE_ROOT
+                self._refuse(spec, site, target, codes.E_REF_OUTSIDE_ROOT, key, root_dir)
+                continue
+            self._load_external(spec, site, target, key)
+
+    def _refuse(
+        self, spec: LoadedSpec, site: RefSite, target: str, code: str, key: str, root_dir: str
+    ) -> None:
+        smap = spec.source_map
+        if code == codes.E_REMOTE_REF_REFUSED:
+            self.sink.error(
+                code,
+                f"$ref {site.ref!r} names a remote document; remote refs are off",
+                key,
+                hint="download it next to the spec, or pass --allow-remote-refs",
+                locator=smap,
+            )
+        elif code == codes.E_REF_OUTSIDE_ROOT:
+            self.sink.error(
+                code,
+                f"$ref {site.ref!r} leaves the spec's folder ({smap.display(root_dir) or '.'})",
+                key,
+                hint="move the file under the spec's folder, or pass --allow-outside-root",
+                locator=smap,
+            )
+        else:
+            message = _FAILURE_MESSAGES.get(code, "cannot load")
+            self.sink.error(
+                codes.E_REF_FILE_MISSING if code != codes.E_REMOTE_FETCH_FAILED else code,
+                f"$ref {site.ref!r}: {message} ({smap.display(target)})",
+                key,
+                locator=smap,
+            )
+
+    def _load_external(self, spec: LoadedSpec, site: RefSite, target: str, key: str) -> None:
+        data, code, message = self._read(target)
+        if data is None:
+            spec.failed[target] = code
+            if code in _PER_SITE_CODES:
+                self._refuse(spec, site, target, code, key, spec.source_map.base_dir)
+            else:
+                self.sink.error(
+                    code,
+                    f"$ref {site.ref!r}: {message}",
+                    key,
+                    locator=spec.source_map,
+                )
+            return
+        try:
+            self._parse(spec, target, data, f"loaded for the $ref at {key}")
+        except ParseFailure:
+            spec.failed[target] = codes.E_REF_FILE_MISSING
+
+
+_PER_SITE_CODES = frozenset(
+    {codes.E_FILE_NOT_FOUND, codes.E_NOT_A_FILE, codes.E_REMOTE_FETCH_FAILED, codes.E_READ_FAILED}
+)
+_FAILURE_MESSAGES = {
+    codes.E_FILE_NOT_FOUND: "file not found",
+    codes.E_NOT_A_FILE: "not a regular file",
+    codes.E_REMOTE_FETCH_FAILED: "could not be fetched",
+    codes.E_READ_FAILED: "could not be read",
+}
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def load_spec(
+    path: str | Path,
+    sink: DiagnosticSink,
+    *,
+    allow_remote_refs: bool = False,
+    allow_outside_root: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadedSpec:
+    """Load the root document at ``path`` and every file its ``$ref``\\ s name.
+
+    Problems are recorded on ``sink`` (its ``locator`` is set to the spec's source map when it has
+    none). Raises :class:`FatalInputError` when the root document itself cannot be used; problems
+    in other files leave those files out (``spec.failed``) and loading goes on.
+    """
+    loader = _Loader(
+        sink,
+        allow_remote_refs=allow_remote_refs,
+        allow_outside_root=allow_outside_root,
+        max_bytes=max_bytes,
+    )
+    return loader.load_root(path)

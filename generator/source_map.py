@@ -1,0 +1,395 @@
+"""Source map: location key -> file:line:col, computed lazily, once per file.
+
+The loader registers every file it reads (its text and whether it was parsed as JSON or YAML).
+Nothing is scanned while loading: positions are only needed when a diagnostic is recorded, and most
+files never get one. On the first lookup in a file:
+
+- YAML: the text is composed again by libyaml (nodes carry marks) and the node tree is kept for
+  later lookups; a pointer is followed node by node.
+- JSON: a small navigator walks from the root along the pointer. For each object or array it
+  passes it records the offsets of all members (skipping member values with the C decoder), so
+  later lookups reuse the work; no full position table is ever built.
+
+Offsets become ``line:col`` through a table of line starts built on first use. Lines and columns
+are 1-based; columns count characters (code points), not bytes.
+
+A *location key* names a value anywhere in a multi-file spec: ``#/paths/~1pets/get`` in the root
+document, ``resources/droplets/models/droplet.yml#/properties/id`` in another file (its path
+relative to the root document's folder, always with ``/``), or ``https://host/x.yaml#/a`` for a
+remote document. :meth:`SourceMap.locate` points at the key of a mapping member (not its value),
+at an item of a sequence, and falls back to the nearest existing ancestor when the pointer does not
+exist.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.diagnostics import Location, escape_pointer_token, split_pointer
+
+Syntax = Literal["json", "yaml"]
+
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_WS = re.compile(r"[ \t\n\r]*")
+_SCALAR = re.compile(r"[^,\]}\s]*")
+_NEWLINE = re.compile(r"\n")
+_MAX_SHOWN_LINE = 1000
+
+try:  # libyaml (C) when PyYAML was built with it
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _MarkLoader(_BaseLoader):
+    """Composes nodes for their marks only: every node gets one tag, no resolver work."""
+
+    def resolve(self, kind: object, value: object, implicit: object) -> str:
+        return "tag:yaml.org,2002:str"
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+def is_remote(uri: str) -> bool:
+    """True for ``http://`` and ``https://`` URIs (remote documents)."""
+    return uri.startswith(("http://", "https://"))
+
+
+class _LineTable:
+    """Offsets <-> (line, col) for one text; built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
+        return self._starts
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line_text(self, line: int) -> str | None:
+        starts = self.starts
+        if not 1 <= line <= len(starts):
+            return None
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(self._text)
+        # Minified JSON is one huge line: only its start is ever shown.
+        return self._text[start : min(end, start + _MAX_SHOWN_LINE)].rstrip("\r")
+
+
+class _JsonNavigator:
+    """Follows pointers through JSON text without building a full position table."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoder = json.JSONDecoder()
+        # container offset -> {key: [(key offset, value offset), ...]} (all duplicates, in order)
+        self._objects: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        self._arrays: dict[int, list[int]] = {}
+
+    def _ws(self, i: int) -> int:
+        match = _WS.match(self._text, i)
+        return match.end() if match else i
+
+    def _skip(self, i: int) -> int:
+        text = self._text
+        c = text[i]
+        if c == '"':
+            return int(scanstring(text, i + 1)[1])
+        if c in "{[":
+            return int(self._decoder.raw_decode(text, i)[1])
+        match = _SCALAR.match(text, i)
+        return match.end() if match else i + 1
+
+    def _members(self, start: int) -> dict[str, list[tuple[int, int]]]:
+        cached = self._objects.get(start)
+        if cached is not None:
+            return cached
+        text = self._text
+        members: dict[str, list[tuple[int, int]]] = {}
+        self._objects[start] = members
+        i = self._ws(start + 1)
+        while i < len(text) and text[i] == '"':
+            key, j = scanstring(text, i + 1)
+            j = self._ws(j)
+            if text[j : j + 1] != ":":
+                break
+            value = self._ws(j + 1)
+            members.setdefault(key, []).append((i, value))
+            end = self._ws(self._skip(value))
+            if text[end : end + 1] != ",":
+                break
+            i = self._ws(end + 1)
+        return members
+
+    def _items(self, start: int) -> list[int]:
+        cached = self._arrays.get(start)
+        if cached is not None:
+            return cached
+        text = self._text
+        items: list[int] = []
+        self._arrays[start] = items
+        i = self._ws(start + 1)
+        if text[i : i + 1] == "]":
+            return items
+        while i < len(text):
+            items.append(i)
+            end = self._ws(self._skip(i))
+            if text[end : end + 1] != ",":
+                break
+            i = self._ws(end + 1)
+        return items
+
+    def find(self, tokens: list[str]) -> tuple[int, list[int]]:
+        """Offset for the deepest existing prefix of ``tokens``, plus all offsets of the last key.
+
+        The second value lists every occurrence of the final member's key (more than one only for
+        duplicate keys); it is empty unless the whole pointer exists and ends in an object member.
+        """
+        pos = self._ws(0)
+        anchor = pos
+        occurrences: list[int] = []
+        try:
+            for token in tokens:
+                occurrences = []
+                c = self._text[pos : pos + 1]
+                if c == "{":
+                    found = self._members(pos).get(token)
+                    if not found:
+                        break
+                    anchor, pos = found[-1]
+                    occurrences = [k for k, _ in found]
+                elif c == "[":
+                    items = self._items(pos)
+                    if not token.isdigit() or int(token) >= len(items):
+                        break
+                    anchor = pos = items[int(token)]
+                else:
+                    break
+        except (ValueError, IndexError, RecursionError):
+            occurrences = []
+        return anchor, occurrences
+
+
+class _YamlNavigator:
+    """Follows pointers through a YAML node tree composed (once) from the text."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: Node | None = None
+        self._composed = False
+        self._members_cache: dict[int, dict[str, list[tuple[Node, Node]]]] = {}
+
+    def _root_node(self) -> Node | None:
+        if not self._composed:
+            self._composed = True
+            loader = _MarkLoader(self._text)
+            try:
+                self._root = loader.get_single_node()
+            except (yaml.YAMLError, RecursionError):
+                self._root = None
+            finally:
+                loader.dispose()
+        return self._root
+
+    def _members(self, node: MappingNode) -> dict[str, list[tuple[Node, Node]]]:
+        cached = self._members_cache.get(id(node))
+        if cached is not None:
+            return cached
+        members: dict[str, list[tuple[Node, Node]]] = {}
+        merges: list[Node] = []
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                continue
+            if key.value == "<<" and key.style is None:
+                merges.extend(value.value if isinstance(value, SequenceNode) else [value])
+                continue
+            members.setdefault(key.value, []).append((key, value))
+        for source in merges:
+            if isinstance(source, MappingNode) and source is not node:
+                for name, entries in self._members(source).items():
+                    members.setdefault(name, entries)
+        self._members_cache[id(node)] = members
+        return members
+
+    def find(self, tokens: list[str]) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+        """(line, col) of the deepest existing prefix, plus every occurrence of the final key."""
+        node = self._root_node()
+        if node is None:
+            return None, []
+        anchor = (node.start_mark.line + 1, node.start_mark.column + 1)
+        occurrences: list[tuple[int, int]] = []
+        for token in tokens:
+            occurrences = []
+            if isinstance(node, MappingNode):
+                found = self._members(node).get(token)
+                if not found:
+                    break
+                key, node = found[-1]
+                anchor = (key.start_mark.line + 1, key.start_mark.column + 1)
+                occurrences = [(k.start_mark.line + 1, k.start_mark.column + 1) for k, _ in found]
+            elif isinstance(node, SequenceNode):
+                if not token.isdigit() or int(token) >= len(node.value):
+                    break
+                node = node.value[int(token)]
+                anchor = (node.start_mark.line + 1, node.start_mark.column + 1)
+            else:
+                break
+        return anchor, occurrences
+
+
+@dataclass
+class SourceFile:
+    """One registered file: its text, how it was parsed, and lazily built indexes."""
+
+    uri: str
+    display: str
+    text: str
+    syntax: Syntax
+    _lines: _LineTable | None = field(default=None, repr=False)
+    _json: _JsonNavigator | None = field(default=None, repr=False)
+    _yaml: _YamlNavigator | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> _LineTable:
+        if self._lines is None:
+            self._lines = _LineTable(self.text)
+        return self._lines
+
+    def find(self, pointer: str) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
+        tokens = split_pointer(pointer)
+        if self.syntax == "json":
+            if self._json is None:
+                self._json = _JsonNavigator(self.text)
+            offset, occurrences = self._json.find(tokens)
+            return self.lines.position(offset), [self.lines.position(o) for o in occurrences]
+        if self._yaml is None:
+            self._yaml = _YamlNavigator(self.text)
+        return self._yaml.find(tokens)
+
+
+class SourceMap:
+    """Implements :class:`generator.diagnostics.Locator` over every file of one spec.
+
+    ``base_dir`` is the root document's folder: location keys of other files are relative to it.
+    """
+
+    def __init__(self, root_uri: str) -> None:
+        self.root_uri = root_uri
+        self.base_dir = os.path.dirname(root_uri) if not is_remote(root_uri) else ""
+        self._files: dict[str, SourceFile] = {}
+        self._by_display: dict[str, SourceFile] = {}
+        self._by_rel: dict[str, str] = {}
+        self._cwd = os.path.realpath(os.getcwd())
+
+    # -- registration and naming ---------------------------------------------------------------
+    def add(self, uri: str, text: str, syntax: Syntax) -> SourceFile:
+        """Register (or replace) the text of ``uri``."""
+        source = SourceFile(uri=uri, display=self.display(uri), text=text, syntax=syntax)
+        self._files[uri] = source
+        self._by_display[source.display] = source
+        self._by_rel[self.relative(uri)] = uri
+        return source
+
+    def file(self, uri: str) -> SourceFile | None:
+        return self._files.get(uri)
+
+    def display(self, uri: str) -> str:
+        """How a file is named in messages: relative to the working directory when possible."""
+        if is_remote(uri):
+            return uri
+        rel = os.path.relpath(uri, self._cwd)
+        return uri if rel == ".." or rel.startswith(".." + os.sep) else rel
+
+    def relative(self, uri: str) -> str:
+        """The file part of a location key ("" for the root document)."""
+        if uri == self.root_uri:
+            return ""
+        if is_remote(uri) or not self.base_dir:
+            return uri
+        return os.path.relpath(uri, self.base_dir).replace(os.sep, "/")
+
+    def key(self, uri: str, pointer: str) -> str:
+        """The location key of ``pointer`` (``#`` or ``#/...``) inside ``uri``."""
+        if not pointer.startswith("#"):
+            pointer = "#" + pointer
+        return self.relative(uri) + pointer
+
+    def split_key(self, key: str) -> tuple[str, str]:
+        """Location key -> (uri, pointer)."""
+        file_part, _, fragment = key.partition("#")
+        pointer = "#" + fragment
+        if not file_part:
+            return self.root_uri, pointer
+        uri = self._by_rel.get(file_part)
+        if uri is None:
+            if is_remote(file_part) or os.path.isabs(file_part):
+                uri = file_part
+            else:
+                uri = os.path.normpath(os.path.join(self.base_dir, file_part))
+        return uri, pointer
+
+    # -- Locator protocol ---------------------------------------------------------------------
+    def locate(self, pointer: str) -> Location | None:
+        """Location of a location key (or a plain ``#/...`` pointer into the root document)."""
+        uri, inner = self.split_key(pointer)
+        return self.locate_in(uri, inner)
+
+    def locate_in(self, uri: str, pointer: str) -> Location | None:
+        source = self._files.get(uri)
+        if source is None:
+            return None
+        position, _ = source.find(pointer)
+        if position is None:
+            return None
+        return Location(source.display, position[0], position[1])
+
+    def key_occurrences(self, uri: str, pointer: str) -> list[Location]:
+        """Every location of the last key of ``pointer`` (several only for duplicate keys)."""
+        source = self._files.get(uri)
+        if source is None:
+            return []
+        _, occurrences = source.find(pointer)
+        return [Location(source.display, line, col) for line, col in occurrences]
+
+    def position(self, uri: str, line: int, col: int) -> Location:
+        """A location from a known line and column (parse errors)."""
+        source = self._files.get(uri)
+        return Location(source.display if source else self.display(uri), line, col)
+
+    def offset_location(self, uri: str, offset: int) -> Location:
+        """A location from a character offset into the registered text."""
+        source = self._files.get(uri)
+        if source is None:
+            return Location(self.display(uri), 0, 0)
+        line, col = source.lines.position(offset)
+        return Location(source.display, line, col)
+
+    def source_line(self, location: Location) -> str | None:
+        source = self._by_display.get(location.file)
+        if source is None:
+            return None
+        return source.lines.line_text(location.line)
+
+
+def pointer_from_tokens(tokens: list[str] | tuple[str, ...]) -> str:
+    """``["paths", "/a"]`` -> ``#/paths/~1a``."""
+    return "#" + "".join("/" + escape_pointer_token(t) for t in tokens)

@@ -1,0 +1,1213 @@
+"""Validate stage: every finding openapi-spec-validator would make, each at its own location, plus
+the checks the generator needs, sorted into what blocks generation and what only warns.
+
+What runs (in this order):
+
+1. **Semantic walk** (Python, follows ``$ref`` across files with :func:`resolve_ref`): the shape
+   the generator relies on (``E0206``: paths, path items, operations, parameters, request
+   bodies, responses must be objects/lists of the right kind), duplicate operationIds
+   (``E0201``), path templates vs ``in: path`` parameters (``E0202`` / ``E0203``), path
+   parameters not ``required: true`` (``W0204``), duplicate parameters in one list (``E0205``),
+   duplicate tags (``W0214``), and per Schema Object what openapi-spec-validator's keyword
+   validators check: the JSON Schema meta-schema (``W0211``), ``required`` names no ``allOf``
+   branch defines (``W0213``), ``default`` values against their schema (``W0212``).
+2. **Structural validation** against the official OAS 3.0 / 3.1 / 3.2 JSON Schema shipped in
+   openapi-spec-validator, with jsonschema-rs when installed (about 100x faster) and jsonschema
+   otherwise. ``oneOf``/``anyOf`` failures are narrowed to the branch that was meant (a non-$ref
+   value is not judged as a Reference Object; a branch whose single-valued ``enum``/``const``
+   does not match was not meant), so each warning points at the real culprit. Every finding is
+   a warning (``W0207`` / ``W0208`` unexpected field / ``W0209`` missing field): where a
+   structural problem makes generation unsound, step 1 already reported an error at that place
+   and the warning is dropped.
+
+Multi-file specs: openapi-spec-validator validates only the root document, where every external
+``$ref`` is an opaque Reference Object. Here the root is validated as written (so a ``$ref`` where
+OpenAPI allows none, e.g. an Operation, gives ``W0210``) and then once more as a *view* in which
+each external target is inlined at its first use, so the content of every referenced file is
+validated as the object it stands for; findings map back to ``file#/pointer`` through the view.
+A ``$ref`` where none is allowed whose target was not inlined is followed and its target
+validated against the expected object's schema.
+
+Policy, in one line: errors only where a generated client would be wrong or ambiguous; anything
+the generator can read around (unknown fields, missing descriptions, odd defaults, invalid
+keywords inside a schema) is a warning at its exact location.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import os
+import re
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from generator import codes
+from generator.diagnostics import DiagnosticSink, escape_pointer_token, split_pointer
+from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
+from generator.source_map import is_remote, pointer_from_tokens
+
+__all__ = ["BACKEND", "validate_spec", "validator_backend"]
+
+#: "auto" (jsonschema-rs when importable), "rust" or "python"; tests switch it.
+BACKEND = os.environ.get("PORTARIUM_VALIDATOR_BACKEND", "auto")
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PARAM_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_MAX_REF_HOPS = 64
+_OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+_KNOWN_DIALECTS = {
+    "https://json-schema.org/draft/2020-12/schema": "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2019-09/schema": "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema#": "http://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-07/schema": "http://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-06/schema#": "http://json-schema.org/draft-06/schema#",
+    "http://json-schema.org/draft-04/schema#": "http://json-schema.org/draft-04/schema#",
+}
+
+
+# -- findings: one shape for both JSON Schema engines -----------------------------------------
+@dataclass
+class Finding:
+    """One JSON Schema error, engine-neutral.
+
+    ``path`` is the instance path (tokens as strings); ``location`` the absolute keyword location
+    in the meta-schema (``#/definitions/Operation/required``, percent-decoded); ``kind`` the
+    failing keyword; ``detail`` keyword specifics (``property``, ``unexpected``, ``options``,
+    ``expected_value``, ``types``); ``branches`` the per-branch errors of ``oneOf``/``anyOf``.
+    """
+
+    path: tuple[str, ...]
+    location: str
+    kind: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    branches: list[list[Finding]] = field(default_factory=list)
+
+
+Check = Callable[[Any], list[Finding]]
+
+_RS_KINDS = {
+    "Required": "required",
+    "AdditionalProperties": "additionalProperties",
+    "UnevaluatedProperties": "unevaluatedProperties",
+    "Enum": "enum",
+    "Constant": "const",
+    "Type": "type",
+    "OneOfNotValid": "oneOf",
+    "OneOfMultipleValid": "oneOf",
+    "AnyOf": "anyOf",
+}
+_DETAILED = frozenset({"required", "additionalProperties", "unevaluatedProperties", "enum"})
+
+
+def _from_rust(error: Any) -> Finding:
+    kind_obj = error.kind
+    kind = _RS_KINDS.get(type(kind_obj).__name__)
+    if kind is None:
+        name = type(kind_obj).__name__
+        kind = name[:1].lower() + name[1:]
+    detail: dict[str, Any] = {}
+    if kind in _DETAILED or kind in ("const", "type"):
+        try:
+            detail = dict(kind_obj.as_dict())
+        except Exception:  # noqa: BLE001 - detail is optional
+            detail = {}
+    branches: list[list[Finding]] = []
+    context = getattr(kind_obj, "context", None)
+    if context:
+        branches = [[_from_rust(sub) for sub in branch] for branch in context]
+    location = str(error.absolute_keyword_location or "")
+    fragment = urllib.parse.unquote(location.partition("#")[2])
+    return Finding(
+        path=tuple(str(t) for t in error.instance_path),
+        location="#" + fragment,
+        kind=kind,
+        message=str(error.message),
+        detail=detail,
+        branches=branches,
+    )
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def _from_python(error: Any, index: dict[int, str]) -> Finding:
+    kind = str(error.validator)
+    base = index.get(id(error.schema), "#")
+    location = f"{base}/{escape_pointer_token(kind)}"
+    detail: dict[str, Any] = {}
+    instance = error.instance
+    if kind == "required":
+        found = _QUOTED.match(str(error.message))
+        detail["property"] = found.group(1) if found else ""
+    elif kind in ("additionalProperties", "unevaluatedProperties"):
+        tail = str(error.message).rpartition("(")[2]
+        detail["unexpected"] = _QUOTED.findall(tail) if isinstance(instance, dict) else []
+    elif kind == "enum":
+        detail["options"] = error.validator_value
+    elif kind == "const":
+        detail["expected_value"] = error.validator_value
+    elif kind == "type":
+        value = error.validator_value
+        detail["types"] = value if isinstance(value, list) else [value]
+    branches: list[list[Finding]] = []
+    if error.context:
+        grouped: dict[Any, list[Finding]] = {}
+        for sub in error.context:
+            grouped.setdefault(sub.relative_schema_path[0], []).append(_from_python(sub, index))
+        branches = list(grouped.values())
+    return Finding(
+        path=tuple(str(t) for t in error.absolute_path),
+        location=location,
+        kind=kind,
+        message=str(error.message),
+        detail=detail,
+        branches=branches,
+    )
+
+
+def _index_schema(root: Any) -> dict[int, str]:
+    """id(sub-schema object) -> its pointer inside ``root`` (for the pure-Python engine)."""
+    index: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(root, "#")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            index[id(node)] = pointer
+            stack.extend((v, f"{pointer}/{escape_pointer_token(k)}") for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
+    return index
+
+
+# -- engines -----------------------------------------------------------------------------------
+def _rust_module() -> Any | None:
+    if BACKEND == "python":
+        return None
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - depends on the environment
+        if BACKEND == "rust":
+            raise
+        return None
+    return jsonschema_rs
+
+
+def validator_backend() -> str:
+    """Which JSON Schema engine validation uses now: ``"jsonschema-rs"`` or ``"jsonschema"``."""
+    return "jsonschema-rs" if _rust_module() is not None else "jsonschema"
+
+
+@functools.cache
+def _oas_schema(version: str) -> dict[str, Any]:
+    """The official OpenAPI JSON Schema for ``version`` ("3.0", "3.1", "3.2")."""
+    ref = resources.files("openapi_spec_validator") / "resources" / "schemas" / f"v{version}"
+    data: dict[str, Any] = json.loads((ref / "schema.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _schema_id(schema: dict[str, Any]) -> str:
+    return str(schema.get("$id") or schema.get("id") or "")
+
+
+@functools.cache
+def _oas_dialect_resources() -> tuple[tuple[str, Any], ...]:
+    base = resources.files("openapi_schema_validator") / "schemas" / "oas3.1"
+    meta = json.loads((base / "metaschema.json").read_text(encoding="utf-8"))
+    vocab = json.loads((base / "vocabularies" / "base").read_text(encoding="utf-8"))
+    return ((str(meta["$id"]), meta), (str(vocab["$id"]), vocab))
+
+
+class _Engine:
+    """Compiled validators, cached per process (compiling is the slow part for Python)."""
+
+    def __init__(self) -> None:
+        self.rust = _rust_module()
+        self._cache: dict[tuple[str, str], Check] = {}
+        self._indexes: dict[str, dict[int, str]] = {}
+
+    def _python_check(self, validator: Any, root: Any) -> Check:
+        key = _schema_id(root) if isinstance(root, dict) else ""
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = _index_schema(root)
+
+        def check(instance: Any) -> list[Finding]:
+            return [_from_python(e, index) for e in validator.iter_errors(instance)]
+
+        return check
+
+    def _rust_check(self, validator: Any) -> Check:
+        def check(instance: Any) -> list[Finding]:
+            return [_from_rust(e) for e in validator.iter_errors(instance)]
+
+        return check
+
+    def structural(self, version: str, location: str = "") -> Check:
+        """Validator for the OAS document (``location`` "": whole; else that sub-schema)."""
+        cache_key = (f"oas{version}", location)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        schema = _oas_schema(version)
+        schema_id = _schema_id(schema)
+        target = {"$schema": schema["$schema"], "$ref": schema_id + _encode_fragment(location)}
+        if self.rust is not None:
+            registry = self.rust.Registry([(schema_id, schema)])
+            if location:
+                check = self._rust_check(self.rust.validator_for(target, registry=registry))
+            else:
+                check = self._rust_check(self.rust.validator_for(schema))
+        else:
+            validator_for = importlib.import_module("jsonschema.validators").validator_for
+            from referencing import Registry, Resource
+
+            cls = validator_for(schema)
+            registry = Registry().with_resource(schema_id, Resource.from_contents(schema))
+            check = self._python_check(
+                cls(target if location else schema, registry=registry), schema
+            )
+        self._cache[cache_key] = check
+        return check
+
+    def meta(self, dialect: str) -> Check | None:
+        """Meta-schema validator for Schema Objects of ``dialect`` (None: unknown dialect)."""
+        cached = self._cache.get(("meta", dialect))
+        if cached is not None:
+            return cached
+        check: Check
+        if self.rust is not None:
+            if dialect == _OAS31_DIALECT:
+                pairs = _oas_dialect_resources()
+                check = self._rust_check(
+                    self.rust.validator_for(
+                        pairs[0][1], registry=self.rust.Registry(list(pairs)), validate_formats=True
+                    )
+                )
+            elif dialect in _KNOWN_DIALECTS.values():
+                check = self._rust_check(
+                    self.rust.validator_for(
+                        {"$schema": dialect, "$ref": dialect}, validate_formats=True
+                    )
+                )
+            else:
+                return None
+        else:
+            validator_for = importlib.import_module("jsonschema.validators").validator_for
+            from openapi_schema_validator import OAS30Validator, OAS31Validator
+            from openapi_schema_validator._specifications import REGISTRY
+
+            if dialect == "oas30":
+                cls: Any = OAS30Validator
+                meta_schema = OAS30Validator.META_SCHEMA
+            elif dialect == _OAS31_DIALECT:
+                cls = OAS31Validator
+                meta_schema = OAS31Validator.META_SCHEMA
+            elif dialect in _KNOWN_DIALECTS.values():
+                meta_schema = REGISTRY.contents(dialect)
+                cls = validator_for(meta_schema)
+            else:
+                return None
+            meta_cls = validator_for(meta_schema, default=cls)
+            validator = meta_cls(meta_schema, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
+            check = self._python_check(validator, meta_schema)
+        self._cache[("meta", dialect)] = check
+        return check
+
+
+def _encode_fragment(location: str) -> str:
+    if not location:
+        return ""
+    return "#" + urllib.parse.quote(location.lstrip("#"), safe="/~!$&'()*+,;=:@")
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> _Engine:
+    return _Engine()
+
+
+def _get_engine() -> _Engine:
+    engine = _engine()
+    if (engine.rust is None) != (_rust_module() is None):
+        _engine.cache_clear()
+        engine = _engine()
+    return engine
+
+
+# -- locations ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Loc:
+    """A value somewhere in the spec: its document, pointer tokens, and the value itself."""
+
+    uri: str
+    tokens: tuple[str, ...]
+    value: Any
+
+    def child(self, *tokens: str | int) -> _Loc:
+        value = self.value
+        for token in tokens:
+            if isinstance(value, dict):
+                value = value.get(str(token))
+            elif isinstance(value, list) and isinstance(token, int) and token < len(value):
+                value = value[token]
+            else:
+                value = None
+        return _Loc(self.uri, (*self.tokens, *(str(t) for t in tokens)), value)
+
+    @property
+    def pointer(self) -> str:
+        return pointer_from_tokens(self.tokens)
+
+
+def _step(node: Any, token: str) -> tuple[bool, Any]:
+    if isinstance(node, dict):
+        if token in node:
+            return True, node[token]
+        return False, None
+    if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+        return True, node[int(token)]
+    return False, None
+
+
+class _Tree:
+    """An instance tree validated as one value; maps instance paths back to (uri, tokens).
+
+    ``origin`` holds, for containers that were inlined from another place (the multi-file view),
+    where they really live.
+    """
+
+    def __init__(
+        self,
+        root: Any,
+        uri: str,
+        tokens: tuple[str, ...] = (),
+        origin: dict[int, tuple[str, tuple[str, ...]]] | None = None,
+    ) -> None:
+        self.root = root
+        self.uri = uri
+        self.tokens = tokens
+        self.origin = origin or {}
+
+    def locate(self, path: tuple[str, ...]) -> tuple[str, tuple[str, ...], Any, bool]:
+        """(uri, tokens, value, exists) of the instance at ``path``."""
+        uri, tokens, node = self.uri, list(self.tokens), self.root
+        exists = True
+        for token in path:
+            if exists:
+                exists, node = _step(node, token)
+            if exists and isinstance(node, dict | list) and id(node) in self.origin:
+                uri, origin_tokens = self.origin[id(node)]
+                tokens = list(origin_tokens)
+            else:
+                tokens.append(token)
+        return uri, tuple(tokens), node, exists
+
+
+class _View:
+    """The root document with each external ``$ref`` target inlined at its first use."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        self.origin: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self.inlined: set[int] = set()  # id() of target nodes that were inlined
+        self._done: set[tuple[str, str]] = set()
+        self._sites: dict[str, dict[tuple[str, ...], RefSite]] = {}
+        self._prefixes: dict[str, set[tuple[str, ...]]] = {}
+        for site in spec.refs:
+            if not isinstance(site.ref, str):
+                continue
+            address, _ = split_ref(site.ref)
+            if not address or spec.target_uri(address, site.uri) in (None, site.uri):
+                continue
+            tokens = tuple(split_pointer(site.pointer))
+            self._sites.setdefault(site.uri, {})[tokens] = site
+            prefixes = self._prefixes.setdefault(site.uri, set())
+            for end in range(len(tokens) + 1):
+                prefixes.add(tokens[:end])
+        self.root = self._build(spec.root_uri, (), spec.root)
+
+    def _build(self, uri: str, tokens: tuple[str, ...], node: Any) -> Any:
+        prefixes = self._prefixes.get(uri)
+        if not prefixes or tokens not in prefixes:
+            return node
+        site = self._sites[uri].get(tokens)
+        if site is not None and isinstance(node, dict):
+            target = resolve_ref(self.spec, site.ref, uri)
+            if target is None or (target[0], target[1]) in self._done:
+                return node
+            self._done.add((target[0], target[1]))
+            target_tokens = tuple(split_pointer(target[1]))
+            built = self._build(target[0], target_tokens, target[2])
+            if isinstance(built, dict | list):
+                self.origin[id(built)] = (target[0], target_tokens)
+            self.inlined.add(id(target[2]))
+            return built
+        if isinstance(node, dict):
+            return {k: self._build(uri, (*tokens, k), v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._build(uri, (*tokens, str(i)), v) for i, v in enumerate(node)]
+        return node
+
+
+# -- messages ----------------------------------------------------------------------------------
+def _short(value: Any, limit: int = 60) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):  # pragma: no cover - documents are plain data
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _object_name(location: str) -> str:
+    """``#/definitions/PathItem/...`` -> "Path Item"; ``#/$defs/media-type/...`` -> "Media Type"."""
+    tokens = split_pointer(location)
+    name = ""
+    for i, token in enumerate(tokens[:-1]):
+        if token in ("definitions", "$defs"):
+            name = tokens[i + 1]
+    if not name:
+        return ""
+    name = name.replace("-or-reference", "").replace("-", " ")
+    name = _CAMEL.sub(" ", name)
+    return " ".join(part[:1].upper() + part[1:] for part in name.split())
+
+
+def _describe(finding: Finding, instance: Any) -> str:
+    field_name = finding.path[-1] if finding.path else "document"
+    kind = finding.kind
+    if kind == "type":
+        types = finding.detail.get("types") or []
+        wanted = " or ".join(str(t) for t in types) if types else "another type"
+        return f"{field_name!r} must be {wanted}, not {_json_type(instance)}"
+    if kind == "enum":
+        options = finding.detail.get("options")
+        return f"{field_name!r}: {_short(instance)} is not one of {_short(options, 120)}"
+    if kind == "const":
+        return f"{field_name!r} must be {_short(finding.detail.get('expected_value'))}"
+    if kind in ("oneOf", "anyOf"):
+        return f"{field_name!r}: {_short(instance)} matches none of the allowed forms"
+    message = finding.message
+    return message if len(message) <= 200 else message[:197] + "..."
+
+
+# -- the validation run ------------------------------------------------------------------------
+@dataclass
+class _Pending:
+    """A finding from a meta-schema check, reported after the structural pass (to dedupe)."""
+
+    key: str
+    message: str
+
+
+class _Validation:
+    def __init__(self, spec: LoadedSpec, sink: DiagnosticSink) -> None:
+        self.spec = spec
+        self.sink = sink
+        self.locator = spec.source_map
+        self.engine = _get_engine()
+        version = spec.openapi_version or ""
+        self.family = "3.0" if spec.oas == "3.0" else "3.1"
+        self.schema_version = "3.2" if version.startswith("3.2") else self.family
+        self.blocked: set[str] = set()  # keys (and everything under them) with an error
+        self.claimed: set[str] = (
+            set()
+        )  # exact keys whose structural warning a semantic one replaces
+        self.reported: set[str] = set()  # keys with a structural warning
+        self.meta_findings: list[_Pending] = []
+        self.operation_ids: dict[str, _Loc] = {}
+        self.visited: set[int] = set()
+        self.meta_checked: set[int] = set()
+        self.schema_queue: list[tuple[_Loc, bool]] = []
+        self.followed: set[tuple[int, str]] = set()
+        self._registry: Any = None
+        self.inlined: set[int] = set()  # id() of $ref targets validated in place (the view)
+        root = spec.root
+        dialect = root.get("jsonSchemaDialect") if self.family == "3.1" else None
+        self.default_dialect = dialect if isinstance(dialect, str) else _OAS31_DIALECT
+
+    # -- reporting helpers --------------------------------------------------------------------
+    def key(self, loc: _Loc | tuple[str, tuple[str, ...]]) -> str:
+        if isinstance(loc, _Loc):
+            return self.spec.key(loc.uri, loc.pointer)
+        return self.spec.key(loc[0], pointer_from_tokens(loc[1]))
+
+    def error(self, code: str, message: str, loc: _Loc, *, hint: str = "") -> None:
+        key = self.key(loc)
+        self.blocked.add(key)
+        self.sink.error(code, message, key, hint=hint, locator=self.locator)
+
+    def warning(self, code: str, message: str, key: str, *, hint: str = "") -> None:
+        self.sink.warning(code, message, key, hint=hint, locator=self.locator)
+
+    def is_blocked(self, key: str) -> bool:
+        """True when ``key`` or one of its ancestors carries an error of the semantic walk."""
+        probe = key
+        while self.blocked:
+            if probe in self.blocked:
+                return True
+            cut = probe.rfind("/")
+            if cut < 0:
+                return False
+            probe = probe[:cut]
+        return False
+
+    # -- refs ---------------------------------------------------------------------------------
+    def deref(self, loc: _Loc) -> _Loc | None:
+        """Follow ``$ref`` chains; ``None`` for dangling or circular chains (reported elsewhere)."""
+        hops = 0
+        while isinstance(loc.value, dict) and isinstance(loc.value.get("$ref"), str):
+            hops += 1
+            if hops > _MAX_REF_HOPS:
+                return None
+            target = resolve_ref(self.spec, loc.value["$ref"], loc.uri)
+            if target is None:
+                return None
+            loc = _Loc(target[0], tuple(split_pointer(target[1])), target[2])
+        return loc
+
+    # -- semantic walk ------------------------------------------------------------------------
+    def semantic(self) -> None:
+        root = _Loc(self.spec.root_uri, (), self.spec.root)
+        self.tags(root.child("tags"))
+        paths = root.child("paths")
+        if paths.value is not None:
+            if not isinstance(paths.value, dict):
+                self.error(codes.E_STRUCTURE, "`paths` must be an object", paths)
+            else:
+                for path in paths.value:
+                    if not isinstance(path, str) or path.startswith("x-"):
+                        continue
+                    item = paths.child(path)
+                    if not path.startswith("/"):
+                        self.error(
+                            codes.E_STRUCTURE,
+                            f"path {path!r} must start with '/'",
+                            item,
+                            hint=f"write it as '/{path}'",
+                        )
+                        continue
+                    self.path_item(path, item)
+        webhooks = root.child("webhooks")
+        if isinstance(webhooks.value, dict):
+            for name in webhooks.value:
+                self.path_item(None, webhooks.child(name))
+        components = root.child("components")
+        if components.value is not None and not isinstance(components.value, dict):
+            self.error(codes.E_STRUCTURE, "`components` must be an object", components)
+        elif isinstance(components.value, dict):
+            self.components(components)
+        self.run_schemas()
+
+    def tags(self, tags: _Loc) -> None:
+        if not isinstance(tags.value, list):
+            return
+        seen: set[str] = set()
+        for index, tag in enumerate(tags.value):
+            name = tag.get("name") if isinstance(tag, dict) else None
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                self.warning(
+                    codes.W_DUPLICATE_TAG,
+                    f"duplicate tag name {name!r}",
+                    self.key(tags.child(index, "name")),
+                )
+            seen.add(name)
+
+    def components(self, components: _Loc) -> None:
+        schemas = components.child("schemas")
+        if schemas.value is not None and not isinstance(schemas.value, dict):
+            self.error(codes.E_STRUCTURE, "`components.schemas` must be an object", schemas)
+        elif isinstance(schemas.value, dict):
+            for name in schemas.value:
+                self.schema_queue.append((schemas.child(name), True))
+        for section, handler in (
+            ("parameters", self.parameter),
+            ("requestBodies", self.request_body),
+            ("responses", self.response),
+            ("headers", self.header),
+        ):
+            entries = components.child(section)
+            if isinstance(entries.value, dict):
+                for name in entries.value:
+                    handler(entries.child(name))
+
+    def path_item(self, path: str | None, loc: _Loc) -> None:
+        item = self.deref(loc)
+        if item is None:
+            return
+        if not isinstance(item.value, dict):
+            self.error(codes.E_STRUCTURE, "a Path Item must be an object", item)
+            return
+        shared: list[tuple[_Loc, _Loc]] = []
+        if "parameters" in item.value:
+            shared = self.parameters(item.child("parameters"))
+        for method in _METHODS:
+            if method not in item.value:
+                continue
+            operation = self.deref(item.child(method))
+            if operation is None:
+                continue
+            if not isinstance(operation.value, dict):
+                self.error(codes.E_STRUCTURE, f"operation {method!r} must be an object", operation)
+                continue
+            self.operation(path, method, operation, shared)
+
+    def operation(
+        self, path: str | None, method: str, op: _Loc, shared: list[tuple[_Loc, _Loc]]
+    ) -> None:
+        op_id = op.value.get("operationId")
+        if isinstance(op_id, str) and path is not None:
+            first = self.operation_ids.get(op_id)
+            if first is None:
+                self.operation_ids[op_id] = op
+            elif (first.uri, first.tokens) != (op.uri, op.tokens):
+                where = self.locator.locate(self.key(first.child("operationId")))
+                at = f" (first used at {where.file}:{where.line}:{where.col})" if where else ""
+                self.error(
+                    codes.E_DUPLICATE_OPERATION_ID,
+                    f"operationId {op_id!r} of {method.upper()} {path} is not unique{at}",
+                    op.child("operationId"),
+                    hint="operationIds name the generated methods; give each operation its own",
+                )
+        own: list[tuple[_Loc, _Loc]] = []
+        if "parameters" in op.value:
+            own = self.parameters(op.child("parameters"))
+        if path is not None:
+            self.path_parameters(path, method, op, shared, own)
+        if "requestBody" in op.value:
+            self.request_body(op.child("requestBody"))
+        responses = op.child("responses")
+        if responses.value is not None:
+            if not isinstance(responses.value, dict):
+                self.error(codes.E_STRUCTURE, "`responses` must be an object", responses)
+            else:
+                for status in responses.value:
+                    if not str(status).startswith("x-"):
+                        self.response(responses.child(status))
+
+    def path_parameters(
+        self,
+        path: str,
+        method: str,
+        op: _Loc,
+        shared: list[tuple[_Loc, _Loc]],
+        own: list[tuple[_Loc, _Loc]],
+    ) -> None:
+        declared: dict[str, tuple[_Loc, _Loc]] = {}
+        for raw, param in [*shared, *own]:
+            if param.value.get("in") == "path":
+                declared[param.value["name"]] = (raw, param)
+        template = _TEMPLATE.findall(path)
+        for name in dict.fromkeys(template):
+            if name not in declared:
+                self.error(
+                    codes.E_PATH_PARAM_UNDECLARED,
+                    f"{method.upper()} {path}: path parameter {{{name}}} has no `in: path` "
+                    "parameter",
+                    op,
+                    hint=f"add {{name: {name}, in: path, required: true, schema: {{type: string}}}}",
+                )
+        for name, (raw, param) in declared.items():
+            if name not in template:
+                self.error(
+                    codes.E_PATH_PARAM_NOT_IN_TEMPLATE,
+                    f"{method.upper()} {path}: `in: path` parameter {name!r} is not in the path",
+                    raw,
+                    hint="remove the parameter or add {" + name + "} to the path",
+                )
+            elif param.value.get("required") is not True:
+                target = param.child("required") if "required" in param.value else param
+                key = self.key(target)
+                self.claimed.add(key)
+                self.claimed.add(self.key(param))
+                self.warning(
+                    codes.W_PATH_PARAM_NOT_REQUIRED,
+                    f"path parameter {name!r} must be `required: true`; treated as required",
+                    key,
+                    hint="set required: true",
+                )
+
+    def parameters(self, loc: _Loc) -> list[tuple[_Loc, _Loc]]:
+        """Check a parameters list; (list item, resolved parameter) for the usable ones."""
+        if not isinstance(loc.value, list):
+            self.error(codes.E_STRUCTURE, "`parameters` must be a list", loc)
+            return []
+        out: list[tuple[_Loc, _Loc]] = []
+        seen: dict[tuple[str, str], _Loc] = {}
+        for index in range(len(loc.value)):
+            raw = loc.child(index)
+            param = self.parameter(raw)
+            if param is None:
+                continue
+            pair = (param.value["name"], param.value["in"])
+            if pair in seen:
+                where = self.locator.locate(self.key(seen[pair]))
+                at = f" (first at {where.file}:{where.line}:{where.col})" if where else ""
+                self.error(
+                    codes.E_DUPLICATE_PARAMETER,
+                    f"parameter {pair[0]!r} in {pair[1]} appears twice in this list{at}",
+                    raw,
+                )
+                continue
+            seen[pair] = raw
+            out.append((raw, param))
+        return out
+
+    def parameter(self, loc: _Loc) -> _Loc | None:
+        param = self.deref(loc)
+        if param is None:
+            return None
+        if not isinstance(param.value, dict):
+            self.error(codes.E_STRUCTURE, "a Parameter must be an object", param)
+            return None
+        name, where = param.value.get("name"), param.value.get("in")
+        if not isinstance(name, str) or where not in _PARAM_LOCATIONS:
+            problem = "a string `name`" if not isinstance(name, str) else f"`in` ({where!r})"
+            self.error(
+                codes.E_STRUCTURE,
+                f"a Parameter needs {problem}; `in` is one of path, query, header, cookie",
+                param,
+            )
+            return None
+        if param.tokens and id(param.value) in self.visited:
+            return param
+        self.visited.add(id(param.value))
+        if "schema" in param.value:
+            self.schema_queue.append((param.child("schema"), True))
+        if "content" in param.value:
+            self.content(param.child("content"))
+        return param
+
+    def request_body(self, loc: _Loc) -> None:
+        body = self.deref(loc)
+        if body is None:
+            return
+        if not isinstance(body.value, dict):
+            self.error(codes.E_STRUCTURE, "a Request Body must be an object", body)
+            return
+        if not isinstance(body.value.get("content"), dict):
+            self.error(
+                codes.E_STRUCTURE, "a Request Body needs a `content` object (media types)", body
+            )
+            return
+        self.content(body.child("content"))
+
+    def response(self, loc: _Loc) -> None:
+        response = self.deref(loc)
+        if response is None:
+            return
+        if not isinstance(response.value, dict):
+            self.error(codes.E_STRUCTURE, "a Response must be an object", response)
+            return
+        if id(response.value) in self.visited:
+            return
+        self.visited.add(id(response.value))
+        if "content" in response.value:
+            self.content(response.child("content"))
+        headers = response.child("headers")
+        if isinstance(headers.value, dict):
+            for name in headers.value:
+                self.header(headers.child(name))
+
+    def header(self, loc: _Loc) -> None:
+        header = self.deref(loc)
+        if header is None or not isinstance(header.value, dict):
+            return
+        if "schema" in header.value:
+            self.schema_queue.append((header.child("schema"), True))
+        if "content" in header.value:
+            self.content(header.child("content"))
+
+    def content(self, loc: _Loc) -> None:
+        if not isinstance(loc.value, dict):
+            self.error(codes.E_STRUCTURE, "`content` must be an object of media types", loc)
+            return
+        for media_type in loc.value:
+            media = loc.child(media_type)
+            if not isinstance(media.value, dict):
+                self.error(codes.E_STRUCTURE, "a Media Type must be an object", media)
+                continue
+            if "schema" in media.value:
+                self.schema_queue.append((media.child("schema"), True))
+
+    # -- schemas ------------------------------------------------------------------------------
+    def run_schemas(self) -> None:
+        while self.schema_queue:
+            loc, entry = self.schema_queue.pop()
+            self.schema(loc, entry)
+
+    def schema(self, loc: _Loc, entry: bool) -> None:
+        crossed = isinstance(loc.value, dict) and "$ref" in loc.value
+        target = self.deref(loc)
+        if target is None:
+            return
+        value = target.value
+        if not isinstance(value, dict | bool):
+            key = self.key(target)
+            self.meta_findings.append(
+                _Pending(key, f"a Schema must be an object, not {_json_type(value)}")
+            )
+            return
+        if (entry or crossed) and id(value) not in self.meta_checked:
+            self.meta_checked.add(id(value))
+            self.meta_check(target)
+        if id(value) in self.visited or isinstance(value, bool):
+            return
+        self.visited.add(id(value))
+        queue = self.schema_queue
+        for keyword in ("allOf", "anyOf", "oneOf", "prefixItems"):
+            items = value.get(keyword)
+            if isinstance(items, list):
+                queue.extend((target.child(keyword, i), False) for i in range(len(items)))
+        for keyword in ("not", "items", "additionalProperties"):
+            sub = value.get(keyword)
+            if isinstance(sub, dict):
+                queue.append((target.child(keyword), False))
+            elif keyword == "items" and isinstance(sub, list):
+                queue.extend((target.child(keyword, i), False) for i in range(len(sub)))
+        properties = value.get("properties")
+        if isinstance(properties, dict):
+            queue.extend((target.child("properties", name), False) for name in properties)
+        if "allOf" in value:
+            self.required_check(target)
+        if "default" in value:
+            default = value["default"]
+            if default is not None or value.get("nullable") is not True:
+                self.default_check(target, default)
+
+    def meta_check(self, target: _Loc) -> None:
+        value = target.value
+        if self.family == "3.0":
+            dialect = "oas30"
+        else:
+            declared = value.get("$schema") if isinstance(value, dict) else None
+            dialect = declared if isinstance(declared, str) else self.default_dialect
+            dialect = _KNOWN_DIALECTS.get(dialect, dialect)
+        check = self.engine.meta(
+            "http://json-schema.org/draft-04/schema#"
+            if dialect == "oas30" and self.engine.rust is not None
+            else dialect
+        )
+        if check is None:
+            self.warning(
+                codes.W_VALIDATION_SKIPPED,
+                f"unknown JSON Schema dialect {dialect!r}; this schema was not checked",
+                self.key(target),
+            )
+            return
+        for finding in check(value):
+            for leaf in _narrow(finding, value):
+                _, tokens, instance, _ = _Tree(value, target.uri, target.tokens).locate(leaf.path)
+                self.meta_findings.append(
+                    _Pending(
+                        self.key((target.uri, tokens)),
+                        _describe(leaf, instance) + " (JSON Schema meta-schema)",
+                    )
+                )
+
+    def _collect_properties(self, start: _Loc) -> set[str]:
+        names: set[str] = set()
+        seen: set[int] = set()
+        stack = [start]
+        while stack:
+            loc = self.deref(stack.pop())
+            if loc is None or not isinstance(loc.value, dict) or id(loc.value) in seen:
+                continue
+            seen.add(id(loc.value))
+            value = loc.value
+            if isinstance(value.get("properties"), dict):
+                names.update(str(k) for k in value["properties"])
+            for keyword in ("allOf", "anyOf", "oneOf"):
+                if isinstance(value.get(keyword), list):
+                    stack.extend(loc.child(keyword, i) for i in range(len(value[keyword])))
+            for keyword in ("items", "not"):
+                if isinstance(value.get(keyword), dict):
+                    stack.append(loc.child(keyword))
+        return names
+
+    def required_check(self, target: _Loc) -> None:
+        value = target.value
+        required = value.get("required")
+        if not isinstance(required, list):
+            return
+        defined: set[str] = set()
+        if isinstance(value.get("properties"), dict):
+            defined.update(str(k) for k in value["properties"])
+        all_of = value.get("allOf")
+        if isinstance(all_of, list):
+            for index in range(len(all_of)):
+                defined |= self._collect_properties(target.child("allOf", index))
+        missing = [r for r in required if isinstance(r, str) and r not in defined]
+        if missing:
+            self.warning(
+                codes.W_REQUIRED_UNDEFINED,
+                f"`required` lists {', '.join(repr(m) for m in missing)}, defined by no "
+                "property of this schema or its allOf branches",
+                self.key(target.child("required")),
+            )
+
+    def _resource_registry(self) -> Any:
+        if self._registry is None:
+            from referencing import Registry, Resource
+            from referencing.exceptions import NoSuchResource
+            from referencing.jsonschema import DRAFT4, DRAFT202012
+
+            spec = self.spec
+            specification = DRAFT4 if self.family == "3.0" else DRAFT202012
+
+            def retrieve(uri: str) -> Resource[Any]:
+                path = uri
+                if uri.startswith("file:"):
+                    path = os.path.realpath(
+                        urllib.request.url2pathname(urllib.parse.urlsplit(uri).path)
+                    )
+                document = spec.documents.get(path)
+                if document is None:
+                    raise NoSuchResource(uri)
+                return specification.create_resource(document)
+
+            self._registry = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+        return self._registry
+
+    def default_check(self, target: _Loc, default: Any) -> None:
+        from openapi_schema_validator import (
+            OAS30Validator,
+            OAS31Validator,
+            oas30_format_checker,
+            oas31_format_checker,
+        )
+
+        base = target.uri if is_remote(target.uri) else _file_uri(target.uri)
+        resolver = self._resource_registry().resolver(base_uri=base)
+        cls: Any = OAS30Validator if self.family == "3.0" else OAS31Validator
+        checker = oas30_format_checker if self.family == "3.0" else oas31_format_checker
+        try:
+            validator = cls(target.value, _resolver=resolver, format_checker=checker)
+            errors = list(validator.iter_errors(default))
+        except Exception:  # noqa: BLE001 - unresolvable refs etc. are reported elsewhere
+            return
+        for error in errors:
+            path = tuple(str(t) for t in error.absolute_path)
+            where = target.child("default", *path)
+            message = str(error.message)
+            if len(message) > 200:
+                message = message[:197] + "..."
+            self.warning(
+                codes.W_DEFAULT_MISMATCH,
+                f"`default` does not match its schema: {message}",
+                self.key(where),
+            )
+
+    # -- structural pass ----------------------------------------------------------------------
+    def structural(self) -> None:
+        check = self.engine.structural(self.schema_version)
+        spec = self.spec
+        view: _View | None = None
+        if spec.is_multi_file:
+            try:
+                view = _View(spec)
+            except RecursionError:
+                self.warning(
+                    codes.W_VALIDATION_SKIPPED,
+                    "external $refs nest too deeply to validate their files in place; only the "
+                    "root document was validated against the OpenAPI schema",
+                    "#",
+                )
+        if view is not None:
+            # The root as written: only "a $ref where no Reference Object is allowed" matters
+            # here; everything else is found again (and placed better) in the view.
+            tree = _Tree(spec.root, spec.root_uri)
+            for finding in check(spec.root):
+                self.handle(finding, tree, follow=False, refs_only=True)
+            tree = _Tree(view.root, spec.root_uri, origin=view.origin)
+            self.inlined = view.inlined
+        else:
+            tree = _Tree(spec.root, spec.root_uri)
+            self.inlined = set()
+        for finding in check(tree.root):
+            self.handle(finding, tree, follow=True, refs_only=False)
+
+    def handle(self, finding: Finding, tree: _Tree, *, follow: bool, refs_only: bool) -> None:
+        uri, tokens, instance, _ = tree.locate(finding.path)
+        if isinstance(instance, dict) and isinstance(instance.get("$ref"), str):
+            self.ref_not_allowed(finding, uri, tokens, instance, follow=follow)
+            return
+        if refs_only:
+            if finding.branches:
+                for branch in _branches_for(finding, instance):
+                    for sub in branch:
+                        self.handle(sub, tree, follow=follow, refs_only=True)
+            return
+        for leaf in _narrow(finding, instance, tree):
+            self.report(leaf, tree)
+
+    def report(self, finding: Finding, tree: _Tree) -> None:
+        uri, tokens, instance, _ = tree.locate(finding.path)
+        key = self.key((uri, tokens))
+        if self.is_blocked(key) or key in self.claimed:
+            return
+        obj = _object_name(finding.location)
+        suffix = f" ({obj} Object)" if obj else ""
+        if finding.kind in ("additionalProperties", "unevaluatedProperties"):
+            unexpected = finding.detail.get("unexpected") or []
+            for name in unexpected:
+                field_key = self.key((uri, (*tokens, str(name))))
+                if self.is_blocked(field_key):
+                    continue
+                self.reported.add(field_key)
+                self.warning(
+                    codes.W_UNEXPECTED_FIELD,
+                    f"field {str(name)!r} is not allowed here{suffix}; ignored",
+                    field_key,
+                )
+            if unexpected:
+                return
+        self.reported.add(key)
+        if finding.kind == "required":
+            name = finding.detail.get("property", "")
+            self.warning(
+                codes.W_MISSING_FIELD,
+                f"missing required field {name!r}{suffix}",
+                key,
+            )
+            return
+        self.warning(codes.W_SCHEMA_VIOLATION, _describe(finding, instance) + suffix, key)
+
+    def ref_not_allowed(
+        self,
+        finding: Finding,
+        uri: str,
+        tokens: tuple[str, ...],
+        instance: dict[str, Any],
+        *,
+        follow: bool,
+    ) -> None:
+        parent = finding.location.rpartition("/")[0] or "#"
+        obj = _object_name(finding.location) or "value"
+        key = self.key((uri, (*tokens, "$ref")))
+        self.warning(
+            codes.W_REF_NOT_ALLOWED_HERE,
+            f"OpenAPI allows no $ref here (a {obj} Object is expected); the $ref is followed",
+            key,
+        )
+        if not follow:
+            return
+        target = resolve_ref(self.spec, instance["$ref"], uri)
+        if target is None or id(target[2]) in self.inlined:
+            return
+        marker = (id(target[2]), parent)
+        if marker in self.followed:
+            return
+        self.followed.add(marker)
+        check = self.engine.structural(self.schema_version, parent)
+        sub_tree = _Tree(target[2], target[0], tuple(split_pointer(target[1])))
+        for sub in check(target[2]):
+            self.handle(sub, sub_tree, follow=True, refs_only=False)
+
+    def flush_meta(self) -> None:
+        for pending in self.meta_findings:
+            if pending.key in self.reported or self.is_blocked(pending.key):
+                continue
+            self.warning(codes.W_INVALID_SCHEMA, pending.message, pending.key)
+
+
+def _file_uri(path: str) -> str:
+    return "file://" + urllib.request.pathname2url(path)
+
+
+def _is_reference_branch(branch: list[Finding]) -> bool:
+    return bool(branch) and all(
+        "/definitions/Reference" in f.location or "/$defs/reference" in f.location for f in branch
+    )
+
+
+def _branches_for(finding: Finding, instance: Any) -> list[list[Finding]]:
+    has_ref = isinstance(instance, dict) and "$ref" in instance
+    return [b for b in finding.branches if _is_reference_branch(b) == has_ref]
+
+
+def _misses(branch: list[Finding], depth: int) -> int:
+    """How many single-valued enum/const checks one level down failed (a discriminator miss)."""
+    count = 0
+    for f in branch:
+        single = f.kind == "const" or (f.kind == "enum" and len(f.detail.get("options") or ()) == 1)
+        if single and len(f.path) == depth + 1:
+            count += 1
+    return count
+
+
+def _choose(finding: Finding, instance: Any) -> list[Finding] | None:
+    """The branch of a failed oneOf/anyOf that the author meant, or None when unclear."""
+    candidates = _branches_for(finding, instance)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    depth = len(finding.path)
+
+    def score(branch: list[Finding]) -> tuple[int, int, int]:
+        deepest = max((len(f.path) for f in branch), default=depth)
+        return (_misses(branch, depth), len(branch), -deepest)
+
+    ranked = sorted(candidates, key=score)
+    if score(ranked[0]) == score(ranked[1]):
+        return None
+    return ranked[0]
+
+
+def _narrow(finding: Finding, root: Any, tree: _Tree | None = None) -> Iterator[Finding]:
+    """The leaf findings of ``finding``: oneOf/anyOf failures descend into the meant branch."""
+    stack = [finding]
+    while stack:
+        current = stack.pop()
+        if current.branches:
+            if tree is not None:
+                instance = tree.locate(current.path)[2]
+            else:
+                instance = _Tree(root, "").locate(current.path)[2]
+            chosen = _choose(current, instance)
+            if chosen:
+                stack.extend(reversed(chosen))
+                continue
+        yield current
+
+
+def validate_spec(spec: LoadedSpec, sink: DiagnosticSink) -> None:
+    """Validate a loaded spec; every finding goes to ``sink`` (see the module docstring).
+
+    Does nothing when the loader could not tell the OpenAPI version (it reported why). Dangling
+    ``$ref``\\ s are reported by :func:`generator.loader.check_refs`, not here.
+    """
+    if spec.oas is None or spec.root_uri not in spec.documents:
+        return
+    run = _Validation(spec, sink)
+    run.semantic()
+    run.structural()
+    run.flush_meta()
