@@ -27,7 +27,12 @@ from generator import __version__
 from generator.diagnostics import Severity, render_all
 from generator.ir import IR_VERSION
 from generator.pipeline import DEFAULT_OUTPUT, DEFAULT_SPEC, Options, run
-from generator.render import STOCK_TEMPLATES, TEMPLATE_CONTEXTS, stock_template_names
+from generator.render import (
+    COMMON_CONTEXT,
+    STOCK_TEMPLATES,
+    TEMPLATE_CONTEXTS,
+    stock_template_names,
+)
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_INTERNAL, EXIT_OK
 
 
@@ -175,10 +180,14 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
 def _templates(args: argparse.Namespace) -> int:
     names = stock_template_names()
     if args.templates_command == "list":
-        print(f"# stock templates; IR contract {IR_VERSION} (docs/templates.md)")
+        common = ", ".join(f"{k}: {t}" for k, t in COMMON_CONTEXT)
+        print(f"# stock templates (IR contract {IR_VERSION}, docs/templates.md); all get {common}")
         width = max(len(n) for n in names)
         for name in names:
-            print(f"{name:<{width}}  {TEMPLATE_CONTEXTS.get(name, '')}".rstrip())
+            extra = ", ".join(f"{k}: {t}" for k, t in TEMPLATE_CONTEXTS.get(name, ()))
+            if name == "_header.jinja":
+                extra = "(included by the .py templates)"
+            print(f"{name:<{width}}  {extra}".rstrip())
         return EXIT_OK
     if args.templates_command == "export":
         *wanted, target = args.names

@@ -47,25 +47,35 @@ from generator.resources import TEMPLATES_DIR
 STOCK_TEMPLATES = TEMPLATES_DIR
 STOCK_PREFIX = "stock/"
 
-TEMPLATE_CONTEXTS: Mapping[str, str] = {
-    "model.py.jinja": "api, version, model: ModelView  (one per object schema)",
-    "enum.py.jinja": "api, version, model: EnumView  (one per enum schema)",
-    "union.py.jinja": "api, version, model: UnionView  (one per oneOf/anyOf schema)",
-    "models_init.py.jinja": "api, version, exports: list[(name, module)]",
-    "operation.py.jinja": "api, version, op: OperationView  (one per operation)",
-    "api_tag_init.py.jinja": "api, version, tag: str, ops: list[OperationView]",
-    "api_init.py.jinja": "api, version, tags: list[str]",
-    "client.py.jinja": "api, version, client: dict (client view)",
-    "errors.py.jinja": "api, version, errors: ErrorNames, package_name: str",
-    "package_init.py.jinja": "api, version",
-    "webhooks.py.jinja": "api, version, hooks: list[dict]",
-    "pyproject.toml.jinja": "api, version, license: str, generator_version: str",
-    "README.md.jinja": "api, version, examples: dict",
-    "gitignore.jinja": "api, version",
-    "_header.jinja": "included by the .py templates (sees their context)",
+COMMON_CONTEXT: tuple[tuple[str, str], ...] = (
+    ("api", "Api"),
+    ("version", "str"),
+    ("license", "str"),
+    ("generator_version", "str"),
+)
+"""Variables every template receives: the whole IR, the package version, the spec's license name
+and the generator's version."""
+
+TEMPLATE_CONTEXTS: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "model.py.jinja": (("model", "ModelView"),),
+    "enum.py.jinja": (("model", "EnumView"),),
+    "union.py.jinja": (("model", "UnionView"),),
+    "models_init.py.jinja": (("exports", "list[tuple[str, str]]"),),
+    "operation.py.jinja": (("op", "OperationView"),),
+    "api_tag_init.py.jinja": (("tag", "str"), ("ops", "list[OperationView]")),
+    "api_init.py.jinja": (("tags", "list[str]"),),
+    "client.py.jinja": (("client", "dict[str, object]"),),
+    "errors.py.jinja": (("errors", "ErrorNames"), ("package_name", "str")),
+    "package_init.py.jinja": (),
+    "webhooks.py.jinja": (("hooks", "list[dict[str, str]]"),),
+    "pyproject.toml.jinja": (),
+    "README.md.jinja": (("examples", "dict[str, object]"),),
+    "gitignore.jinja": (),
+    "_header.jinja": (),
 }
-"""Stock template -> the variables it receives (every template also gets ``license`` and
-``generator_version``). Kept in step with :meth:`generator.plan.Planner.files` by a test."""
+"""Stock template -> the variables it receives besides :data:`COMMON_CONTEXT` (``_header.jinja``
+is included by the ``.py`` templates and sees their context). Kept in step with
+:meth:`generator.plan.Planner.files` by ``tests/test_templates_override.py``."""
 
 
 class TemplateError(Exception):
