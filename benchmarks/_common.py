@@ -160,6 +160,7 @@ def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured
 def generate_opc(spec: Path, out: Path, meta: str | None = None) -> Measured:
     if out.exists():
         shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     result = run_measured(opc_cmd(spec, out, meta), cwd=out.parent, env=opc_env())
     check(result, f"openapi-python-client on {spec.name}")
     if "ruff is not in PATH" in result.output:
@@ -258,7 +259,6 @@ def prepare_clients(work: Path, spec: Path = BENCH_SPEC) -> Clients:
         tail = "\n".join(result.output.splitlines()[-5:])
         log(f"our generator failed (exit {result.returncode}); benchmarking without it:\n{tail}")
     opc_out = work / "opc" / "bench_opc_client"
-    opc_out.parent.mkdir(parents=True, exist_ok=True)
     generate_opc(spec, opc_out, meta="none")
     return Clients(ours_path, ours_pkg, str(opc_out.parent), opc_out.name)
 
