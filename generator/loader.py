@@ -102,6 +102,7 @@ LITERAL_KEYS = frozenset({"example", "default", "enum", "const"})
 _NAME_MAP = 1  # this object maps names to things
 _EXAMPLE_ENTRIES = 2  # ... and the things are Example Objects
 _EXAMPLE = 4  # this object is an Example Object (its "value" is literal)
+_LITERAL = 8  # inside literal data
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
 
@@ -113,6 +114,8 @@ class RefSite:
     uri: str
     pointer: str
     ref: Any
+    #: Inside literal data (``example``, ``default``, ...): loaded if possible, never reported.
+    literal: bool = False
 
     @property
     def ref_pointer(self) -> str:
@@ -241,6 +244,8 @@ def check_refs(spec: LoadedSpec, sink: DiagnosticSink) -> None:
     """
     locator = spec.source_map
     for site in spec.refs:
+        if site.literal:
+            continue
         key = spec.key(site.uri, site.ref_pointer)
         if not isinstance(site.ref, str):
             sink.error(codes.E_BAD_REF, "$ref must be a string", key, locator=locator)
@@ -282,40 +287,48 @@ def _tokens(chain: Chain) -> list[str]:
 
 def scan_document(
     document: Any, *, check_json_limits: bool, check_strings: bool
-) -> tuple[list[tuple[str, Any]], tuple[str, list[str]] | None]:
-    """Collect ``(pointer, ref)`` for every ``$ref`` in document order.
+) -> tuple[list[tuple[str, Any, bool]], tuple[str, list[str]] | None]:
+    """Collect ``(pointer, ref, literal)`` for every ``$ref`` in document order.
 
-    With ``check_json_limits`` it also stops at the first container deeper than ``MAX_DEPTH``, and
-    with ``check_strings`` at the first string longer than ``MAX_SCALAR_CHARS``; the second value
-    is then ``(code, pointer tokens)`` of that place (YAML documents were checked while parsing).
+    ``literal`` marks a ``$ref`` inside literal data (an ``example``, a ``default``, ...): such
+    refs are loaded when they can be (bundlers resolve them) but never reported as problems.
+    With ``check_json_limits`` the walk also stops at the first container deeper than
+    ``MAX_DEPTH``, and with ``check_strings`` at the first string longer than
+    ``MAX_SCALAR_CHARS``; the second value is then ``(code, pointer tokens)`` of that place (YAML
+    documents were checked while parsing).
     """
-    refs: list[tuple[str, Any]] = []
+    refs: list[tuple[str, Any, bool]] = []
     stack: list[tuple[Any, Chain, int, int]] = [(document, None, 0, 0)]
-    pop = stack.pop
-    push = stack.append
     while stack:
-        node, chain, depth, flags = pop()
+        node, chain, depth, flags = stack.pop()
         if check_json_limits and depth > MAX_DEPTH:
             return refs, (codes.E_TOO_DEEP, _tokens(chain))
+        literal = flags & _LITERAL
         children: list[tuple[Any, Chain, int, int]] = []
         if type(node) is dict:
             name_map = flags & _NAME_MAP
-            if not name_map and "$ref" in node:
-                refs.append((pointer_from_tokens(_tokens(chain)), node["$ref"]))
+            if "$ref" in node:
+                ref = node["$ref"]
+                # In a map of names "$ref" is a name, unless its value is a string: a property
+                # schema is never a string, and specs do write `properties: {$ref: file.yml}`.
+                if not name_map or type(ref) is str:
+                    refs.append((pointer_from_tokens(_tokens(chain)), ref, bool(literal)))
             for key, value in node.items():
                 kind = type(value)
                 if kind is dict or kind is list:
-                    if name_map:
+                    if literal:
+                        child = _LITERAL
+                    elif name_map:
                         child = _EXAMPLE if flags & _EXAMPLE_ENTRIES else 0
                     elif key in LITERAL_KEYS or (key == "value" and flags & _EXAMPLE):
-                        continue
+                        child = _LITERAL
                     elif key in NAME_MAPS:
-                        if key == "examples":
-                            if kind is list:
-                                continue
-                            child = _NAME_MAP | _EXAMPLE_ENTRIES
-                        else:
+                        if key != "examples":
                             child = _NAME_MAP
+                        elif kind is list:
+                            child = _LITERAL
+                        else:
+                            child = _NAME_MAP | _EXAMPLE_ENTRIES
                     else:
                         child = 0
                     children.append((value, (key, chain), depth + 1, child))
@@ -327,13 +340,12 @@ def scan_document(
             for index, value in enumerate(node):
                 kind = type(value)
                 if kind is dict or kind is list:
-                    children.append((value, (str(index), chain), depth + 1, 0))
+                    children.append((value, (str(index), chain), depth + 1, literal))
                 elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
                     return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
         if children:
             children.reverse()
             stack.extend(children)
-    del push
     return refs, None
 
 
@@ -493,7 +505,7 @@ class _Loader:
             self._problem(spec, uri, problem, hint)
             raise ParseFailure(problem)
         spec.documents[uri] = parsed.document
-        spec.refs.extend(RefSite(uri, pointer, ref) for pointer, ref in refs)
+        spec.refs.extend(RefSite(uri, pointer, ref, literal) for pointer, ref, literal in refs)
         return parsed.document
 
     # root
@@ -611,7 +623,11 @@ class _Loader:
 
     # external refs
     def _follow_external_refs(self, spec: LoadedSpec) -> None:
-        """Load the files named by every site in ``spec.refs``, which grows as files load."""
+        """Load the files named by every site in ``spec.refs``, which grows as files load.
+
+        A file that cannot be read is reported at every ``$ref`` naming it; a file that cannot
+        be parsed is reported once, at its own line and column.
+        """
         root_dir = spec.source_map.base_dir
         index = 0
         while index < len(spec.refs):
@@ -626,6 +642,10 @@ class _Loader:
             target = spec.target_uri(address, site.uri)
             if target in spec.documents:
                 continue
+            if site.literal:
+                if target is not None and not self._refusal(target, root_dir):
+                    self._load_literal(spec, target)
+                continue
             key = spec.key(site.uri, site.ref_pointer)
             if target is None:
                 self.sink.error(
@@ -635,27 +655,28 @@ class _Loader:
                     locator=spec.source_map,
                 )
                 continue
-            if target in spec.failed:
-                if spec.failed[target] in _PER_SITE_CODES:
-                    self._refuse(spec, site, target, spec.failed[target], key, root_dir)
-                continue
-            if is_remote(target) and not self.allow_remote_refs:
-                spec.failed[target] = codes.E_REMOTE_REF_REFUSED
-                self._refuse(spec, site, target, codes.E_REMOTE_REF_REFUSED, key, root_dir)
-                continue
-            if (
-                not is_remote(target)
-                and not self.allow_outside_root
-                and not _inside(target, root_dir)
-            ):
-                spec.failed[target] = codes.E_REF_OUTSIDE_ROOT
-                self._refuse(spec, site, target, codes.E_REF_OUTSIDE_ROOT, key, root_dir)
-                continue
-            self._load_external(spec, site, target, key)
+            code = spec.failed.get(target)
+            if code is None:
+                code = self._refusal(target, root_dir)
+                if code:
+                    spec.failed[target] = code
+                else:
+                    code = self._load_external(spec, target, key)
+            if code in _READ_CODES:
+                self._refuse(spec, site, target, code, key, root_dir)
+
+    def _refusal(self, target: str, root_dir: str) -> str:
+        """The code refusing ``target`` by policy, or ""."""
+        if is_remote(target):
+            return "" if self.allow_remote_refs else codes.E_REMOTE_REF_REFUSED
+        if not self.allow_outside_root and not _inside(target, root_dir):
+            return codes.E_REF_OUTSIDE_ROOT
+        return ""
 
     def _refuse(
         self, spec: LoadedSpec, site: RefSite, target: str, code: str, key: str, root_dir: str
     ) -> None:
+        """Report, at the ``$ref``, why its file is not loaded."""
         smap = spec.source_map
         if code == codes.E_REMOTE_REF_REFUSED:
             self.sink.error(
@@ -674,40 +695,57 @@ class _Loader:
                 locator=smap,
             )
         else:
-            message = _FAILURE_MESSAGES.get(code, "cannot load")
+            message = _FAILURE_MESSAGES.get(code, "cannot be loaded")
+            kept = code in (codes.E_REMOTE_FETCH_FAILED, codes.E_FILE_TOO_LARGE)
             self.sink.error(
-                codes.E_REF_FILE_MISSING if code != codes.E_REMOTE_FETCH_FAILED else code,
+                code if kept else codes.E_REF_FILE_MISSING,
                 f"$ref {site.ref!r}: {message} ({smap.display(target)})",
                 key,
                 locator=smap,
             )
 
-    def _load_external(self, spec: LoadedSpec, site: RefSite, target: str, key: str) -> None:
-        data, code, message = self._read(target)
+    def _load_external(self, spec: LoadedSpec, target: str, key: str) -> str:
+        """Read and parse ``target``: "" when loaded, else the failure code (also in ``failed``)."""
+        data, code, _ = self._read(target)
         if data is None:
             spec.failed[target] = code
-            if code in _PER_SITE_CODES:
-                self._refuse(spec, site, target, code, key, spec.source_map.base_dir)
-            else:
-                self.sink.error(
-                    code,
-                    f"$ref {site.ref!r}: {message}",
-                    key,
-                    locator=spec.source_map,
-                )
-            return
+            return code
         try:
             self._parse(spec, target, data, f"loaded for the $ref at {key}")
+        except ParseFailure as failure:
+            spec.failed[target] = failure.problem.code
+            return failure.problem.code
+        return ""
+
+    def _load_literal(self, spec: LoadedSpec, target: str) -> None:
+        """Load a file named inside literal data, quietly: nothing is reported either way."""
+        data, _, _ = self._read(target)
+        if data is None:
+            return
+        sink, self.sink = self.sink, DiagnosticSink()
+        try:
+            self._parse(spec, target, data, "")
         except ParseFailure:
-            spec.failed[target] = codes.E_REF_FILE_MISSING
+            pass
+        finally:
+            self.sink = sink
 
 
-_PER_SITE_CODES = frozenset(
-    {codes.E_FILE_NOT_FOUND, codes.E_NOT_A_FILE, codes.E_REMOTE_FETCH_FAILED, codes.E_READ_FAILED}
+_READ_CODES = frozenset(
+    {
+        codes.E_FILE_NOT_FOUND,
+        codes.E_NOT_A_FILE,
+        codes.E_READ_FAILED,
+        codes.E_FILE_TOO_LARGE,
+        codes.E_REMOTE_REF_REFUSED,
+        codes.E_REF_OUTSIDE_ROOT,
+        codes.E_REMOTE_FETCH_FAILED,
+    }
 )
 _FAILURE_MESSAGES = {
     codes.E_FILE_NOT_FOUND: "file not found",
     codes.E_NOT_A_FILE: "not a regular file",
+    codes.E_FILE_TOO_LARGE: "file is over the size limit",
     codes.E_REMOTE_FETCH_FAILED: "could not be fetched",
     codes.E_READ_FAILED: "could not be read",
 }

@@ -366,7 +366,7 @@ class _YamlConverter:
         self.problems.append(
             Problem(
                 codes.E_YAML_TAG,
-                f"YAML tag {node.tag!r} is not allowed (only plain data types are read)",
+                f"YAML tag {_short_tag(node.tag)!r} is not allowed (only plain data is read)",
                 line,
                 col,
                 tokens=self._tokens(stack, token),
@@ -563,3 +563,7 @@ class _YamlConverter:
 
 
 _MISSING = object()
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag

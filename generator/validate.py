@@ -421,7 +421,7 @@ class _View:
         self._sites: dict[str, dict[tuple[str, ...], RefSite]] = {}
         self._prefixes: dict[str, set[tuple[str, ...]]] = {}
         for site in spec.refs:
-            if not isinstance(site.ref, str):
+            if site.literal or not isinstance(site.ref, str):
                 continue
             address, _ = split_ref(site.ref)
             if not address or spec.target_uri(address, site.uri) in (None, site.uri):
