@@ -9,7 +9,7 @@ files are written by an untimed warm-up run first):
   package + 1 op     import <pkg>.api.repos.<repos/get module>   (what an application does)
   all models         every model class (ours: each name of models.__all__; OPC: import models)
 
-    python benchmarks/bench_import.py [-n 7] [--operation repos/get] [--spec PATH]
+    python benchmarks/bench_import.py [-n 5] [--operation repos/get] [--spec PATH]
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def measure(root: Path, stmt: str) -> tuple[float, float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--runs", type=int, default=7, help="fresh interpreters each (7)")
+    parser.add_argument("-n", "--runs", type=int, default=5, help="fresh interpreters each (5)")
     parser.add_argument("--operation", default="repos/get", help="operationId (repos/get)")
     parser.add_argument("--spec", type=Path, default=GITHUB_SPEC, help="github-rest.json")
     args = parser.parse_args(argv)
