@@ -191,6 +191,9 @@ class BaseClient:
         )
         self._lock = threading.Lock()
         self._security: dict[tuple[tuple[str, ...], ...] | None, tuple[AuthMethod, ...]] = {}
+        # id(endpoint) -> (endpoint, its auth methods, whether it may be retried); endpoints are
+        # module constants, so this is filled once per operation and read on every call.
+        self._plans: dict[int, tuple[Endpoint, tuple[AuthMethod, ...], bool]] = {}
 
         methods = self._auth.values()
         self._redactor = Redactor(
@@ -284,6 +287,15 @@ class BaseClient:
             self._security[security] = found
         return found
 
+    def _plan(self, endpoint: Endpoint) -> tuple[Endpoint, tuple[AuthMethod, ...], bool]:
+        plan = self._plans.get(id(endpoint))
+        if plan is None or plan[0] is not endpoint:
+            if len(self._plans) > 4096:  # endpoints built per call: do not grow without bound
+                self._plans.clear()
+            plan = (endpoint, self._auth_for(endpoint), _retries.is_retry_safe(endpoint))
+            self._plans[id(endpoint)] = plan
+        return plan
+
     def _prepare(
         self,
         endpoint: Endpoint,
@@ -295,7 +307,9 @@ class BaseClient:
     ) -> _Call:
         path = endpoint.path
         for name, value in parts.path_params.items():
-            path = path.replace("{" + name + "}", quote(value, safe=_PATH_SAFE))
+            if not (value.isalnum() and value.isascii()):
+                value = quote(value, safe=_PATH_SAFE)
+            path = path.replace("{" + name + "}", value)
         headers = self._headers.copy()
         if parts.headers:
             headers.update(parts.headers)
@@ -303,7 +317,7 @@ class BaseClient:
             headers.update(extra_headers)
         if parts.content_type is not None:
             headers["Content-Type"] = parts.content_type
-        retry_safe = _retries.is_retry_safe(endpoint)
+        _, auth, retry_safe = self._plan(endpoint)
         idempotency_header = endpoint.idempotency_header
         if idempotency_header is not None:
             wanted = idempotency_header.lower()
@@ -319,7 +333,7 @@ class BaseClient:
             default_timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_safe,
-            self._auth_for(endpoint),
+            auth,
         )
 
     def _finish_request(
