@@ -44,7 +44,7 @@ from . import retries as _retries
 from .auth import AuthMethod
 from .endpoint import Endpoint, RequestParts
 from .httpx_errors import translate
-from .observe import Redactor, log_response, log_retry
+from .observe import Redactor, log_failure, log_response, log_retry
 from .responses import (
     DECODE_ERRORS,
     ResponseSpec,
@@ -78,10 +78,9 @@ class _Call:
 
     __slots__ = (
         "auth",
-        "cookies",
         "endpoint",
+        "extra_headers",
         "headers",
-        "json",
         "max_retries",
         "parts",
         "retry_safe",
@@ -99,6 +98,7 @@ class _Call:
         max_retries: int,
         retry_safe: bool,
         auth: tuple[AuthMethod, ...],
+        extra_headers: Mapping[str, str] | None,
     ) -> None:
         self.endpoint = endpoint
         self.parts = parts
@@ -108,6 +108,7 @@ class _Call:
         self.max_retries = max_retries
         self.retry_safe = retry_safe
         self.auth = auth
+        self.extra_headers = extra_headers
 
 
 def _ssl_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
@@ -334,6 +335,7 @@ class BaseClient:
             self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_safe,
             auth,
+            extra_headers,
         )
 
     def _finish_request(
@@ -374,6 +376,8 @@ class BaseClient:
         cookies = parts.cookies.copy()
         for method in call.auth:
             method.apply(call.headers, query, cookies, http)
+        if call.extra_headers:  # the caller's per-call headers win, Authorization included
+            call.headers.update(call.extra_headers)
         return self._finish_request(call, http, query, cookies)
 
     async def _abuild(self, call: _Call, http: httpx.AsyncClient) -> httpx.Request:
@@ -384,6 +388,8 @@ class BaseClient:
         cookies = parts.cookies.copy()
         for method in call.auth:
             await method.aapply(call.headers, query, cookies, http)
+        if call.extra_headers:
+            call.headers.update(call.extra_headers)
         return self._finish_request(call, http, query, cookies)
 
     def _where(self, request: httpx.Request) -> str:
@@ -429,6 +435,8 @@ class BaseClient:
                         )
                     _retries._sleep(delay)
                     continue
+                if debug:
+                    log_failure(logger, error.message, attempt + 1, call.max_retries + 1)
                 raise error from exc
             for hook in self._response_hooks:
                 hook(response)
@@ -503,6 +511,8 @@ class BaseClient:
                         )
                     await _retries._asleep(delay)
                     continue
+                if debug:
+                    log_failure(logger, error.message, attempt + 1, call.max_retries + 1)
                 raise error from exc
             for hook in self._response_hooks:
                 result = hook(response)

@@ -49,6 +49,8 @@ def render_errors(names: SimpleNamespace = DEFAULT_ERROR_NAMES, package: str = "
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,  # as generator/render.py sets it up
+        lstrip_blocks=True,
     )
     return env.get_template("errors.py.jinja").render(errors=names, package_name=package)
 

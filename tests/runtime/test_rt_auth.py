@@ -415,3 +415,13 @@ def test_single_flight_tasks(R: SimpleNamespace) -> None:
 
     assert asyncio.run(again()) == [{"auth": "Bearer tok-2"}] * 20
     assert len(server.exchanges) == 2
+
+
+def test_per_call_authorization_header_wins(R: SimpleNamespace) -> None:
+    script = Script(reply(200, {}))
+    client = make(R, script, token="client-token")
+    client.request(
+        ep(R), R.endpoint.RequestParts(), spec(R), extra_headers={"Authorization": "Bearer call"}
+    )
+    get(R, client)
+    assert script.header("Authorization") == ["Bearer call", "Bearer client-token"]

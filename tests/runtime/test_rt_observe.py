@@ -145,3 +145,13 @@ def test_redactor_units(R: SimpleNamespace) -> None:
         "authorization": "[REDACTED]",
         "accept": "x",
     }
+
+
+def test_final_failure_logged(R: SimpleNamespace, caplog: pytest.LogCaptureFixture) -> None:
+    script = Script(httpx.ConnectError("refused"))
+    client = secret_client(R, script, max_retries=1)
+    with caplog.at_level(logging.DEBUG, logger="rtpkg"), pytest.raises(R.errors.ApiConnectionError):
+        client.request(ep(R), R.endpoint.RequestParts(), spec(R))
+    lines = [r.getMessage() for r in caplog.records if r.name == "rtpkg"]
+    assert lines[-1].startswith("giving up after attempt 2/2: GET http://user:[REDACTED]@api.test")
+    assert_clean("\n".join(lines))
