@@ -390,9 +390,9 @@ class Planner:
         if tagged:
             code.runtime("modeling", "decode_tagged")
             by_tag: dict[str, list[VariantView]] = {}
-            for v in variants:
-                for tag in v.tags:
-                    by_tag.setdefault(tag, []).append(v)
+            for view in variants:
+                for tag in view.tags:
+                    by_tag.setdefault(tag, []).append(view)
             for tag, candidates in by_tag.items():
                 if len(candidates) == 1:
                     table.append((tag, candidates[0].decode))
@@ -542,7 +542,9 @@ class Planner:
             page_items_attr=page.items_field if page else "",
             page_cursor_attr=page.next_cursor_field if page else "",
             page_items_expr=(
-                _page_attr_expr(self.models[page.page_model_id], page.items_field, "page", "list", "[]")
+                _page_attr_expr(
+                    self.models[page.page_model_id], page.items_field, "page", "list", "[]"
+                )
                 if page
                 else ""
             ),
@@ -915,7 +917,11 @@ class Planner:
 
 def _page_attr_expr(model: AnyModel, attr: str, obj: str, py_type: str, fallback: str) -> str:
     """``obj.attr`` narrowed to ``py_type`` (optional/nullable fields read as ``fallback``)."""
-    f = next((f for f in model.fields if f.name == attr), None) if isinstance(model, Model) else None
+    f = (
+        next((f for f in model.fields if f.name == attr), None)
+        if isinstance(model, Model)
+        else None
+    )
     if f is not None and f.required and not f.type.nullable:
         return f"{obj}.{attr}"
     return f"({obj}.{attr} if isinstance({obj}.{attr}, {py_type}) else {fallback})"

@@ -69,6 +69,9 @@ _TYPE_KINDS: dict[str, Prim] = {
     "null": Prim("none"),
 }
 _MAX_DEPTH = 200
+_GENERIC_FILE_STEMS = frozenset(
+    {"schema", "schemas", "index", "openapi", "model", "models", "definitions", "components"}
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,7 @@ class SchemaBuilder:
     order: list[str] = field(default_factory=list)
     _named: dict[str, TypeRef] = field(default_factory=dict)
     _in_progress: set[str] = field(default_factory=set)
+    _owners: dict[tuple[str, str], str] = field(default_factory=dict)
     _referenced_early: set[str] = field(default_factory=set)
     _depth: int = 0
 
@@ -204,10 +208,23 @@ class SchemaBuilder:
             from generator.diagnostics import unescape_pointer_token
 
             return unescape_pointer_token(last)
+        # The root of another file: name it after the file (what bundlers name the component it
+        # becomes, so a multi-file spec and its bundled twin agree), unless the file name says
+        # nothing (``schema.yaml``, ``index.json``...), then after its title.
+        stem = target.uri.rsplit("/", 1)[-1].split(".", 1)[0]
+        if stem and stem.lower() not in _GENERIC_FILE_STEMS:
+            return stem
         if isinstance(title, str) and title.strip():
             return title
-        stem = target.uri.rsplit("/", 1)[-1].split(".", 1)[0]
         return stem or "Model"
+
+    def _properties(self, node: dict[str, Any], site: Site) -> Any:
+        """``node["properties"]``, following a ``$ref`` that names a whole properties map."""
+        props = node.get("properties")
+        if isinstance(props, dict) and isinstance(props.get("$ref"), str) and len(props) == 1:
+            target = self._ref_target(props["$ref"], site.child("properties"))
+            return target[1] if target is not None and isinstance(target[1], dict) else None
+        return props
 
     def _build(self, node: Any, site: Site, name: str, model_key: str | None) -> TypeRef:
         if node is True or node == {}:
@@ -325,7 +342,7 @@ class SchemaBuilder:
     def _object(
         self, node: dict[str, Any], site: Site, name: str, model_key: str | None, nullable: bool
     ) -> TypeRef:
-        props = node.get("properties")
+        props = self._properties(node, site)
         extra = self._extra(node, site, name)
         if not isinstance(props, dict) or not props:
             value_t = extra if extra is not None else ANY
@@ -371,12 +388,17 @@ class SchemaBuilder:
         fields: list[Field] = []
         seen: set[str] = set()
         for psite, _pnode, props, required in sources:
+            prefix = (
+                class_name
+                if psite == site
+                else self._owners.get((psite.uri, psite.pointer), class_name)
+            )
             for wire, pschema in props.items():
                 if wire in seen:
                     continue
                 seen.add(wire)
                 fsite = psite.child("properties", wire)
-                ftype = self._build(pschema, fsite, class_name + pascal_case(wire), None)
+                ftype = self._build(pschema, fsite, prefix + pascal_case(wire), None)
                 is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
                 if (
                     isinstance(pschema, dict)
@@ -443,7 +465,7 @@ class SchemaBuilder:
         model_key: str | None,
         nullable: bool,
     ) -> TypeRef:
-        own_props = node.get("properties")
+        own_props = self._properties(node, site)
         if len(members) == 1 and not own_props:
             only = members[0]
             t = self._build(only, site.child("allOf", 0), name, model_key)
@@ -476,8 +498,11 @@ class SchemaBuilder:
         return self._register_object(site, name, model_key, nullable, sources, extra, node)
 
     def _flatten_object(
-        self, member: Any, site: Site, depth: int
+        self, member: Any, site: Site, depth: int, owner: str = ""
     ) -> list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] | None:
+        """The property sources of an ``allOf`` member; properties declared by a referenced
+        schema remember that schema's name (``owner``) so their inline models are named after
+        it, whichever schema reaches them first."""
         if depth > 50 or not isinstance(member, dict):
             return None
         if isinstance(member.get("$ref"), str):
@@ -485,16 +510,24 @@ class SchemaBuilder:
             if target is None:
                 return None
             tsite, tnode = target
-            return self._flatten_object(tnode, tsite, depth + 1)
+            known = self.models.get(self.key_of(tsite.uri, tsite.pointer))
+            owner = (
+                known.class_name
+                if known is not None
+                else pascal_case(self._name_for_ref(tsite, tnode))
+            )
+            return self._flatten_object(tnode, tsite, depth + 1, owner)
         out: list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] = []
         nested = member.get("allOf")
         if isinstance(nested, list):
             for i, m in enumerate(nested):
-                sub = self._flatten_object(m, site.child("allOf", i), depth + 1)
+                sub = self._flatten_object(m, site.child("allOf", i), depth + 1, owner)
                 if sub is None:
                     return None
                 out.extend(sub)
-        props = member.get("properties")
+        props = self._properties(member, site)
+        if owner:
+            self._owners[(site.uri, site.pointer)] = owner
         if isinstance(props, dict):
             out.append((site, member, props, _required(member)))
         elif not nested:
@@ -601,12 +634,13 @@ class SchemaBuilder:
                 resolved = found[1] if found else None
             else:
                 resolved = member
-            if isinstance(node.get("properties"), dict) and isinstance(resolved, dict):
+            shared = self._properties(node, site)
+            if isinstance(shared, dict) and shared and isinstance(resolved, dict):
                 # oneOf alongside sibling properties: each variant carries the shared properties.
                 merged = {
                     "allOf": [
                         member,
-                        {"properties": node["properties"], "required": sorted(_required(node))},
+                        {"properties": shared, "required": sorted(_required(node))},
                     ]
                 }
                 t = self._build(merged, msite, f"{name}Variant{i + 1}", None)
