@@ -89,7 +89,10 @@ def test_resume_state(R: SimpleNamespace) -> None:
 
 
 _fields = st.sampled_from(["data", "event", "id", "retry", "", "x"])
-_values = st.text(alphabet=st.characters(blacklist_characters="\r\n\x00"), max_size=12)
+_values = st.text(
+    alphabet=st.characters(blacklist_characters="\r\n\x00", blacklist_categories=("Cs",)),
+    max_size=12,
+)
 _line = st.one_of(
     st.tuples(_fields, _values).map(lambda fv: f"{fv[0]}: {fv[1]}"),
     _values.map(lambda v: ":" + v),
@@ -126,3 +129,15 @@ def test_last_event_id_only_counts_dispatched_events(R: SimpleNamespace) -> None
     assert decoder.last_event_id == "2"
     decoder.feed(b"id: 3\n\n")  # a data-less block still moves the id on
     assert decoder.last_event_id == "3"
+
+
+@given(
+    payload=st.binary(max_size=200).map(lambda b: b.replace(b"x", b"\n").replace(b"y", b"\r")),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=20),
+)
+def test_any_bytes_any_chunking(R: SimpleNamespace, payload: bytes, cuts: list[int]) -> None:
+    # Invalid UTF-8 included: the decoder replaces it the same way wherever the chunks split.
+    whole = parse(R, b"data: " + payload)
+    points = sorted({c % (len(payload) + 1) for c in cuts})
+    pieces = [payload[a:b] for a, b in zip([0, *points], [*points, len(payload)], strict=True)]
+    assert parse(R, b"data: ", *pieces) == whole
