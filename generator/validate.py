@@ -147,9 +147,19 @@ def _from_python(error: Any, index: dict[int, str]) -> Finding:
     if kind == "required":
         found = _QUOTED.match(str(error.message))
         detail["property"] = found.group(1) if found else ""
-    elif kind in ("additionalProperties", "unevaluatedProperties"):
-        tail = str(error.message).rpartition("(")[2]
-        detail["unexpected"] = _QUOTED.findall(tail) if isinstance(instance, dict) else []
+    elif kind == "additionalProperties" and isinstance(instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = schema.get("properties") or {}
+        patterns = list(schema.get("patternProperties") or {})
+        detail["unexpected"] = [
+            name
+            for name in instance
+            if name not in known and not any(re.search(p, name) for p in patterns)
+        ]
+    elif kind == "unevaluatedProperties" and isinstance(instance, dict):
+        found = re.search(r"\((.*) (?:was|were) unexpected\)", str(error.message))
+        names = _QUOTED.findall(found.group(1)) if found else []
+        detail["unexpected"] = [name for name in names if name in instance]
     elif kind == "enum":
         detail["options"] = error.validator_value
     elif kind == "const":
@@ -892,9 +902,9 @@ class _Validation:
                 queue.append((target.child(keyword), False))
             elif keyword == "items" and isinstance(sub, list):
                 queue.extend((target.child(keyword, i), False) for i in range(len(sub)))
-        properties = value.get("properties")
-        if isinstance(properties, dict):
-            queue.extend((target.child("properties", name), False) for name in properties)
+        properties = self.properties(target)
+        if properties is not None:
+            queue.extend((properties.child(name), False) for name in properties.value)
         if "allOf" in value:
             self.required_check(target)
         if "default" in value:
@@ -932,6 +942,29 @@ class _Validation:
                     )
                 )
 
+    def properties(self, schema: _Loc) -> _Loc | None:
+        """The ``properties`` map of a schema, following ``properties: {$ref: file}``.
+
+        JSON Schema has no such reference (a property named "$ref" would need a schema, not a
+        string), but real specs write it and bundlers resolve it; so does the generator, with a
+        warning at the ``$ref``.
+        """
+        loc = schema.child("properties")
+        if not isinstance(loc.value, dict):
+            return None
+        if not isinstance(loc.value.get("$ref"), str):
+            return loc
+        key = self.key(loc.child("$ref"))
+        if key not in self.claimed:
+            self.claimed.add(key)
+            self.warning(
+                codes.W_REF_NOT_ALLOWED_HERE,
+                "JSON Schema allows no $ref for a whole `properties` map; the $ref is followed",
+                key,
+            )
+        target = self.deref(loc)
+        return target if target is not None and isinstance(target.value, dict) else None
+
     def _collect_properties(self, start: _Loc) -> set[str]:
         names: set[str] = set()
         seen: set[int] = set()
@@ -942,8 +975,9 @@ class _Validation:
                 continue
             seen.add(id(loc.value))
             value = loc.value
-            if isinstance(value.get("properties"), dict):
-                names.update(str(k) for k in value["properties"])
+            properties = self.properties(loc)
+            if properties is not None:
+                names.update(str(k) for k in properties.value)
             for keyword in ("allOf", "anyOf", "oneOf"):
                 if isinstance(value.get(keyword), list):
                     stack.extend(loc.child(keyword, i) for i in range(len(value[keyword])))
@@ -958,8 +992,9 @@ class _Validation:
         if not isinstance(required, list):
             return
         defined: set[str] = set()
-        if isinstance(value.get("properties"), dict):
-            defined.update(str(k) for k in value["properties"])
+        properties = self.properties(target)
+        if properties is not None:
+            defined.update(str(k) for k in properties.value)
         all_of = value.get("allOf")
         if isinstance(all_of, list):
             for index in range(len(all_of)):
@@ -1133,7 +1168,9 @@ class _Validation:
 
     def flush_meta(self) -> None:
         for pending in self.meta_findings:
-            if pending.key in self.reported or self.is_blocked(pending.key):
+            if pending.key in self.reported or pending.key in self.claimed:
+                continue
+            if self.is_blocked(pending.key):
                 continue
             self.warning(codes.W_INVALID_SCHEMA, pending.message, pending.key)
 
