@@ -8,23 +8,23 @@ user's reference; ``codegen.example.yaml`` is a complete, commented example.
 
 Keys (all optional)::
 
-    package_name: portarium_client        # import name
-    project_name: portarium-client        # distribution name
+    package_name: petstore_client         # import name
+    project_name: petstore-client         # distribution name
     version: 1.0.0                        # default: the spec's info.version (PEP 440)
     templates: path/to/overrides          # directory of template overrides (relative to this file)
-    include_tags: [runs]                  # generate a subset
+    include_tags: [pets]                  # generate a subset
     exclude_tags: [internal]
     renames:
-      models: {StartRunRequest: RunStart}           # schema/derived name -> class name
-      fields: {Run: {workflowId: workflow}}         # generated class name -> {wire name: attribute}
-      operations: {start_run: launch_run}           # operationId -> function module name
-      tags: {evidence: audit}                       # tag -> api module name
+      models: {NewPet: PetCreate}                   # schema/derived name -> class name
+      fields: {Pet: {petName: name}}                # generated class name -> {wire name: attribute}
+      operations: {addPet: create_pet}              # operationId -> function module name
+      tags: {store: shop}                           # tag -> api module name
     errors:
       names: {not_found: MissingError}              # ErrorNames attribute -> class name
       status: {410: GoneError}                      # status -> class (new classes: 4xx under the
                                                     # client error, 5xx under the server error)
     pagination:
-      list_runs: {cursor_param: cursor, items: items, next_cursor: nextCursor}
+      listPets: {cursor_param: cursor, items: items, next_cursor: nextCursor}
       some_op: false                                # disable inference
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none
