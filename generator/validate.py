@@ -12,8 +12,8 @@ What runs (in this order):
    validators check: the JSON Schema meta-schema (``W0211``), ``required`` names no ``allOf``
    branch defines (``W0213``), ``default`` values against their schema (``W0212``).
 2. **Structural validation** against the official OAS 3.0 / 3.1 / 3.2 JSON Schema shipped in
-   openapi-spec-validator, with jsonschema-rs when installed (about 100x faster) and jsonschema
-   otherwise. ``oneOf``/``anyOf`` failures are narrowed to the branch that was meant (a non-$ref
+   openapi-spec-validator, through :mod:`generator.schema_engine` (jsonschema-rs when installed,
+   about 100x faster; jsonschema otherwise). ``oneOf``/``anyOf`` failures are narrowed to the branch that was meant (a non-$ref
    value is not judged as a Reference Object; a branch whose single-valued ``enum``/``const``
    does not match was not meant), so each warning points at the real culprit. Every finding is
    a warning (``W0207`` / ``W0208`` unexpected field / ``W0209`` missing field): where a
@@ -35,320 +35,34 @@ keywords inside a schema) is a warning at its exact location.
 
 from __future__ import annotations
 
-import functools
-import importlib
 import json
 import os
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from generator import codes
-from generator.diagnostics import DiagnosticSink, escape_pointer_token, split_pointer
+from generator.diagnostics import DiagnosticSink, split_pointer
 from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
+from generator.schema_engine import (
+    KNOWN_DIALECTS,
+    OAS30_DIALECT,
+    OAS31_DIALECT,
+    Finding,
+    get_engine,
+)
 from generator.source_map import is_remote, pointer_from_tokens
 
-__all__ = ["BACKEND", "validate_spec", "validator_backend"]
+__all__ = ["validate_spec"]
 
-#: "auto" (jsonschema-rs when importable), "rust" or "python"; tests switch it.
-BACKEND = os.environ.get("PORTARIUM_VALIDATOR_BACKEND", "auto")
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PARAM_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _MAX_REF_HOPS = 64
-_OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
-_KNOWN_DIALECTS = {
-    "https://json-schema.org/draft/2020-12/schema": "https://json-schema.org/draft/2020-12/schema",
-    "https://json-schema.org/draft/2019-09/schema": "https://json-schema.org/draft/2019-09/schema",
-    "http://json-schema.org/draft-07/schema#": "http://json-schema.org/draft-07/schema#",
-    "http://json-schema.org/draft-07/schema": "http://json-schema.org/draft-07/schema#",
-    "http://json-schema.org/draft-06/schema#": "http://json-schema.org/draft-06/schema#",
-    "http://json-schema.org/draft-04/schema#": "http://json-schema.org/draft-04/schema#",
-}
-
-
-# -- findings: one shape for both JSON Schema engines -----------------------------------------
-@dataclass
-class Finding:
-    """One JSON Schema error, engine-neutral.
-
-    ``path`` is the instance path (tokens as strings); ``location`` the absolute keyword location
-    in the meta-schema (``#/definitions/Operation/required``, percent-decoded); ``kind`` the
-    failing keyword; ``detail`` keyword specifics (``property``, ``unexpected``, ``options``,
-    ``expected_value``, ``types``); ``branches`` the per-branch errors of ``oneOf``/``anyOf``.
-    """
-
-    path: tuple[str, ...]
-    location: str
-    kind: str
-    message: str
-    detail: dict[str, Any] = field(default_factory=dict)
-    branches: list[list[Finding]] = field(default_factory=list)
-
-
-Check = Callable[[Any], list[Finding]]
-
-_RS_KINDS = {
-    "Required": "required",
-    "AdditionalProperties": "additionalProperties",
-    "UnevaluatedProperties": "unevaluatedProperties",
-    "Enum": "enum",
-    "Constant": "const",
-    "Type": "type",
-    "OneOfNotValid": "oneOf",
-    "OneOfMultipleValid": "oneOf",
-    "AnyOf": "anyOf",
-}
-_DETAILED = frozenset({"required", "additionalProperties", "unevaluatedProperties", "enum"})
-
-
-def _from_rust(error: Any) -> Finding:
-    kind_obj = error.kind
-    kind = _RS_KINDS.get(type(kind_obj).__name__)
-    if kind is None:
-        name = type(kind_obj).__name__
-        kind = name[:1].lower() + name[1:]
-    detail: dict[str, Any] = {}
-    if kind in _DETAILED or kind in ("const", "type"):
-        try:
-            detail = dict(kind_obj.as_dict())
-        except Exception:  # noqa: BLE001 - detail is optional
-            detail = {}
-    branches: list[list[Finding]] = []
-    context = getattr(kind_obj, "context", None)
-    if context:
-        branches = [[_from_rust(sub) for sub in branch] for branch in context]
-    location = str(error.absolute_keyword_location or "")
-    fragment = urllib.parse.unquote(location.partition("#")[2])
-    return Finding(
-        path=tuple(str(t) for t in error.instance_path),
-        location="#" + fragment,
-        kind=kind,
-        message=str(error.message),
-        detail=detail,
-        branches=branches,
-    )
-
-
-_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
-
-
-def _from_python(error: Any, index: dict[int, str]) -> Finding:
-    kind = str(error.validator)
-    base = index.get(id(error.schema), "#")
-    location = f"{base}/{escape_pointer_token(kind)}"
-    detail: dict[str, Any] = {}
-    instance = error.instance
-    if kind == "required":
-        found = _QUOTED.match(str(error.message))
-        detail["property"] = found.group(1) if found else ""
-    elif kind == "additionalProperties" and isinstance(instance, dict):
-        schema = error.schema if isinstance(error.schema, dict) else {}
-        known = schema.get("properties") or {}
-        patterns = list(schema.get("patternProperties") or {})
-        detail["unexpected"] = [
-            name
-            for name in instance
-            if name not in known and not any(re.search(p, name) for p in patterns)
-        ]
-    elif kind == "unevaluatedProperties" and isinstance(instance, dict):
-        found = re.search(r"\((.*) (?:was|were) unexpected\)", str(error.message))
-        names = _QUOTED.findall(found.group(1)) if found else []
-        detail["unexpected"] = [name for name in names if name in instance]
-    elif kind == "enum":
-        detail["options"] = error.validator_value
-    elif kind == "const":
-        detail["expected_value"] = error.validator_value
-    elif kind == "type":
-        value = error.validator_value
-        detail["types"] = value if isinstance(value, list) else [value]
-    branches: list[list[Finding]] = []
-    if error.context:
-        grouped: dict[Any, list[Finding]] = {}
-        for sub in error.context:
-            grouped.setdefault(sub.relative_schema_path[0], []).append(_from_python(sub, index))
-        branches = list(grouped.values())
-    return Finding(
-        path=tuple(str(t) for t in error.absolute_path),
-        location=location,
-        kind=kind,
-        message=str(error.message),
-        detail=detail,
-        branches=branches,
-    )
-
-
-def _index_schema(root: Any) -> dict[int, str]:
-    """id(sub-schema object) -> its pointer inside ``root`` (for the pure-Python engine)."""
-    index: dict[int, str] = {}
-    stack: list[tuple[Any, str]] = [(root, "#")]
-    while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, dict):
-            index[id(node)] = pointer
-            stack.extend((v, f"{pointer}/{escape_pointer_token(k)}") for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((v, f"{pointer}/{i}") for i, v in enumerate(node))
-    return index
-
-
-# -- engines -----------------------------------------------------------------------------------
-def _rust_module() -> Any | None:
-    if BACKEND == "python":
-        return None
-    try:
-        import jsonschema_rs
-    except ImportError:  # pragma: no cover - depends on the environment
-        if BACKEND == "rust":
-            raise
-        return None
-    return jsonschema_rs
-
-
-def validator_backend() -> str:
-    """Which JSON Schema engine validation uses now: ``"jsonschema-rs"`` or ``"jsonschema"``."""
-    return "jsonschema-rs" if _rust_module() is not None else "jsonschema"
-
-
-@functools.cache
-def _oas_schema(version: str) -> dict[str, Any]:
-    """The official OpenAPI JSON Schema for ``version`` ("3.0", "3.1", "3.2")."""
-    ref = resources.files("openapi_spec_validator") / "resources" / "schemas" / f"v{version}"
-    data: dict[str, Any] = json.loads((ref / "schema.json").read_text(encoding="utf-8"))
-    return data
-
-
-def _schema_id(schema: dict[str, Any]) -> str:
-    return str(schema.get("$id") or schema.get("id") or "")
-
-
-@functools.cache
-def _oas_dialect_resources() -> tuple[tuple[str, Any], ...]:
-    base = resources.files("openapi_schema_validator") / "schemas" / "oas3.1"
-    meta = json.loads((base / "metaschema.json").read_text(encoding="utf-8"))
-    vocab = json.loads((base / "vocabularies" / "base").read_text(encoding="utf-8"))
-    return ((str(meta["$id"]), meta), (str(vocab["$id"]), vocab))
-
-
-class _Engine:
-    """Compiled validators, cached per process (compiling is the slow part for Python)."""
-
-    def __init__(self) -> None:
-        self.rust = _rust_module()
-        self._cache: dict[tuple[str, str], Check] = {}
-        self._indexes: dict[str, dict[int, str]] = {}
-
-    def _python_check(self, validator: Any, root: Any) -> Check:
-        key = _schema_id(root) if isinstance(root, dict) else ""
-        index = self._indexes.get(key)
-        if index is None:
-            index = self._indexes[key] = _index_schema(root)
-
-        def check(instance: Any) -> list[Finding]:
-            return [_from_python(e, index) for e in validator.iter_errors(instance)]
-
-        return check
-
-    def _rust_check(self, validator: Any) -> Check:
-        def check(instance: Any) -> list[Finding]:
-            return [_from_rust(e) for e in validator.iter_errors(instance)]
-
-        return check
-
-    def structural(self, version: str, location: str = "") -> Check:
-        """Validator for the OAS document (``location`` "": whole; else that sub-schema)."""
-        cache_key = (f"oas{version}", location)
-        cached = self._cache.get(cache_key)
-        if cached is not None:
-            return cached
-        schema = _oas_schema(version)
-        schema_id = _schema_id(schema)
-        target = {"$schema": schema["$schema"], "$ref": schema_id + _encode_fragment(location)}
-        if self.rust is not None:
-            registry = self.rust.Registry([(schema_id, schema)])
-            if location:
-                check = self._rust_check(self.rust.validator_for(target, registry=registry))
-            else:
-                check = self._rust_check(self.rust.validator_for(schema))
-        else:
-            validator_for = importlib.import_module("jsonschema.validators").validator_for
-            from referencing import Registry, Resource
-
-            cls = validator_for(schema)
-            registry = Registry().with_resource(schema_id, Resource.from_contents(schema))
-            check = self._python_check(
-                cls(target if location else schema, registry=registry), schema
-            )
-        self._cache[cache_key] = check
-        return check
-
-    def meta(self, dialect: str) -> Check | None:
-        """Meta-schema validator for Schema Objects of ``dialect`` (None: unknown dialect)."""
-        cached = self._cache.get(("meta", dialect))
-        if cached is not None:
-            return cached
-        check: Check
-        if self.rust is not None:
-            if dialect == _OAS31_DIALECT:
-                pairs = _oas_dialect_resources()
-                check = self._rust_check(
-                    self.rust.validator_for(
-                        pairs[0][1], registry=self.rust.Registry(list(pairs)), validate_formats=True
-                    )
-                )
-            elif dialect in _KNOWN_DIALECTS.values():
-                check = self._rust_check(
-                    self.rust.validator_for(
-                        {"$schema": dialect, "$ref": dialect}, validate_formats=True
-                    )
-                )
-            else:
-                return None
-        else:
-            validator_for = importlib.import_module("jsonschema.validators").validator_for
-            from openapi_schema_validator import OAS30Validator, OAS31Validator
-            from openapi_schema_validator._specifications import REGISTRY
-
-            if dialect == "oas30":
-                cls: Any = OAS30Validator
-                meta_schema = OAS30Validator.META_SCHEMA
-            elif dialect == _OAS31_DIALECT:
-                cls = OAS31Validator
-                meta_schema = OAS31Validator.META_SCHEMA
-            elif dialect in _KNOWN_DIALECTS.values():
-                meta_schema = REGISTRY.contents(dialect)
-                cls = validator_for(meta_schema)
-            else:
-                return None
-            meta_cls = validator_for(meta_schema, default=cls)
-            validator = meta_cls(meta_schema, format_checker=cls.FORMAT_CHECKER, registry=REGISTRY)
-            check = self._python_check(validator, meta_schema)
-        self._cache[("meta", dialect)] = check
-        return check
-
-
-def _encode_fragment(location: str) -> str:
-    if not location:
-        return ""
-    return "#" + urllib.parse.quote(location.lstrip("#"), safe="/~!$&'()*+,;=:@")
-
-
-@functools.lru_cache(maxsize=1)
-def _engine() -> _Engine:
-    return _Engine()
-
-
-def _get_engine() -> _Engine:
-    engine = _engine()
-    if (engine.rust is None) != (_rust_module() is None):
-        _engine.cache_clear()
-        engine = _engine()
-    return engine
 
 
 # -- locations ---------------------------------------------------------------------------------
@@ -370,6 +84,10 @@ class _Loc:
             else:
                 value = None
         return _Loc(self.uri, (*self.tokens, *(str(t) for t in tokens)), value)
+
+    def at(self, token: str, value: Any) -> _Loc:
+        """The child ``token`` whose value the caller already has (the fast path)."""
+        return _Loc(self.uri, (*self.tokens, token), value)
 
     @property
     def pointer(self) -> str:
@@ -540,7 +258,7 @@ class _Validation:
         self.spec = spec
         self.sink = sink
         self.locator = spec.source_map
-        self.engine = _get_engine()
+        self.engine = get_engine()
         version = spec.openapi_version or ""
         self.family = "3.0" if spec.oas == "3.0" else "3.1"
         self.schema_version = "3.2" if version.startswith("3.2") else self.family
@@ -556,10 +274,11 @@ class _Validation:
         self.schema_queue: list[tuple[_Loc, bool]] = []
         self.followed: set[tuple[int, str]] = set()
         self._registry: Any = None
+        self._refs: dict[tuple[str, str], Any] = {}  # (uri, $ref) -> _Loc | None
         self.inlined: set[int] = set()  # id() of $ref targets validated in place (the view)
         root = spec.root
         dialect = root.get("jsonSchemaDialect") if self.family == "3.1" else None
-        self.default_dialect = dialect if isinstance(dialect, str) else _OAS31_DIALECT
+        self.default_dialect = dialect if isinstance(dialect, str) else OAS31_DIALECT
 
     # -- reporting helpers --------------------------------------------------------------------
     def key(self, loc: _Loc | tuple[str, tuple[str, ...]]) -> str:
@@ -595,10 +314,17 @@ class _Validation:
             hops += 1
             if hops > _MAX_REF_HOPS:
                 return None
-            target = resolve_ref(self.spec, loc.value["$ref"], loc.uri)
-            if target is None:
+            ref = loc.value["$ref"]
+            cached = self._refs.get((loc.uri, ref), _UNRESOLVED)
+            if cached is _UNRESOLVED:
+                target = resolve_ref(self.spec, ref, loc.uri)
+                cached = None
+                if target is not None:
+                    cached = _Loc(target[0], tuple(split_pointer(target[1])), target[2])
+                self._refs[(loc.uri, ref)] = cached
+            if cached is None:
                 return None
-            loc = _Loc(target[0], tuple(split_pointer(target[1])), target[2])
+            loc = cached
         return loc
 
     # -- semantic walk ------------------------------------------------------------------------
@@ -892,19 +618,20 @@ class _Validation:
             return
         self.visited.add(id(value))
         queue = self.schema_queue
-        for keyword in ("allOf", "anyOf", "oneOf", "prefixItems"):
+        for keyword in ("allOf", "anyOf", "oneOf", "prefixItems", "items"):
             items = value.get(keyword)
             if isinstance(items, list):
-                queue.extend((target.child(keyword, i), False) for i in range(len(items)))
+                parent = target.at(keyword, items)
+                queue.extend((parent.at(str(i), item), False) for i, item in enumerate(items))
         for keyword in ("not", "items", "additionalProperties"):
             sub = value.get(keyword)
             if isinstance(sub, dict):
-                queue.append((target.child(keyword), False))
-            elif keyword == "items" and isinstance(sub, list):
-                queue.extend((target.child(keyword, i), False) for i in range(len(sub)))
+                queue.append((target.at(keyword, sub), False))
         properties = self.properties(target)
         if properties is not None:
-            queue.extend((properties.child(name), False) for name in properties.value)
+            queue.extend(
+                (properties.at(name, sub), False) for name, sub in properties.value.items()
+            )
         if "allOf" in value:
             self.required_check(target)
         if "default" in value:
@@ -915,16 +642,12 @@ class _Validation:
     def meta_check(self, target: _Loc) -> None:
         value = target.value
         if self.family == "3.0":
-            dialect = "oas30"
+            dialect = OAS30_DIALECT
         else:
             declared = value.get("$schema") if isinstance(value, dict) else None
             dialect = declared if isinstance(declared, str) else self.default_dialect
-            dialect = _KNOWN_DIALECTS.get(dialect, dialect)
-        check = self.engine.meta(
-            "http://json-schema.org/draft-04/schema#"
-            if dialect == "oas30" and self.engine.rust is not None
-            else dialect
-        )
+            dialect = KNOWN_DIALECTS.get(dialect, dialect)
+        check = self.engine.meta(dialect)
         if check is None:
             self.warning(
                 codes.W_VALIDATION_SKIPPED,
@@ -949,10 +672,11 @@ class _Validation:
         string), but real specs write it and bundlers resolve it; so does the generator, with a
         warning at the ``$ref``.
         """
-        loc = schema.child("properties")
-        if not isinstance(loc.value, dict):
+        value = schema.value.get("properties") if isinstance(schema.value, dict) else None
+        if not isinstance(value, dict):
             return None
-        if not isinstance(loc.value.get("$ref"), str):
+        loc = schema.at("properties", value)
+        if not isinstance(value.get("$ref"), str):
             return loc
         key = self.key(loc.child("$ref"))
         if key not in self.claimed:
@@ -1173,6 +897,9 @@ class _Validation:
             if self.is_blocked(pending.key):
                 continue
             self.warning(codes.W_INVALID_SCHEMA, pending.message, pending.key)
+
+
+_UNRESOLVED = object()
 
 
 def _file_uri(path: str) -> str:

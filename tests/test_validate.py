@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import codes, validate
+from generator import codes, schema_engine
 from generator.diagnostics import Diagnostic, DiagnosticSink, Severity
 from generator.loader import check_refs, load_spec
 from generator.validate import validate_spec
@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setattr(validate, "BACKEND", request.param)
+    monkeypatch.setattr(schema_engine, "BACKEND", request.param)
     yield str(request.param)
 
 
@@ -348,7 +348,7 @@ def test_engines_agree_on_codes_and_pointers(
     text = spec30(paths)
     results = []
     for name in BACKENDS:
-        monkeypatch.setattr(validate, "BACKEND", name)
+        monkeypatch.setattr(schema_engine, "BACKEND", name)
         sink = run(tmp_path, text)
         results.append(sorted((d.code, d.pointer) for d in sink))
     assert results[0] == results[1]
