@@ -28,7 +28,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
-from generator.schemas import is_plain_value
+from generator.schemas import is_plain_value, with_nullable
 
 _PRIM_ANNOTATIONS = {
     "str": "str",
@@ -242,8 +242,16 @@ class ModuleCode:
 
     # -- variant checks (unions without a discriminator) ------------------------------------------
 
-    def variant_check(self, t: TypeRef) -> tuple[int, str]:
+    def variant_check(self, t: TypeRef, _seen: frozenset[str] = frozenset()) -> tuple[int, str]:
         """(specificity, check expression) deciding whether a JSON value may be this variant."""
+        if t.nullable:
+            spec, check = self.variant_check(with_nullable(t, False), _seen)
+            if check == "lambda _src: True":
+                return spec, check
+            return (
+                spec,
+                f"{self.runtime('modeling', 'any_check')}({check}, lambda _src: _src is None)",
+            )
         if isinstance(t, Prim):
             py = {
                 "str": "str",
@@ -270,13 +278,31 @@ class ModuleCode:
         model = self.models[t.model_id]
         if isinstance(model, Model):
             req = sorted(f.wire_name for f in model.fields if f.required)
+            consts = {
+                f.wire_name: f.type.values
+                for f in model.fields
+                if f.required and isinstance(f.type, LiteralOf) and not f.type.nullable
+            }
+            args = f"frozenset({json.dumps(req)})"
+            if consts:
+                items = ", ".join(
+                    f"{py_literal(k)}: ({', '.join(py_literal(v) for v in vals)},)"
+                    for k, vals in sorted(consts.items())
+                )
+                args += f", {{{items}}}"
             return (
-                2 + len(req),
-                f"{self.runtime('modeling', 'has_keys')}(frozenset({json.dumps(req)}))",
+                2 + len(req) + 2 * len(consts),
+                f"{self.runtime('modeling', 'has_keys')}({args})",
             )
         if isinstance(model, EnumModel):
             vals = tuple(m.value for m in model.members)
             return (3, f"lambda _src: _src in {vals!r}")
+        if isinstance(model, UnionModel) and model.id not in _seen and len(_seen) < 8:
+            parts = [self.variant_check(v.type, _seen | {model.id}) for v in model.variants]
+            if not parts or any(c == "lambda _src: True" for _s, c in parts):
+                return (0, "lambda _src: True")
+            checks = ", ".join(c for _s, c in parts)
+            return (max(s for s, _c in parts), f"{self.runtime('modeling', 'any_check')}({checks})")
         return (0, "lambda _src: True")
 
     # -- rendering the import block ----------------------------------------------------------------

@@ -1,0 +1,457 @@
+"""Schema constructs -> models: generate a small spec, import it, round-trip values.
+
+Every test checks ``Model.from_dict(x.to_dict()) == x`` on values built from JSON, and the wire form
+(``to_dict``) of what it decodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from conftest import GenerateFn
+
+
+def api(schemas: dict[str, Any], *, version: str = "3.1.0", **extra: Any) -> dict[str, Any]:
+    """A one-operation document returning ``schemas[first]`` plus the given components."""
+    first = next(iter(schemas))
+    doc: dict[str, Any] = {
+        "openapi": version,
+        "info": {"title": "Constructs", "version": "1.0"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "operationId": "getX",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{first}"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    doc.update(extra)
+    return doc
+
+
+def roundtrip(cls: Any, src: dict[str, Any]) -> Any:
+    value = cls.from_dict(src)
+    assert cls.from_dict(value.to_dict()) == value
+    return value
+
+
+def test_allof_merging_single_ref_wrappers_ref_siblings_defaults_formats(
+    generate: GenerateFn,
+) -> None:
+    gen = generate(
+        api(
+            {
+                "Thing": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Base"},
+                        {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "level": {
+                                    # Kubernetes-style single-$ref wrapper carrying a default.
+                                    "allOf": [{"$ref": "#/components/schemas/Level"}],
+                                    "default": 2,
+                                    "description": "wrapped enum with a default",
+                                },
+                                "owner": {
+                                    "$ref": "#/components/schemas/Base",
+                                    "description": "a $ref with a sibling (3.1)",
+                                },
+                                "count": {"type": "integer", "default": 5},
+                                "secret": {"type": "string", "writeOnly": True},
+                                "etag": {"type": "string", "readOnly": True},
+                                "when": {"type": "string", "format": "date-time"},
+                                "day": {"type": "string", "format": "date"},
+                                "uid": {"type": "string", "format": "uuid"},
+                                "blob": {"type": "string", "format": "byte"},
+                            },
+                        },
+                    ]
+                },
+                "Base": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "meta": {"$ref": "#/components/schemas/Meta"},
+                    },
+                },
+                "Meta": {"type": "object", "properties": {"k": {"type": "string"}}},
+                "Level": {"type": "integer", "enum": [1, 2, 3]},
+            }
+        )
+    )
+    models = gen.models()
+    thing = roundtrip(
+        models.Thing,
+        {
+            "id": "t1",
+            "name": "n",
+            "meta": {"k": "v"},
+            "owner": {"id": "o"},
+            "when": "2024-05-06T07:08:09Z",
+            "day": "2024-05-06",
+            "uid": "12345678-1234-5678-1234-567812345678",
+            "blob": "aGk=",
+            "secret": "s",
+            "etag": "e",
+        },
+    )
+    # allOf merged the base's fields (and its required list) into one dataclass.
+    assert thing.id == "t1" and thing.meta == models.Meta(k="v")
+    assert thing.owner == models.Base(id="o")
+    assert thing.level is models.Level.VALUE_2  # default from the wrapper
+    assert thing.count == 5
+    assert thing.when == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+    assert thing.day == dt.date(2024, 5, 6)
+    assert thing.uid == uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert thing.blob == b"hi"
+    wire = thing.to_dict()
+    assert wire["when"].startswith("2024-05-06T07:08:09") and wire["blob"] == "aGk="
+    assert wire["uid"] == "12345678-1234-5678-1234-567812345678" and wire["day"] == "2024-05-06"
+    assert wire["secret"] == "s" and wire["etag"] == "e"
+    try:
+        models.Thing.from_dict({"name": "no id"})
+    except KeyError:
+        pass
+    else:  # pragma: no cover - the merged required list must include the base's ``id``
+        raise AssertionError("missing required base field accepted")
+
+
+def test_unions_discriminators_nested_and_mixed(generate: GenerateFn) -> None:
+    cat = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"const": "cat"}, "meow": {"type": "boolean"}},
+    }
+    dog = {
+        "type": "object",
+        "required": ["kind", "bark"],
+        "properties": {"kind": {"type": "string"}, "bark": {"type": "string"}},
+    }
+    gen = generate(
+        api(
+            {
+                "Holder": {
+                    "type": "object",
+                    "properties": {
+                        "mapped": {"$ref": "#/components/schemas/Mapped"},
+                        "implicit": {"$ref": "#/components/schemas/Implicit"},
+                        "shapes": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Shape"},
+                        },
+                        "value": {"$ref": "#/components/schemas/Value"},
+                        "clash": {"$ref": "#/components/schemas/Clash"},
+                    },
+                },
+                "Cat": cat,
+                "Dog": dog,
+                "Mapped": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Cat"},
+                        {"$ref": "#/components/schemas/Dog"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"doggo": "#/components/schemas/Dog", "cat": "Cat"},
+                    },
+                },
+                "Implicit": {
+                    # No mapping: the tag is the const of the property, else the schema name.
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Cat"},
+                        {"$ref": "#/components/schemas/Dog"},
+                    ],
+                    "discriminator": {"propertyName": "kind"},
+                },
+                "Shape": {
+                    # Members that are allOf compositions.
+                    "oneOf": [
+                        {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/Meta"},
+                                {
+                                    "type": "object",
+                                    "required": ["r"],
+                                    "properties": {"r": {"type": "number"}},
+                                },
+                            ]
+                        },
+                        {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/Meta"},
+                                {
+                                    "type": "object",
+                                    "required": ["w", "h"],
+                                    "properties": {
+                                        "w": {"type": "number"},
+                                        "h": {"type": "number"},
+                                    },
+                                },
+                            ]
+                        },
+                    ]
+                },
+                "Meta": {"type": "object", "properties": {"label": {"type": "string"}}},
+                "Value": {
+                    # Primitives mixed with objects, a nested union, a recursive array, null.
+                    "anyOf": [
+                        {"type": "string"},
+                        {"type": "integer"},
+                        {"$ref": "#/components/schemas/Cat"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Value"}},
+                        {"oneOf": [{"type": "boolean"}, {"$ref": "#/components/schemas/Dog"}]},
+                        {"type": "null"},
+                    ]
+                },
+                "Clash": {
+                    # Two variants claim the same tag value: decoded by shape between them.
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Dog"},
+                        {"$ref": "#/components/schemas/Cat2"},
+                    ],
+                    "discriminator": {
+                        "propertyName": "kind",
+                        "mapping": {"dog": "#/components/schemas/Dog"},
+                    },
+                },
+                "Cat2": {
+                    "type": "object",
+                    "required": ["kind", "purr"],
+                    "properties": {"kind": {"const": "dog"}, "purr": {"type": "integer"}},
+                },
+            }
+        )
+    )
+    m = gen.models()
+    holder = roundtrip(
+        m.Holder,
+        {
+            "mapped": {"kind": "doggo", "bark": "woof"},
+            "implicit": {"kind": "cat", "meow": True},
+            "shapes": [{"r": 1.5, "label": "c"}, {"w": 1.0, "h": 2.0}],
+            "value": [1, "a", {"kind": "cat"}, True, [2, None], {"kind": "dog", "bark": "b"}],
+            "clash": {"kind": "dog", "purr": 3},
+        },
+    )
+    assert holder.mapped == m.Dog(kind="doggo", bark="woof")
+    assert holder.implicit == m.Cat(kind="cat", meow=True)
+    assert [type(s).__name__ for s in holder.shapes] == ["ShapeVariant1", "ShapeVariant2"]
+    assert holder.shapes[0].r == 1.5 and holder.shapes[0].label == "c"
+    assert holder.value[0:2] == [1, "a"] and holder.value[2] == m.Cat(kind="cat")
+    assert holder.value[3] is True and holder.value[4] == [2, None]
+    assert holder.value[5] == m.Dog(kind="dog", bark="b")
+    assert holder.clash == m.Cat2(kind="dog", purr=3)
+    assert m.decode_clash({"kind": "dog", "bark": "x"}) == m.Dog(kind="dog", bark="x")
+    # Unknown tags are kept raw (open unions), and encode back unchanged.
+    assert m.decode_mapped({"kind": "fish"}) == {"kind": "fish"}
+    assert m.encode_mapped(m.Dog(kind="doggo", bark="w")) == {"kind": "doggo", "bark": "w"}
+    assert "W0407" in gen.codes()
+    gen.import_all()
+
+
+def test_nullable_type_lists_and_const_in_30_and_31(generate: GenerateFn) -> None:
+    props_30 = {
+        "a": {"type": "string", "nullable": True},
+        "b": {"$ref": "#/components/schemas/Inner"},
+        "c": {"type": "string", "enum": ["fixed"]},
+    }
+    props_31 = {
+        "a": {"type": ["string", "null"]},
+        "b": {"anyOf": [{"$ref": "#/components/schemas/Inner"}, {"type": "null"}]},
+        "c": {"const": "fixed"},
+        "d": {"type": ["integer", "string"]},
+    }
+    inner = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    for version, props in (("3.0.3", props_30), ("3.1.0", props_31)):
+        gen = generate(
+            api(
+                {
+                    "Box": {"type": "object", "required": ["a", "c"], "properties": props},
+                    "Inner": inner,
+                },
+                version=version,
+            )
+        )
+        m = gen.models()
+        box = roundtrip(m.Box, {"a": None, "c": "fixed", "b": {"x": 1}})
+        assert box.a is None and box.b == m.Inner(x=1) and box.c == "fixed"
+        assert roundtrip(m.Box, {"a": "s", "c": "fixed"}).a == "s"
+        if version == "3.1.0":
+            assert roundtrip(m.Box, {"a": "s", "c": "fixed", "b": None, "d": 3}).b is None
+            assert m.Box.from_dict({"a": "s", "c": "fixed", "d": "t"}).d == "t"
+        gen.mypy()
+
+
+def test_enums_string_int_mixed_empty_null_and_colliding_names(generate: GenerateFn) -> None:
+    gen = generate(
+        api(
+            {
+                "Prefs": {
+                    "type": "object",
+                    "properties": {
+                        "tz": {"$ref": "#/components/schemas/Tz"},
+                        "order": {"$ref": "#/components/schemas/Order"},
+                        "level": {"$ref": "#/components/schemas/Level"},
+                        "mixed": {"enum": [1, "one", True]},
+                        "empty": {"type": "string", "enum": []},
+                        "maybe": {"type": "string", "nullable": True, "enum": ["x", "y", None]},
+                    },
+                },
+                "Tz": {
+                    "type": "string",
+                    "enum": ["Etc/GMT0", "GMT0", "Etc/GMT+0", "Etc/GMT-0", ""],
+                },
+                "Order": {"type": "string", "enum": ["ASC", "asc", "DESC", "desc"]},
+                "Level": {"type": "integer", "enum": [-1, 0, 1]},
+            },
+            version="3.0.3",
+        )
+    )
+    m = gen.models()
+    members = {e.name: e.value for e in m.Tz}
+    assert sorted(members.values()) == sorted(["Etc/GMT0", "GMT0", "Etc/GMT+0", "Etc/GMT-0", ""])
+    assert len(members) == 5  # every value kept its own member despite colliding names
+    assert {e.value for e in m.Order} == {"ASC", "asc", "DESC", "desc"}
+    assert len(list(m.Order)) == 4
+    assert [e.value for e in m.Level] == [-1, 0, 1] and issubclass(m.Level, int)
+    assert "N0553" in gen.codes()  # the renamed members are reported
+    prefs = roundtrip(
+        m.Prefs,
+        {
+            "tz": "Etc/GMT+0",
+            "order": "asc",
+            "level": -1,
+            "mixed": True,
+            "empty": "z",
+            "maybe": None,
+        },
+    )
+    assert prefs.tz == m.Tz("Etc/GMT+0") and prefs.order.value == "asc"
+    assert prefs.level == m.Level(-1) and prefs.mixed is True and prefs.maybe is None
+    # Open enums: an unknown server value still decodes and round-trips.
+    other = roundtrip(m.Prefs, {"tz": "Mars/Olympus", "level": 7})
+    assert isinstance(other.tz, enum.Enum) and other.tz.value == "Mars/Olympus"
+    assert other.to_dict() == {"tz": "Mars/Olympus", "level": 7}
+    gen.mypy()
+
+
+def test_recursive_mutual_self_arrays_and_defs(generate: GenerateFn) -> None:
+    gen = generate(
+        api(
+            {
+                "Tree": {
+                    "type": "object",
+                    "properties": {
+                        "label": {"type": "string"},
+                        "children": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/Tree"},
+                        },
+                        "parent": {"$ref": "#/components/schemas/Tree"},
+                        "a": {"$ref": "#/components/schemas/A"},
+                        "node": {"$ref": "#/components/schemas/Holder/$defs/Node"},
+                    },
+                },
+                "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {
+                    "type": "object",
+                    "properties": {
+                        "a": {"$ref": "#/components/schemas/A"},
+                        "many": {"type": "array", "items": {"$ref": "#/components/schemas/B"}},
+                    },
+                },
+                "Holder": {
+                    "$defs": {
+                        "Node": {
+                            "type": "object",
+                            "properties": {
+                                "next": {"$ref": "#/components/schemas/Holder/$defs/Node"}
+                            },
+                        }
+                    },
+                    "type": "object",
+                    "properties": {"head": {"$ref": "#/components/schemas/Holder/$defs/Node"}},
+                },
+            }
+        )
+    )
+    m = gen.models()
+    tree = roundtrip(
+        m.Tree,
+        {
+            "label": "root",
+            "children": [{"label": "c1", "children": [{"label": "c2"}]}],
+            "parent": {"label": "p"},
+            "a": {"b": {"a": {}, "many": [{"many": []}]}},
+            "node": {"next": {"next": {}}},
+        },
+    )
+    assert tree.children[0].children[0].label == "c2"
+    assert tree.a.b.many[0] == m.B(many=[])
+    assert tree.node.next.next == m.Node()
+    gen.import_all()
+    gen.mypy()
+
+
+def test_additional_and_pattern_properties(generate: GenerateFn) -> None:
+    gen = generate(
+        api(
+            {
+                "Bag": {
+                    "type": "object",
+                    "properties": {
+                        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": {"$ref": "#/components/schemas/Item"},
+                        },
+                        "ext": {"type": "object", "patternProperties": {"^x-": {"type": "string"}}},
+                        "closed": {"$ref": "#/components/schemas/Closed"},
+                    },
+                    "additionalProperties": {"type": "string"},
+                },
+                "Item": {
+                    "type": "object",
+                    "properties": {"when": {"type": "string", "format": "date"}},
+                },
+                "Closed": {
+                    "type": "object",
+                    "properties": {"a": {"type": "string"}},
+                    "additionalProperties": False,
+                },
+            }
+        )
+    )
+    m = gen.models()
+    bag = roundtrip(
+        m.Bag,
+        {
+            "counts": {"a": 1},
+            "items": {"k": {"when": "2024-01-02"}},
+            "ext": {"x-a": "b"},
+            "closed": {"a": "z"},
+            "free": "text",
+        },
+    )
+    assert bag.items["k"].when == dt.date(2024, 1, 2)
+    assert bag.additional_properties == {"free": "text"}
+    assert bag.to_dict()["items"] == {"k": {"when": "2024-01-02"}}
+    gen.mypy()
