@@ -133,12 +133,14 @@ class _ConfigLoader(yaml.SafeLoader):
         self.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = (
-                key_node.value
-                if isinstance(key_node, yaml.ScalarNode)
-                else self.construct_object(key_node)
-            )
-            out[key] = self.construct_object(value_node, deep=deep)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be a plain value (not a list or mapping)",
+                    key_node.start_mark,
+                )
+            out[key_node.value] = self.construct_object(value_node, deep=deep)
         return out
 
 
