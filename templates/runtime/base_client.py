@@ -20,6 +20,7 @@ when DEBUG is enabled for the client's logger.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import threading
@@ -185,6 +186,7 @@ class BaseClient:
             _USE_CLIENT_DEFAULT if explicit is None or self._owns_http else explicit
         )
         self._ahttp = async_httpx_client
+        self._ahttp_loop: asyncio.AbstractEventLoop | None = None
         self._owns_ahttp = async_httpx_client is None
         self._async_transport = async_transport
         self._async_timeout = (
@@ -222,14 +224,25 @@ class BaseClient:
         return http
 
     def _async_http(self) -> httpx.AsyncClient:
+        """The async httpx client; one built here is rebuilt when the event loop changes.
+
+        (Pooled connections belong to the loop that opened them, so reusing a client after
+        ``asyncio.run`` returned fails with "Event loop is closed". A caller's own client is
+        used as given.)
+        """
         http = self._ahttp
-        if http is None:
+        if not self._owns_ahttp:
+            assert http is not None
+            return http
+        loop = asyncio.get_running_loop()
+        if http is None or self._ahttp_loop is not loop:
             with self._lock:
-                http = self._ahttp
-                if http is None:
-                    http = self._ahttp = httpx.AsyncClient(
+                if self._ahttp is None or self._ahttp_loop is not loop:
+                    self._ahttp = httpx.AsyncClient(
                         transport=self._async_transport, **self._client_options
                     )
+                    self._ahttp_loop = loop
+                http = self._ahttp
         return http
 
     def close(self) -> None:
@@ -241,7 +254,9 @@ class BaseClient:
     async def aclose(self) -> None:
         """Close the httpx clients this object created (async and sync)."""
         if self._owns_ahttp and self._ahttp is not None:
-            await self._ahttp.aclose()
+            # A client from an earlier (finished) event loop cannot be closed from this one.
+            if self._ahttp_loop is asyncio.get_running_loop():
+                await self._ahttp.aclose()
             self._ahttp = None
         self.close()
 
@@ -478,7 +493,7 @@ class BaseClient:
 
     async def _asend(self, call: _Call, stream: bool) -> httpx.Response:
         """Async twin of :meth:`_send`."""
-        http = self._ahttp or self._async_http()
+        http = self._async_http()
         request = await self._abuild(call, http)
         logger = self._logger
         debug = logger.isEnabledFor(logging.DEBUG)
@@ -588,11 +603,13 @@ class BaseClient:
         status = response.status_code
         if status < 300:
             return
+        where = self._where(response.request)
         try:
             response.read()
+        except httpx.RequestError as exc:
+            raise translate(exc, where, self._redactor.secrets)[0] from exc
         finally:
             response.close()
-        where = self._where(response.request)
         if status >= 400:
             raise status_error(response, spec, where)
         raise unexpected_status(response, where)
@@ -601,11 +618,13 @@ class BaseClient:
         status = response.status_code
         if status < 300:
             return
+        where = self._where(response.request)
         try:
             await response.aread()
+        except httpx.RequestError as exc:
+            raise translate(exc, where, self._redactor.secrets)[0] from exc
         finally:
             await response.aclose()
-        where = self._where(response.request)
         if status >= 400:
             raise status_error(response, spec, where)
         raise unexpected_status(response, where)

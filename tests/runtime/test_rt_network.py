@@ -268,3 +268,20 @@ def test_401_with_static_token_raises(R: SimpleNamespace, server: FaultServer) -
         R.api.get_pet(c, 5)
     assert "stale" not in str(info.value)
     assert len(server.seen("/pets/5")) == 1
+
+
+def test_async_client_survives_new_event_loops(R: SimpleNamespace, server: FaultServer) -> None:
+    server.script("/pets/1", Reply(200, PET))
+    c = client(R, server, max_retries=0)
+    for _ in range(3):  # each asyncio.run has its own loop; pooled connections must not leak over
+        assert asyncio.run(R.api.aget_pet(c, 1)).id == 1
+    asyncio.run(c.aclose())  # from yet another loop: drops the stale client, no error
+
+    async def last() -> Any:
+        pet = await R.api.aget_pet(c, 1)
+        mine = c._ahttp
+        await c.aclose()
+        return pet, mine
+
+    pet, mine = asyncio.run(last())
+    assert pet.id == 1 and mine.is_closed
