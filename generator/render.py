@@ -206,6 +206,7 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, object]
                 line,
                 hint=f"see docs/templates.md (IR contract {IR_VERSION}) for the data each "
                 "template receives",
+                name=_undefined_name(exc.message or ""),
             )
         ) from exc
     except jinja2.TemplateNotFound as exc:
@@ -245,7 +246,11 @@ def render(env: jinja2.Environment, template: str, context: Mapping[str, object]
         ) from exc
 
 
-def _diagnostic(code: str, message: str, file: str, line: int, hint: str = "") -> Diagnostic:
+def _diagnostic(
+    code: str, message: str, file: str, line: int, hint: str = "", *, name: str = ""
+) -> Diagnostic:
+    """A located template diagnostic; the column is where ``name`` (an undefined attribute or
+    variable) appears on the line, else the line's first non-blank character."""
     source = ""
     if line > 0:
         try:
@@ -253,16 +258,26 @@ def _diagnostic(code: str, message: str, file: str, line: int, hint: str = "") -
             source = lines[line - 1] if line <= len(lines) else ""
         except (OSError, UnicodeDecodeError):
             source = ""
+    col = (len(source) - len(source.lstrip()) + 1) if source else (1 if line else 0)
+    found = re.search(rf"(?<![\w]){re.escape(name)}(?!\w)", source) if name else None
+    if found:
+        col = found.start() + 1
     return Diagnostic(
         code,
         Severity.ERROR,
         message,
         file=display_path(file) if Path(file).is_absolute() else file,
         line=line,
-        col=(len(source) - len(source.lstrip()) + 1) if source else (1 if line else 0),
+        col=col,
         hint=hint,
         source_line=source,
     )
+
+
+def _undefined_name(message: str) -> str:
+    """The attribute or variable an UndefinedError message names (``""`` when it names none)."""
+    found = re.search(r"has no attribute '([^']+)'|^'([^']+)' is undefined", message)
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def _template_path(env: jinja2.Environment, name: str) -> str:

@@ -198,15 +198,20 @@ def test_unknown_attribute_fails_at_template_file_and_line(
     )
     assert diag["code"] == "E0702"
     assert Path(diag["file"]).resolve() == (tmp_path / "tpl" / "model.py.jinja").resolve()
-    assert (diag["line"], diag["col"]) == (3, 5)
+    assert (diag["line"], diag["col"]) == (3, 17)  # at the attribute
     assert "descripton" in diag["message"]
     err = capsys.readouterr().err
-    assert re.search(r"model\.py\.jinja:3:5: error\[E0702\]: .*descripton", err), err
+    assert re.search(r"model\.py\.jinja:3:17: error\[E0702\]: .*descripton", err), err
 
 
 def test_unknown_variable_in_a_whole_override(tmp_path: Path) -> None:
-    diag = _failing_generate(tmp_path, {"gitignore.jinja": "dist/\n\n{{ api.nmae }}\n"})
-    assert (diag["code"], Path(diag["file"]).name, diag["line"]) == ("E0702", "gitignore.jinja", 3)
+    diag = _failing_generate(tmp_path, {"gitignore.jinja": "dist/\n\n  {{ nmae }}\n"})
+    assert (diag["code"], Path(diag["file"]).name, diag["line"], diag["col"]) == (
+        "E0702",
+        "gitignore.jinja",
+        3,
+        6,
+    )
 
 
 def test_syntax_error_is_located(tmp_path: Path) -> None:
