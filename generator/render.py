@@ -149,15 +149,12 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
                     hint="pass an existing directory to --templates (or config templates:)",
                 )
             )
-    loaders: list[jinja2.BaseLoader] = []
+    stock = jinja2.FileSystemLoader(str(STOCK_TEMPLATES))
+    # "stock/<name>" always means the stock template, whatever the override dirs contain
+    loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({STOCK_PREFIX.rstrip("/"): stock})]
     if overrides:
         loaders.append(jinja2.FileSystemLoader([str(p) for p in overrides]))
-    loaders.append(jinja2.FileSystemLoader(str(STOCK_TEMPLATES)))
-    loaders.append(
-        jinja2.PrefixLoader(
-            {STOCK_PREFIX.rstrip("/"): jinja2.FileSystemLoader(str(STOCK_TEMPLATES))}
-        )
-    )
+    loaders.append(stock)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
