@@ -143,3 +143,23 @@ def test_upload_install_and_run_the_guide(
     output = _run([python, str(program)], cwd=tmp_path, env=env, timeout=120)
     assert "Run started:" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("MIT", "MIT"),
+        ("MIT License", "MIT"),
+        ("Apache 2.0", "Apache-2.0"),
+        ("Proprietary", "LicenseRef-Proprietary"),
+        ("ACME Corp. EULA (v2)", "LicenseRef-ACME-Corp.-EULA-v2"),
+        ("", "LicenseRef-Proprietary"),
+    ],
+)
+def test_license_names_become_valid_spdx_expressions(name: str, expected: str) -> None:
+    from packaging.licenses import canonicalize_license_expression
+
+    from generator.render import spdx
+
+    assert spdx(name) == expected
+    assert canonicalize_license_expression(spdx(name)) == expected
