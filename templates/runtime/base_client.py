@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import ssl
 import threading
 import time
@@ -71,6 +72,8 @@ EventHook = Callable[[Any], Any]
 
 TimeoutArg = float | httpx.Timeout | None
 _PATH_SAFE: Final = "!$&'()*+,;=:@"
+# Path values made only of characters allowed in a path segment need no quoting (the fast path).
+_plain_segment: Final = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]*").fullmatch
 _USE_CLIENT_DEFAULT: Final = httpx.USE_CLIENT_DEFAULT
 
 
@@ -323,7 +326,7 @@ class BaseClient:
     ) -> _Call:
         path = endpoint.path
         for name, value in parts.path_params.items():
-            if not (value.isalnum() and value.isascii()):
+            if _plain_segment(value) is None:
                 value = quote(value, safe=_PATH_SAFE)
             path = path.replace("{" + name + "}", value)
         headers = self._headers.copy()
