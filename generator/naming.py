@@ -69,6 +69,15 @@ RESERVED_FIELD_NAMES = frozenset(
         "uuid",
         "mro",
         "register",
+        # builtins the class body's own annotations use (a field named ``list`` would make mypy
+        # read every later ``list[...]`` in the class as that field)
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
     }
 )
 """Dataclass field names that would clash with model methods, class attributes or module imports."""

@@ -188,6 +188,8 @@ class OperationBuilder:
         for r in responses:
             if not r.is_error and r.kind in ("sse", "ndjson"):
                 stream = r.kind
+        if stream is None and any(not r.is_error and r.kind == "binary" for r in responses):
+            stream = "bytes"  # binary downloads can also be read chunk by chunk
         security = self._security(node)
         idem = next(
             (

@@ -559,8 +559,14 @@ class Planner:
             paging_params=paging_params,
             paging_args=paging_args,
             fetch_args=paging_args + ([f"{page.cursor_param}=cursor_value"] if page else []),
-            stream_type=(f"ServerSentEvent[{stream_item}]" if stream == "sse" else stream_item),
-            stream_method="stream_events" if stream == "sse" else "stream_lines",
+            stream_type=(
+                f"ServerSentEvent[{stream_item}]"
+                if stream == "sse"
+                else "bytes" if stream == "bytes" else stream_item
+            ),
+            stream_method={"sse": "stream_events", "bytes": "stream_bytes"}.get(
+                stream, "stream_lines"
+            ),
             exports=exports,
             imports=code.import_lines() + code.type_checking_lines(),
             deprecated=op.deprecated,
