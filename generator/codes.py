@@ -67,6 +67,7 @@ E_REMOTE_REF_REFUSED = "E0303"
 E_REF_OUTSIDE_ROOT = "E0304"
 E_REMOTE_FETCH_FAILED = "E0305"
 E_BAD_REF = "E0306"
+E_REF_CYCLE = "E0307"
 
 CODES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -111,5 +112,6 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         E_REF_OUTSIDE_ROOT: "a $ref to a file outside the root document's folder refused",
         E_REMOTE_FETCH_FAILED: "a remote $ref document could not be fetched",
         E_BAD_REF: "a malformed $ref (not a string, or a non-pointer fragment)",
+        E_REF_CYCLE: "a $ref chain that loops back without reaching a value (not for schemas)",
     }
 )

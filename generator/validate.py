@@ -307,13 +307,26 @@ class _Validation:
         return False
 
     # -- refs ---------------------------------------------------------------------------------
-    def deref(self, loc: _Loc) -> _Loc | None:
-        """Follow ``$ref`` chains; ``None`` for dangling or circular chains (reported elsewhere)."""
-        hops = 0
+    def deref(self, loc: _Loc, what: str = "") -> _Loc | None:
+        """Follow a ``$ref`` chain to its value; ``None`` when it dangles or loops.
+
+        Dangling refs are reported by :func:`check_refs`. A chain that loops (``P -> Q -> P``)
+        never reaches a value: with ``what`` (the kind of object expected here) that is an error
+        at ``loc`` (``E0307``); schemas pass no ``what`` (the build stage degrades them to Any).
+        """
+        start = loc
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         while isinstance(loc.value, dict) and isinstance(loc.value.get("$ref"), str):
-            hops += 1
-            if hops > _MAX_REF_HOPS:
+            if (loc.uri, loc.tokens) in seen or len(seen) > _MAX_REF_HOPS:
+                if what:
+                    self.error(
+                        codes.E_REF_CYCLE,
+                        f"circular $ref chain: this {what} refers back to itself and never "
+                        "reaches a value",
+                        start.at("$ref", start.value["$ref"]),
+                    )
                 return None
+            seen.add((loc.uri, loc.tokens))
             ref = loc.value["$ref"]
             cached = self._refs.get((loc.uri, ref), _UNRESOLVED)
             if cached is _UNRESOLVED:
@@ -395,7 +408,7 @@ class _Validation:
                     handler(entries.child(name))
 
     def path_item(self, path: str | None, loc: _Loc) -> None:
-        item = self.deref(loc)
+        item = self.deref(loc, "Path Item")
         if item is None:
             return
         if not isinstance(item.value, dict):
@@ -407,7 +420,7 @@ class _Validation:
         for method in _METHODS:
             if method not in item.value:
                 continue
-            operation = self.deref(item.child(method))
+            operation = self.deref(item.child(method), "Operation")
             if operation is None:
                 continue
             if not isinstance(operation.value, dict):
@@ -517,7 +530,7 @@ class _Validation:
         return out
 
     def parameter(self, loc: _Loc) -> _Loc | None:
-        param = self.deref(loc)
+        param = self.deref(loc, "Parameter")
         if param is None:
             return None
         if not isinstance(param.value, dict):
@@ -542,7 +555,7 @@ class _Validation:
         return param
 
     def request_body(self, loc: _Loc) -> None:
-        body = self.deref(loc)
+        body = self.deref(loc, "Request Body")
         if body is None:
             return
         if not isinstance(body.value, dict):
@@ -556,7 +569,7 @@ class _Validation:
         self.content(body.child("content"))
 
     def response(self, loc: _Loc) -> None:
-        response = self.deref(loc)
+        response = self.deref(loc, "Response")
         if response is None:
             return
         if not isinstance(response.value, dict):
@@ -573,7 +586,7 @@ class _Validation:
                 self.header(headers.child(name))
 
     def header(self, loc: _Loc) -> None:
-        header = self.deref(loc)
+        header = self.deref(loc, "Header")
         if header is None or not isinstance(header.value, dict):
             return
         if "schema" in header.value:

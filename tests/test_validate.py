@@ -198,6 +198,39 @@ def test_structure_errors(tmp_path: Path, backend: str, paths: str, pointer: str
     ]
 
 
+@pytest.mark.parametrize(
+    ("paths", "components", "pointer"),
+    [
+        ("{/a: {$ref: '#/paths/~1b'}, /b: {$ref: '#/paths/~1a'}}", "", "#/paths/~1a/$ref"),
+        (
+            f"{{/a: {{get: {{parameters: [{{$ref: '#/components/parameters/P'}}], {OK_RESPONSES}}}}}}}",
+            "  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n"
+            "    Q: {$ref: '#/components/parameters/P'}\n",
+            "#/paths/~1a/get/parameters/0/$ref",
+        ),
+        (
+            "{/a: {get: {responses: {'200': {$ref: '#/components/responses/R'}}}}}",
+            "  responses:\n    R: {$ref: '#/components/responses/R'}\n",
+            "#/paths/~1a/get/responses/200/$ref",
+        ),
+    ],
+)
+def test_ref_cycles_that_never_reach_a_value(
+    tmp_path: Path, paths: str, components: str, pointer: str
+) -> None:
+    sink = run(tmp_path, spec30(paths, components))
+    cycles = found(sink, codes.E_REF_CYCLE)
+    assert cycles and min(cycles, key=lambda d: d.line).pointer == pointer
+
+
+def test_recursive_schemas_are_not_cycles(tmp_path: Path) -> None:
+    components = (
+        "  schemas:\n    Node:\n      type: object\n"
+        "      properties: {next: {$ref: '#/components/schemas/Node'}}\n"
+    )
+    assert not len(run(tmp_path, spec30(components=components)))
+
+
 # -- tolerated findings ------------------------------------------------------------------------
 def test_unexpected_field_missing_field_and_wrong_type(tmp_path: Path, backend: str) -> None:
     paths = """
