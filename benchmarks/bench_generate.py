@@ -26,6 +26,7 @@ from _common import (  # noqa: E402
     generate_opc,
     generate_ours,
     log,
+    machine_note,
     median,
     need,
     print_table,
@@ -107,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
                 checks.append((f"{name}: ours >= {target:g}x faster", speedup >= target))
             checks.append((f"{name}: peak RSS <= OPC's", mem <= 1.0))
     print_table(
-        f"(a) generation, whole process, median of {args.runs} (peak RSS = max over runs)",
+        f"(a) generation, whole process, median of {args.runs}, peak RSS = max over runs "
+        f"({machine_note()})",
         [
             "spec",
             "ours",

@@ -34,6 +34,7 @@ from _common import (  # noqa: E402
     ensure_opc_env,
     fmt_ratio,
     fmt_time,
+    machine_note,
     median,
     prepare_clients,
     print_table,
@@ -144,7 +145,7 @@ def worker(args: argparse.Namespace) -> int:
         ]
         print_table(
             f"(b) {scenario}: {args.items} items, {len(raw) / 1024:.0f} KiB of JSON, "
-            f"median of {args.runs} (ratio = time / {ref}'s time)",
+            f"median of {args.runs}, ratio = time / {ref}'s time ({machine_note()})",
             ["models", "decode", "per item", f"vs {ref}", "encode", "per item", f"vs {ref}"],
             rows,
         )
