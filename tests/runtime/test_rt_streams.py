@@ -227,3 +227,12 @@ def test_stream_bytes(R: SimpleNamespace) -> None:
 
     with pytest.raises(R.errors.ApiConnectionError):
         asyncio.run(broken())
+
+
+def test_reconnect_wait_capped(R: SimpleNamespace, sleeps: list[float]) -> None:
+    script = Script(
+        stream_reply([b"retry: 999999\nid: 1\ndata: 1\n\n"], error=DROP),
+        stream_reply([b"data: 2\n\n"]),
+    )
+    assert [e.data for e in events(R, make(R, script))] == [1, 2]
+    assert sleeps == [60.0]
