@@ -336,7 +336,7 @@ def scan_document(
                     return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
                 if check_strings and len(key) > MAX_SCALAR_CHARS:
                     return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
-        else:
+        elif type(node) is list:
             for index, value in enumerate(node):
                 kind = type(value)
                 if kind is dict or kind is list:

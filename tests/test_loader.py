@@ -16,11 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import codes
-from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError, Severity
+from generator.diagnostics import (
+    Diagnostic,
+    DiagnosticSink,
+    FatalInputError,
+    Severity,
+    escape_pointer_token,
+)
 from generator.loader import LoadedSpec, check_refs, load_spec, location_key, resolve_ref
 from generator.parsing import MAX_DEPTH, MAX_SCALAR_CHARS
+from generator.validate import validate_spec
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MINIMAL = 'openapi: 3.0.3\ninfo: {title: t, version: "1"}\npaths: {}\n'
@@ -605,3 +615,69 @@ def test_corpus_loads(entry: dict[str, Any]) -> None:
     assert len(spec.documents) == entry.get("files", 1)
     assert spec.oas == entry["openapi_version"][:3]
     print(f"{entry['name']}: {len(spec.documents)} file(s), {len(spec.refs)} $refs")
+
+
+# -- properties --------------------------------------------------------------------------------
+KEYS = st.text(st.characters(codec="utf-8"), max_size=8)
+SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=10)
+JSON_VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def member_pointers(node: Any, pointer: str = "#") -> Iterator[tuple[str, str]]:
+    """(pointer, key) of every object member."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            yield child, key
+            yield from member_pointers(value, child)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from member_pointers(value, f"{pointer}/{index}")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(data=st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_any_bytes_load_without_crashing(tmp_path: Path, data: bytes) -> None:
+    for name in ("spec.yaml", "spec.json"):
+        path = write(tmp_path, name, data)
+        spec, sink = load(path)
+        if spec is not None:
+            check_refs(spec, sink)
+            validate_spec(spec, sink)
+        for diag in sink:
+            assert diag.code in codes.CODES
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(doc=st.dictionaries(KEYS, JSON_VALUES, max_size=5), indent=st.sampled_from([None, 1, 2]))
+def test_json_locate_points_at_each_key(
+    tmp_path: Path, doc: dict[str, Any], indent: int | None
+) -> None:
+    text = json.dumps({"openapi": "3.1.0", "x": doc}, indent=indent)
+    spec, _ = load(write(tmp_path, "spec.json", text))
+    assert spec is not None
+    lines = text.split("\n")
+    for pointer, key in member_pointers(spec.root):
+        loc = spec.source_map.locate(pointer)
+        assert loc is not None
+        line = lines[loc.line - 1]
+        assert line[loc.col - 1 :].startswith(json.dumps(key)), (pointer, line)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(doc=st.dictionaries(KEYS, JSON_VALUES, max_size=5), flow=st.booleans())
+def test_yaml_locate_points_at_each_key(tmp_path: Path, doc: dict[str, Any], flow: bool) -> None:
+    text = yaml.safe_dump({"openapi": "3.1.0", "x": doc}, default_flow_style=flow, width=10**6)
+    spec, _ = load(write(tmp_path, "spec.yaml", text))
+    assert spec is not None
+    assert spec.root["x"] == json.loads(json.dumps(doc))
+    lines = text.split("\n")
+    for pointer, key in member_pointers(spec.root):
+        loc = spec.source_map.locate(pointer)
+        assert loc is not None
+        rest = lines[loc.line - 1][loc.col - 1 :]
+        assert rest.startswith((key, "'", '"', "? ")) or not key, (pointer, key, rest)
