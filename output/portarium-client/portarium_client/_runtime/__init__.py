@@ -18,6 +18,8 @@ sse.py             the incremental Server-Sent Events parser
 streams.py         streamed bodies: SSE with reconnect, NDJSON lines, raw bytes
 pagination.py      cursor pagination loops
 base_client.py     the client: configuration, the send loop (auth, retries, hooks), decoding
+modeling.py        open enums and union dispatch for generated models
+wire.py            body encoders and buffered stream decoders for generated operations
 =================  ==========================================================================
 
 This ``__init__`` imports nothing, so ``<pkg>/errors.py`` can import ``retries`` without a cycle.

@@ -20,7 +20,9 @@ when DEBUG is enabled for the client's logger.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 import ssl
 import threading
 import time
@@ -44,7 +46,7 @@ from . import retries as _retries
 from .auth import AuthMethod
 from .endpoint import Endpoint, RequestParts
 from .httpx_errors import translate
-from .observe import Redactor, log_response, log_retry
+from .observe import Redactor, log_failure, log_response, log_retry
 from .responses import (
     DECODE_ERRORS,
     ResponseSpec,
@@ -70,6 +72,8 @@ EventHook = Callable[[Any], Any]
 
 TimeoutArg = float | httpx.Timeout | None
 _PATH_SAFE: Final = "!$&'()*+,;=:@"
+# Path values made only of characters allowed in a path segment need no quoting (the fast path).
+_plain_segment: Final = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]*").fullmatch
 _USE_CLIENT_DEFAULT: Final = httpx.USE_CLIENT_DEFAULT
 
 
@@ -78,10 +82,9 @@ class _Call:
 
     __slots__ = (
         "auth",
-        "cookies",
         "endpoint",
+        "extra_headers",
         "headers",
-        "json",
         "max_retries",
         "parts",
         "retry_safe",
@@ -99,6 +102,7 @@ class _Call:
         max_retries: int,
         retry_safe: bool,
         auth: tuple[AuthMethod, ...],
+        extra_headers: Mapping[str, str] | None,
     ) -> None:
         self.endpoint = endpoint
         self.parts = parts
@@ -108,6 +112,7 @@ class _Call:
         self.max_retries = max_retries
         self.retry_safe = retry_safe
         self.auth = auth
+        self.extra_headers = extra_headers
 
 
 def _ssl_verify(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
@@ -184,6 +189,7 @@ class BaseClient:
             _USE_CLIENT_DEFAULT if explicit is None or self._owns_http else explicit
         )
         self._ahttp = async_httpx_client
+        self._ahttp_loop: asyncio.AbstractEventLoop | None = None
         self._owns_ahttp = async_httpx_client is None
         self._async_transport = async_transport
         self._async_timeout = (
@@ -191,6 +197,9 @@ class BaseClient:
         )
         self._lock = threading.Lock()
         self._security: dict[tuple[tuple[str, ...], ...] | None, tuple[AuthMethod, ...]] = {}
+        # id(endpoint) -> (endpoint, its auth methods, whether it may be retried); endpoints are
+        # module constants, so this is filled once per operation and read on every call.
+        self._plans: dict[int, tuple[Endpoint, tuple[AuthMethod, ...], bool]] = {}
 
         methods = self._auth.values()
         self._redactor = Redactor(
@@ -218,14 +227,25 @@ class BaseClient:
         return http
 
     def _async_http(self) -> httpx.AsyncClient:
+        """The async httpx client; one built here is rebuilt when the event loop changes.
+
+        (Pooled connections belong to the loop that opened them, so reusing a client after
+        ``asyncio.run`` returned fails with "Event loop is closed". A caller's own client is
+        used as given.)
+        """
         http = self._ahttp
-        if http is None:
+        if not self._owns_ahttp:
+            assert http is not None
+            return http
+        loop = asyncio.get_running_loop()
+        if http is None or self._ahttp_loop is not loop:
             with self._lock:
-                http = self._ahttp
-                if http is None:
-                    http = self._ahttp = httpx.AsyncClient(
+                if self._ahttp is None or self._ahttp_loop is not loop:
+                    self._ahttp = httpx.AsyncClient(
                         transport=self._async_transport, **self._client_options
                     )
+                    self._ahttp_loop = loop
+                http = self._ahttp
         return http
 
     def close(self) -> None:
@@ -237,7 +257,9 @@ class BaseClient:
     async def aclose(self) -> None:
         """Close the httpx clients this object created (async and sync)."""
         if self._owns_ahttp and self._ahttp is not None:
-            await self._ahttp.aclose()
+            # A client from an earlier (finished) event loop cannot be closed from this one.
+            if self._ahttp_loop is asyncio.get_running_loop():
+                await self._ahttp.aclose()
             self._ahttp = None
         self.close()
 
@@ -284,6 +306,15 @@ class BaseClient:
             self._security[security] = found
         return found
 
+    def _plan(self, endpoint: Endpoint) -> tuple[Endpoint, tuple[AuthMethod, ...], bool]:
+        plan = self._plans.get(id(endpoint))
+        if plan is None or plan[0] is not endpoint:
+            if len(self._plans) > 4096:  # endpoints built per call: do not grow without bound
+                self._plans.clear()
+            plan = (endpoint, self._auth_for(endpoint), _retries.is_retry_safe(endpoint))
+            self._plans[id(endpoint)] = plan
+        return plan
+
     def _prepare(
         self,
         endpoint: Endpoint,
@@ -295,7 +326,9 @@ class BaseClient:
     ) -> _Call:
         path = endpoint.path
         for name, value in parts.path_params.items():
-            path = path.replace("{" + name + "}", quote(value, safe=_PATH_SAFE))
+            if _plain_segment(value) is None:
+                value = quote(value, safe=_PATH_SAFE)
+            path = path.replace("{" + name + "}", value)
         headers = self._headers.copy()
         if parts.headers:
             headers.update(parts.headers)
@@ -303,7 +336,7 @@ class BaseClient:
             headers.update(extra_headers)
         if parts.content_type is not None:
             headers["Content-Type"] = parts.content_type
-        retry_safe = _retries.is_retry_safe(endpoint)
+        _, auth, retry_safe = self._plan(endpoint)
         idempotency_header = endpoint.idempotency_header
         if idempotency_header is not None:
             wanted = idempotency_header.lower()
@@ -319,7 +352,8 @@ class BaseClient:
             default_timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
             retry_safe,
-            self._auth_for(endpoint),
+            auth,
+            extra_headers,
         )
 
     def _finish_request(
@@ -360,6 +394,8 @@ class BaseClient:
         cookies = parts.cookies.copy()
         for method in call.auth:
             method.apply(call.headers, query, cookies, http)
+        if call.extra_headers:  # the caller's per-call headers win, Authorization included
+            call.headers.update(call.extra_headers)
         return self._finish_request(call, http, query, cookies)
 
     async def _abuild(self, call: _Call, http: httpx.AsyncClient) -> httpx.Request:
@@ -370,6 +406,8 @@ class BaseClient:
         cookies = parts.cookies.copy()
         for method in call.auth:
             await method.aapply(call.headers, query, cookies, http)
+        if call.extra_headers:
+            call.headers.update(call.extra_headers)
         return self._finish_request(call, http, query, cookies)
 
     def _where(self, request: httpx.Request) -> str:
@@ -415,6 +453,8 @@ class BaseClient:
                         )
                     _retries._sleep(delay)
                     continue
+                if debug:
+                    log_failure(logger, error.message, attempt + 1, call.max_retries + 1)
                 raise error from exc
             for hook in self._response_hooks:
                 hook(response)
@@ -456,7 +496,7 @@ class BaseClient:
 
     async def _asend(self, call: _Call, stream: bool) -> httpx.Response:
         """Async twin of :meth:`_send`."""
-        http = self._ahttp or self._async_http()
+        http = self._async_http()
         request = await self._abuild(call, http)
         logger = self._logger
         debug = logger.isEnabledFor(logging.DEBUG)
@@ -489,6 +529,8 @@ class BaseClient:
                         )
                     await _retries._asleep(delay)
                     continue
+                if debug:
+                    log_failure(logger, error.message, attempt + 1, call.max_retries + 1)
                 raise error from exc
             for hook in self._response_hooks:
                 result = hook(response)
@@ -564,11 +606,13 @@ class BaseClient:
         status = response.status_code
         if status < 300:
             return
+        where = self._where(response.request)
         try:
             response.read()
+        except httpx.RequestError as exc:
+            raise translate(exc, where, self._redactor.secrets)[0] from exc
         finally:
             response.close()
-        where = self._where(response.request)
         if status >= 400:
             raise status_error(response, spec, where)
         raise unexpected_status(response, where)
@@ -577,11 +621,13 @@ class BaseClient:
         status = response.status_code
         if status < 300:
             return
+        where = self._where(response.request)
         try:
             await response.aread()
+        except httpx.RequestError as exc:
+            raise translate(exc, where, self._redactor.secrets)[0] from exc
         finally:
             await response.aclose()
-        where = self._where(response.request)
         if status >= 400:
             raise status_error(response, spec, where)
         raise unexpected_status(response, where)

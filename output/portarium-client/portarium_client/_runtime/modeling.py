@@ -90,11 +90,29 @@ def encode_value(value: Any) -> Any:
     return value
 
 
-def has_keys(required: frozenset[str]) -> Callable[[Any], bool]:
-    """A variant check: ``src`` is a mapping containing every key in ``required``."""
+def has_keys(
+    required: frozenset[str], consts: Mapping[str, Sequence[Any]] | None = None
+) -> Callable[[Any], bool]:
+    """A variant check: ``src`` is a mapping containing every key in ``required``, and each key of
+    ``consts`` (a required property with a ``const``/single-value ``enum``) holds one of its values.
+    """
+    fixed = dict(consts or {})
 
     def check(src: Any) -> bool:
-        return isinstance(src, dict) and required <= src.keys()
+        return (
+            isinstance(src, dict)
+            and required <= src.keys()
+            and all(src.get(key) in values for key, values in fixed.items())
+        )
+
+    return check
+
+
+def any_check(*checks: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """A variant check for a nested union: any of its own variants' checks accepts ``src``."""
+
+    def check(src: Any) -> bool:
+        return any(c(src) for c in checks)
 
     return check
 

@@ -9,6 +9,7 @@ Log lines go to ``logging.getLogger(<logger_name>)`` at DEBUG level, one per att
 
     GET https://api.example.com/v1/runs?key=[REDACTED] -> 503 (12.3 ms, attempt 1/3, request id a1)
     retrying GET https://api.example.com/v1/runs in 0.48 s (attempt 2/3): 503
+    giving up after attempt 3/3: GET https://api.example.com/v1/runs timed out: ...
 
 The client checks ``logger.isEnabledFor(DEBUG)`` before calling anything here, so the formatting
 below costs nothing when debug logging is off.
@@ -24,7 +25,7 @@ import httpx
 
 from ..types import _request_id
 
-__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "log_response", "log_retry"]
+__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "log_failure", "log_response", "log_retry"]
 
 REDACTED: Final = "[REDACTED]"
 _ENCODED: Final = "%5BREDACTED%5D"
@@ -115,3 +116,11 @@ def log_retry(
         attempts,
         redactor.text(reason),
     )
+
+
+def log_failure(logger: logging.Logger, message: str, attempt: int, attempts: int) -> None:
+    """One DEBUG line for an attempt that got no response and is not retried.
+
+    ``message`` is the translated exception's message, already redacted.
+    """
+    logger.debug("giving up after attempt %d/%d: %s", attempt, attempts, message)

@@ -65,6 +65,8 @@ def path_param(
     value: object, *, style: str = "simple", explode: bool = False, name: str = ""
 ) -> str:
     """A path parameter's text; ``name`` is needed only for ``style="matrix"``."""
+    if type(value) is str and style == "simple":
+        return value
     if style == "simple":
         return header_param(value, explode=explode)
     if style == "label":
@@ -89,6 +91,8 @@ def path_param(
 
 def header_param(value: object, *, explode: bool = False) -> str:
     """A header (or ``simple``-style path) parameter's text."""
+    if type(value) is str:
+        return value
     if isinstance(value, (list, tuple)):
         return ",".join(to_param_str(item) for item in value)
     if isinstance(value, Mapping):

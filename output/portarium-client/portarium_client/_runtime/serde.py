@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import sys
 import uuid
 from datetime import date, datetime, time
 from typing import Any
@@ -45,14 +46,25 @@ _ISO_DATETIME = re.compile(
 _FROMISO = datetime.fromisoformat
 
 
-def parse_datetime(value: str) -> datetime:
-    """Parse an RFC 3339 date-time; offsets give aware datetimes, ``Z`` gives UTC."""
-    if value[-1:] in ("Z", "z"):
-        value = value[:-1] + "+00:00"
-    try:
-        return _FROMISO(value)
-    except ValueError:
-        return _parse_datetime_slow(value)
+if sys.version_info >= (3, 11):  # fromisoformat takes "Z" and any fraction length
+
+    def parse_datetime(value: str) -> datetime:
+        """Parse an RFC 3339 date-time; offsets give aware datetimes, ``Z`` gives UTC."""
+        try:
+            return _FROMISO(value)
+        except ValueError:
+            return _parse_datetime_slow(value)
+
+else:
+
+    def parse_datetime(value: str) -> datetime:
+        """Parse an RFC 3339 date-time; offsets give aware datetimes, ``Z`` gives UTC."""
+        if value[-1:] in ("Z", "z"):
+            value = value[:-1] + "+00:00"
+        try:
+            return _FROMISO(value)
+        except ValueError:
+            return _parse_datetime_slow(value)
 
 
 def _parse_datetime_slow(value: str) -> datetime:

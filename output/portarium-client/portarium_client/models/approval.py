@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 from .approval_decision import ApprovalDecision
 from .approval_status import ApprovalStatus
 
-_KNOWN_KEYS = frozenset(
+_KNOWN_KEYS: frozenset[str] = frozenset(
     [
         "assigneeUserId",
         "createdAt",

@@ -11,7 +11,7 @@ from typing import Any
 from .._runtime.serde import format_datetime, parse_datetime
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["assigneeUserId", "dueAt", "prompt", "runId"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["assigneeUserId", "dueAt", "prompt", "runId"])
 
 
 @dataclass(kw_only=True, slots=True)

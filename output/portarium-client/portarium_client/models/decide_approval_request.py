@@ -10,7 +10,7 @@ from typing import Any
 from .._runtime.strict import unknown_fields
 from .approval_decision import ApprovalDecision
 
-_KNOWN_KEYS = frozenset(["decision", "rationale"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["decision", "rationale"])
 
 
 @dataclass(kw_only=True, slots=True)

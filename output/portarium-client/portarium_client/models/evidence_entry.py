@@ -17,7 +17,7 @@ from .evidence_category import EvidenceCategory
 if TYPE_CHECKING:
     from .evidence_actor import EvidenceActor
 
-_KNOWN_KEYS = frozenset(
+_KNOWN_KEYS: frozenset[str] = frozenset(
     ["actor", "category", "hash", "id", "occurredAt", "payload", "previousHash", "runId", "summary"]
 )
 

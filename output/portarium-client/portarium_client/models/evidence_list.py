@@ -10,7 +10,7 @@ from typing import Any
 from .._runtime.strict import unknown_fields
 from .evidence_entry import EvidenceEntry
 
-_KNOWN_KEYS = frozenset(["items", "nextCursor"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["items", "nextCursor"])
 
 
 @dataclass(kw_only=True, slots=True)

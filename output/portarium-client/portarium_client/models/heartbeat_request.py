@@ -10,7 +10,7 @@ from typing import Any
 from .._runtime.strict import unknown_fields
 from .machine_status import MachineStatus
 
-_KNOWN_KEYS = frozenset(["metrics", "status"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["metrics", "status"])
 
 
 @dataclass(kw_only=True, slots=True)

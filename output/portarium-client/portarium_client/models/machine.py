@@ -12,7 +12,7 @@ from .._runtime.serde import format_datetime, parse_datetime
 from .._runtime.strict import unknown_fields
 from .machine_status import MachineStatus
 
-_KNOWN_KEYS = frozenset(
+_KNOWN_KEYS: frozenset[str] = frozenset(
     ["capabilities", "hostname", "id", "labels", "lastHeartbeatAt", "registeredAt", "status"]
 )
 

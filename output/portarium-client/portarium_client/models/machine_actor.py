@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["hostname", "kind", "machineId"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["hostname", "kind", "machineId"])
 
 
 @dataclass(kw_only=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["detail", "instance", "status", "title", "type"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["detail", "instance", "status", "title", "type"])
 
 
 @dataclass(kw_only=True, slots=True)

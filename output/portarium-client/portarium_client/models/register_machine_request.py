@@ -9,7 +9,7 @@ from typing import Any
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["capabilities", "hostname", "labels"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["capabilities", "hostname", "labels"])
 
 
 @dataclass(kw_only=True, slots=True)

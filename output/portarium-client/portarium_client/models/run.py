@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 from .execution_tier import ExecutionTier
 from .run_status import RunStatus
 
-_KNOWN_KEYS = frozenset(
+_KNOWN_KEYS: frozenset[str] = frozenset(
     [
         "createdAt",
         "endedAt",

@@ -13,7 +13,7 @@ from .._runtime.strict import unknown_fields
 from .run_event_type import RunEventType
 from .run_status import RunStatus
 
-_KNOWN_KEYS = frozenset(
+_KNOWN_KEYS: frozenset[str] = frozenset(
     [
         "approvalId",
         "data",

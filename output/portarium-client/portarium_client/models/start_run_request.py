@@ -10,7 +10,7 @@ from typing import Any
 from .._runtime.strict import unknown_fields
 from .execution_tier import ExecutionTier
 
-_KNOWN_KEYS = frozenset(["executionTier", "input", "workflowId"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["executionTier", "input", "workflowId"])
 
 
 @dataclass(kw_only=True, slots=True)

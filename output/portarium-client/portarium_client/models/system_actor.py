@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["component", "kind"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["component", "kind"])
 
 
 @dataclass(kw_only=True, slots=True)

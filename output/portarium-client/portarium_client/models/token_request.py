@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["client_id", "client_secret", "grant_type", "scope", "workspace_id"])
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    ["client_id", "client_secret", "grant_type", "scope", "workspace_id"]
+)
 
 
 @dataclass(kw_only=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["access_token", "expires_in", "scope", "token_type"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["access_token", "expires_in", "scope", "token_type"])
 
 
 @dataclass(kw_only=True, slots=True)

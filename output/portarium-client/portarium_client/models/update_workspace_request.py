@@ -9,7 +9,7 @@ from typing import Any
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["name", "settings", "slug"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["name", "settings", "slug"])
 
 
 @dataclass(kw_only=True, slots=True)

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["displayName", "kind", "userId"])
+_KNOWN_KEYS: frozenset[str] = frozenset(["displayName", "kind", "userId"])
 
 
 @dataclass(kw_only=True, slots=True)

@@ -11,7 +11,9 @@ from typing import Any
 from .._runtime.serde import format_datetime, parse_datetime
 from .._runtime.strict import unknown_fields
 
-_KNOWN_KEYS = frozenset(["createdAt", "id", "name", "settings", "slug", "updatedAt"])
+_KNOWN_KEYS: frozenset[str] = frozenset(
+    ["createdAt", "id", "name", "settings", "slug", "updatedAt"]
+)
 
 
 @dataclass(kw_only=True, slots=True)
