@@ -178,7 +178,7 @@ def split_words(text: str) -> list[str]:
 
 
 def snake_case(text: str) -> str:
-    """``"workflowId"`` -> ``"workflow_id"``; never empty (``"value"`` when nothing survives)."""
+    """``"petId"`` -> ``"pet_id"``; never empty (``"value"`` when nothing survives)."""
     words = split_words(text)
     name = "_".join(w.lower() for w in words) or "value"
     if name[0].isdigit():
@@ -188,7 +188,7 @@ def snake_case(text: str) -> str:
 
 
 def pascal_case(text: str) -> str:
-    """``"start-run request"`` -> ``"StartRunRequest"``; digits first get a ``Model`` prefix."""
+    """``"pet-store order"`` -> ``"PetStoreOrder"``; digits first get a ``Model`` prefix."""
     words = split_words(text)
     name = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
     if name[0].isdigit():
