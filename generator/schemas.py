@@ -466,10 +466,21 @@ class SchemaBuilder:
         nullable: bool,
     ) -> TypeRef:
         own_props = self._properties(node, site)
-        if len(members) == 1 and not own_props:
-            only = members[0]
-            t = self._build(only, site.child("allOf", 0), name, model_key)
+        # Members that only annotate (``{description: ..}``, ``{nullable: true}``, ``{maxLength:
+        # 16}``) do not change the type: ``allOf: [$ref, {nullable: true}]`` is that ref.
+        typed = [(i, m) for i, m in enumerate(members) if not _annotation_only(m)]
+        if any(_annotation_only(m) and m.get("nullable") is True for m in members):
+            nullable = True
+        if len(typed) == 1 and not own_props:
+            i, only = typed[0]
+            t = self._build(only, site.child("allOf", i), name, model_key)
             return with_nullable(t, nullable or t.nullable)
+        if not typed and not own_props:
+            return with_nullable(ANY, nullable)
+        distributed = self._union_in_all_of(node, typed, site)
+        if distributed is not None:
+            keyword, synth = distributed
+            return self._union(synth, keyword, synth[keyword], site, name, model_key, nullable)
         sources: list[tuple[Site, dict[str, Any], dict[str, Any], set[str]]] = []
         extras: list[TypeRef | None] = []
         unsupported = False
@@ -496,6 +507,47 @@ class SchemaBuilder:
             extras.append(self._extra(n, s, name))
         extra = None if any(e is None for e in extras) else (extras[0] if extras else ANY)
         return self._register_object(site, name, model_key, nullable, sources, extra, node)
+
+    def _union_in_all_of(
+        self, node: dict[str, Any], typed: list[tuple[int, Any]], site: Site
+    ) -> tuple[str, dict[str, Any]] | None:
+        """``allOf: [<oneOf/anyOf>, <objects>...]`` as a union whose variants each carry the
+        objects' properties (``A & (B | C)`` = ``(A & B) | (A & C)``), or None if not that shape.
+        """
+        unions: list[tuple[int, dict[str, Any]]] = []
+        for i, member in typed:
+            target: Any = member
+            if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                found = self.resolve(member["$ref"], site.uri)
+                if found is None or found[0] != site.uri:
+                    continue  # refs inside another file's union are relative to that file
+                target = found[2]
+            if (
+                isinstance(target, dict)
+                and any(isinstance(target.get(k), list) and target[k] for k in ("oneOf", "anyOf"))
+                and not target.get("properties")
+                and not target.get("allOf")
+            ):
+                unions.append((i, target))
+        if len(unions) != 1:
+            return None
+        ui, union = unions[0]
+        rest = [m for i, m in typed if i != ui]
+        for i, m in typed:
+            if i != ui and self._flatten_object(m, site.child("allOf", i), 0) is None:
+                return None
+        own = node.get("properties")
+        if isinstance(own, dict) and own:
+            rest.append({"properties": own, "required": sorted(_required(node))})
+        keyword = "oneOf" if isinstance(union.get("oneOf"), list) and union["oneOf"] else "anyOf"
+        synth: dict[str, Any] = {
+            keyword: [{"allOf": [variant, *rest]} for variant in union[keyword]],
+        }
+        if isinstance(union.get("discriminator"), dict):
+            synth["discriminator"] = union["discriminator"]
+        if isinstance(node.get("description"), str):
+            synth["description"] = node["description"]
+        return keyword, synth
 
     def _flatten_object(
         self, member: Any, site: Site, depth: int, owner: str = ""
@@ -773,6 +825,44 @@ class SchemaBuilder:
 
 
 # helpers ----------------------------------------------------------------------------------------
+
+
+_ANNOTATION_KEYS = frozenset(
+    {
+        "description",
+        "title",
+        "default",
+        "example",
+        "examples",
+        "nullable",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "maxLength",
+        "minLength",
+        "pattern",
+        "maximum",
+        "minimum",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "multipleOf",
+        "maxItems",
+        "minItems",
+        "uniqueItems",
+        "maxProperties",
+        "minProperties",
+        "$comment",
+    }
+)
+
+
+def _annotation_only(member: Any) -> bool:
+    """An ``allOf`` member that documents or constrains values without changing their type."""
+    return isinstance(member, dict) and all(
+        k in _ANNOTATION_KEYS or k.startswith("x-") for k in member
+    )
 
 
 def _nullable_marker(node: dict[str, Any]) -> bool:

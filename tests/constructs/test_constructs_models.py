@@ -455,3 +455,70 @@ def test_additional_and_pattern_properties(generate: GenerateFn) -> None:
     assert bag.additional_properties == {"free": "text"}
     assert bag.to_dict()["items"] == {"k": {"when": "2024-01-02"}}
     gen.mypy()
+
+
+def test_allof_with_annotation_members_and_a_union_member(generate: GenerateFn) -> None:
+    gen = generate(
+        api(
+            {
+                "Envelope": {
+                    "type": "object",
+                    "properties": {
+                        # allOf [$ref, {nullable}] (OpenAI style) is that ref, nullable.
+                        "choice": {
+                            "allOf": [{"$ref": "#/components/schemas/Mode"}, {"nullable": True}]
+                        },
+                        # allOf [$ref, {description, maxLength}] (DigitalOcean style).
+                        "label": {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/Label"},
+                                {"description": "the label", "maxLength": 16},
+                            ]
+                        },
+                        "message": {"$ref": "#/components/schemas/Message"},
+                    },
+                },
+                "Mode": {"type": "string", "enum": ["auto", "none"]},
+                "Label": {"type": "string"},
+                "Text": {
+                    "type": "object",
+                    "required": ["content"],
+                    "properties": {"content": {"type": "string"}},
+                },
+                "Calls": {
+                    "type": "object",
+                    "required": ["calls"],
+                    "properties": {"calls": {"type": "array", "items": {"type": "string"}}},
+                },
+                "Body": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/Text"},
+                        {"$ref": "#/components/schemas/Calls"},
+                    ]
+                },
+                # allOf [union, object]: each variant carries the object's properties.
+                "Message": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Body"},
+                        {
+                            "type": "object",
+                            "required": ["role"],
+                            "properties": {"role": {"type": "string"}},
+                        },
+                    ]
+                },
+            },
+            version="3.0.3",
+        )
+    )
+    m = gen.models()
+    env = roundtrip(
+        m.Envelope,
+        {"choice": None, "label": "x", "message": {"role": "user", "calls": ["a"]}},
+    )
+    assert env.choice is None and env.label == "x"
+    assert env.message.role == "user" and env.message.calls == ["a"]
+    env = roundtrip(m.Envelope, {"choice": "auto", "message": {"role": "bot", "content": "hi"}})
+    assert env.choice == m.Mode.AUTO and env.message.content == "hi"
+    assert "W0404" not in gen.codes()
+    gen.mypy()
