@@ -474,8 +474,10 @@ class _Loader:
         except ParseFailure as failure:
             self._problem(spec, uri, failure.problem, hint)
             raise
-        if parsed.syntax != smap.file(uri).syntax:  # type: ignore[union-attr]
-            smap.add(uri, text, "json" if parsed.syntax == "json" else "yaml")
+        if parsed.syntax == "yaml":
+            smap.add(uri, text, "yaml", document=parsed.document, positions=parsed.positions)
+        elif smap.file(uri).syntax != "json":  # type: ignore[union-attr]
+            smap.add(uri, text, "json")
         for problem in parsed.problems:
             self._problem(spec, uri, problem, hint)
         is_json = parsed.syntax == "json"
