@@ -17,13 +17,15 @@ What this stage owns:
   (cycles across files are fine). ``http(s)://`` documents only with ``allow_remote_refs``,
   files outside the root document's folder only with ``allow_outside_root`` (``E030x``).
 
-What it leaves to later stages: whether internal pointers resolve (:func:`check_refs`, run by the
-validate stage, reports dangling ones with :func:`resolve_ref`), and what the documents mean.
+What it leaves to later stages: whether internal pointers resolve (:func:`check_refs`, run with
+the validate stage, reports dangling ones using :func:`resolve_ref`), and what the documents mean.
 
-Which ``$ref``\\ s count: a ``"$ref"`` member of an object, except inside literal values
-(``example``, ``default``, ``enum``, ``const``, an Example Object's ``value``, a schema's
-``examples`` list) and except as a *name* in a map of names (``properties``, ``schemas``,
-``responses``, ...), where ``$ref`` is a property called "$ref".
+Which ``$ref``\\ s count: a ``"$ref"`` member of an object, except as a *name* in a map of names
+(``properties``, ``schemas``, ``responses``, ...) where its value is not a string (a property
+called "$ref"; ``properties: {$ref: file.yml}`` is a reference, as bundlers read it). Refs inside
+literal values (``example``, ``default``, ``enum``, ``const``, an Example Object's ``value``, a
+schema's ``examples`` list) are kept with ``literal=True``: their files are loaded when they can
+be, and nothing about them is ever reported.
 """
 
 from __future__ import annotations
@@ -120,12 +122,17 @@ class RefSite:
     @property
     def ref_pointer(self) -> str:
         """Pointer of the ``$ref`` member itself (where diagnostics about the ref point)."""
-        return f"{self.pointer}/$ref" if self.pointer != "#" else "#/$ref"
+        return f"{self.pointer}/$ref"
 
 
 @dataclass
 class LoadedSpec:
-    """Every document of one spec, parsed, plus the map back to their source text."""
+    """Every document of one spec, parsed, plus the map back to their source text.
+
+    ``openapi_version`` is the ``openapi`` field as written; ``oas`` the rules it is read with
+    ("3.0" or "3.1"; 3.2 documents read as "3.1"; ``None`` when the version is missing or
+    unsupported, which the loader reported as an error).
+    """
 
     root_uri: str
     documents: dict[str, Any]

@@ -226,6 +226,23 @@ def _object_name(location: str) -> str:
     return " ".join(part[:1].upper() + part[1:] for part in name.split())
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _expected(finding: Finding) -> str:
+    """What the schema wanted where ``finding`` failed: "an Operation Object", "a string"."""
+    tokens = split_pointer(finding.location)
+    depth = max((i for i, t in enumerate(tokens) if t in ("definitions", "$defs")), default=-1)
+    name = _object_name(finding.location)
+    if name and len(tokens) - depth <= 3:  # the keyword sits right on the definition
+        return _a(f"{name} Object")
+    types = finding.detail.get("types") if finding.kind == "type" else None
+    if types:
+        return _a(" or ".join(str(t) for t in types))
+    return _a(f"{name} Object field") if name else "another value"
+
+
 def _describe(finding: Finding, instance: Any) -> str:
     field_name = finding.path[-1] if finding.path else "document"
     kind = finding.kind
@@ -263,9 +280,8 @@ class _Validation:
         self.family = "3.0" if spec.oas == "3.0" else "3.1"
         self.schema_version = "3.2" if version.startswith("3.2") else self.family
         self.blocked: set[str] = set()  # keys (and everything under them) with an error
-        self.claimed: set[str] = (
-            set()
-        )  # exact keys whose structural warning a semantic one replaces
+        # Exact keys whose structural warning a semantic one replaces (e.g. W0204).
+        self.claimed: set[str] = set()
         self.reported: set[str] = set()  # keys with a structural warning
         self.meta_findings: list[_Pending] = []
         self.operation_ids: dict[str, _Loc] = {}
@@ -882,11 +898,10 @@ class _Validation:
         follow: bool,
     ) -> None:
         parent = finding.location.rpartition("/")[0] or "#"
-        obj = _object_name(finding.location) or "value"
         key = self.key((uri, (*tokens, "$ref")))
         self.warning(
             codes.W_REF_NOT_ALLOWED_HERE,
-            f"OpenAPI allows no $ref here (a {obj} Object is expected); the $ref is followed",
+            f"OpenAPI allows no $ref here ({_expected(finding)} is expected); the $ref is followed",
             key,
         )
         if not follow:
