@@ -12,6 +12,7 @@ validate, so a value of either type is always safe to paste into generated code.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 import unicodedata
@@ -149,12 +150,21 @@ _SYMBOL_WORDS = {
 
 def _ascii_fold(text: str) -> str:
     """NFKC then strip accents, so confusables (fullwidth letters, ligatures) become plain ASCII."""
+    if text.isascii():
+        return text  # NFKC/NFKD leave ASCII unchanged
     normal = unicodedata.normalize("NFKC", text)
     decomposed = unicodedata.normalize("NFKD", normal)
     return "".join(ch for ch in decomposed if ord(ch) < 128)
 
 
 def split_words(text: str) -> list[str]:
+    """Split ``"DateCreated<"``, ``"x-rate-limit"``, ``"HTTPServer2Go"`` into lowercase-able words
+    (cached: big specs convert the same names many times)."""
+    return list(_split_words(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_words(text: str) -> tuple[str, ...]:
     """Split ``"DateCreated<"``, ``"x-rate-limit"``, ``"HTTPServer2Go"`` into lowercase-able words.
 
     A name made only of symbols (``"<"``, ``"+1"``) maps symbols to words so that it stays distinct.
@@ -163,7 +173,7 @@ def split_words(text: str) -> list[str]:
     words = _WORD_BOUNDARY.findall(folded)
     if not words:
         symbolic = [_SYMBOL_WORDS[ch] for ch in folded if ch in _SYMBOL_WORDS]
-        return symbolic
+        return tuple(symbolic)
     # Keep trailing comparison symbols meaningful: DateCreated< vs DateCreated>.
     tail = folded.rstrip()
     for sym in ("<=", ">=", "!=", "<", ">"):
@@ -174,7 +184,7 @@ def split_words(text: str) -> list[str]:
         words.insert(0, "minus")
     if folded.lstrip().startswith("+") and any(c.isdigit() for c in folded[:3]):
         words.insert(0, "plus")
-    return words
+    return tuple(words)
 
 
 def snake_case(text: str) -> str:

@@ -58,13 +58,18 @@ def py_literal(value: object) -> str:
     raise TypeError(f"not a JSON scalar: {value!r}")
 
 
+_CONTROL_TO_SPACE = {c: " " for c in range(32) if c != 10}
+
+
 def docstring(text: str, indent: str = "") -> str:
     """Text made safe inside a triple-quoted docstring (no terminator, no escapes, no NULs)."""
     cleaned = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\x00", "")
-    cleaned = "".join(ch if ch == "\n" or ch >= " " else " " for ch in cleaned)
+    cleaned = cleaned.translate(_CONTROL_TO_SPACE)
     lines = [ln.rstrip() for ln in cleaned.strip().splitlines()]
     if lines and lines[-1].endswith('"'):
         lines[-1] = lines[-1] + " "
+    if not indent or "" not in lines:
+        return ("\n" + indent).join(lines)
     return "\n".join((indent + ln) if (ln and i) else ln for i, ln in enumerate(lines))
 
 
