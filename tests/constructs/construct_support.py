@@ -1,4 +1,7 @@
-"""Fixtures for the construct tests: small inline specs -> generate (real CLI) -> import -> exercise.
+"""Helpers for the construct tests: small inline specs -> generate (real CLI) -> import -> exercise.
+
+(Kept out of ``conftest.py`` so test modules import them by a unique module name; the fixtures in
+``conftest.py`` wrap them.)
 
 ``generate(spec, files=None, args=())`` writes ``spec`` (a dict, written as JSON; or YAML text) to
 ``tmp_path/spec/openapi.*`` plus any extra ``files`` (relative path -> text, for multi-file specs),

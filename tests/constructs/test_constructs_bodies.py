@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-from conftest import GenerateFn, Recorder
+from construct_support import GenerateFn, Recorder
 
 
 def content(media: str, schema: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import httpx
-from conftest import GenerateFn, Recorder
+from construct_support import GenerateFn, Recorder
 
 
 def test_webhooks_only_document(generate: GenerateFn) -> None:

@@ -11,7 +11,7 @@ import enum
 import uuid
 from typing import Any
 
-from conftest import GenerateFn
+from construct_support import GenerateFn
 
 
 def api(schemas: dict[str, Any], *, version: str = "3.1.0", **extra: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import httpx
-from conftest import GenerateFn, Recorder
+from construct_support import GenerateFn, Recorder
 
 
 def q(name: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
