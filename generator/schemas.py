@@ -44,6 +44,7 @@ from generator.ir import (
     UnionVariant,
 )
 from generator.naming import (
+    MAX_MODULE_NAME,
     RESERVED_CLASS_NAMES,
     RESERVED_FIELD_NAMES,
     NameScope,
@@ -124,7 +125,10 @@ class SchemaBuilder:
     )
     module_scope: NameScope = field(
         default_factory=lambda: NameScope(
-            "model modules", frozenset({"init", "tagged", "untagged", "value"}), casefold=True
+            "model modules",
+            frozenset({"init", "tagged", "untagged", "value"}),
+            casefold=True,
+            max_length=MAX_MODULE_NAME,
         )
     )
     class_renames: Mapping[str, str] = field(default_factory=dict)
@@ -400,6 +404,13 @@ class SchemaBuilder:
                 fsite = psite.child("properties", wire)
                 ftype = self._build(pschema, fsite, prefix + pascal_case(wire), None)
                 is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
+                read_only = bool(isinstance(pschema, dict) and pschema.get("readOnly"))
+                write_only = bool(isinstance(pschema, dict) and pschema.get("writeOnly"))
+                if read_only or write_only:
+                    # Required only in one direction (responses / requests): the one dataclass
+                    # serves both, so it may be absent (``readOnly`` ids when creating,
+                    # ``writeOnly`` passwords in responses).
+                    is_req = False
                 if (
                     isinstance(pschema, dict)
                     and "$ref" not in pschema
@@ -421,8 +432,8 @@ class SchemaBuilder:
                         ),
                         default=default if has_default else None,
                         has_default=has_default,
-                        read_only=bool(isinstance(pschema, dict) and pschema.get("readOnly")),
-                        write_only=bool(isinstance(pschema, dict) and pschema.get("writeOnly")),
+                        read_only=read_only,
+                        write_only=write_only,
                         pointer=self.key_of(fsite.uri, fsite.pointer),
                     )
                 )

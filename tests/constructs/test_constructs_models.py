@@ -60,7 +60,7 @@ def test_allof_merging_single_ref_wrappers_ref_siblings_defaults_formats(
                         {"$ref": "#/components/schemas/Base"},
                         {
                             "type": "object",
-                            "required": ["name"],
+                            "required": ["name", "secret", "etag"],
                             "properties": {
                                 "name": {"type": "string"},
                                 "level": {
@@ -126,6 +126,11 @@ def test_allof_merging_single_ref_wrappers_ref_siblings_defaults_formats(
     assert wire["when"].startswith("2024-05-06T07:08:09") and wire["blob"] == "aGk="
     assert wire["uid"] == "12345678-1234-5678-1234-567812345678" and wire["day"] == "2024-05-06"
     assert wire["secret"] == "s" and wire["etag"] == "e"
+    # readOnly / writeOnly fields are required in one direction only, so never demanded.
+    fresh = models.Thing(id="t2", name="new")
+    assert fresh.etag is None and fresh.secret is None
+    assert "etag" not in fresh.to_dict() and "secret" not in fresh.to_dict()
+    assert models.Thing.from_dict({"id": "t3", "name": "n", "etag": "e"}).secret is None
     try:
         models.Thing.from_dict({"name": "no id"})
     except KeyError:
