@@ -9,8 +9,8 @@ wires them together.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import pagination
@@ -75,6 +75,7 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
     operations = pagination.attach(operations, models, config.pagination, sink)
     if config.include_tags or config.exclude_tags:
         models = _prune(models, operations, webhooks)
+    models = _one_way_fields(models, operations, webhooks)
     ordered = tuple(models[k] for k in schemas.order if k in models)
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
     servers = root.get("servers")
@@ -258,6 +259,58 @@ def operation_refs(op: Operation) -> Iterator[str]:
         yield from _refs_in(op.body.type)
     for r in op.responses:
         yield from _refs_in(r.type)
+
+
+def _closure(models: dict[str, AnyModel], seeds: Iterable[str]) -> set[str]:
+    keep: set[str] = set()
+    stack = list(seeds)
+    while stack:
+        mid = stack.pop()
+        if mid in keep or mid not in models:
+            continue
+        keep.add(mid)
+        stack.extend(model_refs(models[mid]))
+    return keep
+
+
+def _one_way_fields(
+    models: dict[str, AnyModel], ops: list[Operation], hooks: tuple[WebhookEvent, ...]
+) -> dict[str, AnyModel]:
+    """A required ``readOnly`` field is only required in responses, a required ``writeOnly`` one
+    only in requests. One dataclass serves both directions, so such a field stays required only
+    when the model is never sent the other way: ``readOnly`` ids of a model that is also a request
+    body, and ``writeOnly`` passwords of a model that is also a response, become optional."""
+    if not any(
+        isinstance(m, Model) and any(f.required and (f.read_only or f.write_only) for f in m.fields)
+        for m in models.values()
+    ):
+        return models
+    sent = _closure(
+        models,
+        [r for op in ops if op.body for r in _refs_in(op.body.type)]
+        + [r for op in ops for p in op.params for r in _refs_in(p.type)],
+    )
+    received = _closure(
+        models,
+        [r for op in ops for resp in op.responses for r in _refs_in(resp.type)]
+        + [r for h in hooks for r in _refs_in(h.type)],
+    )
+    out: dict[str, AnyModel] = {}
+    for mid, model in models.items():
+        if isinstance(model, Model):
+            fields = tuple(
+                (
+                    replace(f, required=False)
+                    if f.required
+                    and ((f.read_only and mid in sent) or (f.write_only and mid in received))
+                    else f
+                )
+                for f in model.fields
+            )
+            if fields != model.fields:
+                model = replace(model, fields=fields)
+        out[mid] = model
+    return out
 
 
 def _prune(

@@ -406,11 +406,6 @@ class SchemaBuilder:
                 is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
                 read_only = bool(isinstance(pschema, dict) and pschema.get("readOnly"))
                 write_only = bool(isinstance(pschema, dict) and pschema.get("writeOnly"))
-                if read_only or write_only:
-                    # Required only in one direction (responses / requests): the one dataclass
-                    # serves both, so it may be absent (``readOnly`` ids when creating,
-                    # ``writeOnly`` passwords in responses).
-                    is_req = False
                 if (
                     isinstance(pschema, dict)
                     and "$ref" not in pschema

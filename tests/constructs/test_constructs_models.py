@@ -52,51 +52,58 @@ def roundtrip(cls: Any, src: dict[str, Any]) -> Any:
 def test_allof_merging_single_ref_wrappers_ref_siblings_defaults_formats(
     generate: GenerateFn,
 ) -> None:
-    gen = generate(
-        api(
-            {
-                "Thing": {
-                    "allOf": [
-                        {"$ref": "#/components/schemas/Base"},
-                        {
-                            "type": "object",
-                            "required": ["name", "secret", "etag"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "level": {
-                                    # Kubernetes-style single-$ref wrapper carrying a default.
-                                    "allOf": [{"$ref": "#/components/schemas/Level"}],
-                                    "default": 2,
-                                    "description": "wrapped enum with a default",
-                                },
-                                "owner": {
-                                    "$ref": "#/components/schemas/Base",
-                                    "description": "a $ref with a sibling (3.1)",
-                                },
-                                "count": {"type": "integer", "default": 5},
-                                "secret": {"type": "string", "writeOnly": True},
-                                "etag": {"type": "string", "readOnly": True},
-                                "when": {"type": "string", "format": "date-time"},
-                                "day": {"type": "string", "format": "date"},
-                                "uid": {"type": "string", "format": "uuid"},
-                                "blob": {"type": "string", "format": "byte"},
+    doc = api(
+        {
+            "Thing": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Base"},
+                    {
+                        "type": "object",
+                        "required": ["name", "secret", "etag"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "level": {
+                                # Kubernetes-style single-$ref wrapper carrying a default.
+                                "allOf": [{"$ref": "#/components/schemas/Level"}],
+                                "default": 2,
+                                "description": "wrapped enum with a default",
                             },
+                            "owner": {
+                                "$ref": "#/components/schemas/Base",
+                                "description": "a $ref with a sibling (3.1)",
+                            },
+                            "count": {"type": "integer", "default": 5},
+                            "secret": {"type": "string", "writeOnly": True},
+                            "etag": {"type": "string", "readOnly": True},
+                            "when": {"type": "string", "format": "date-time"},
+                            "day": {"type": "string", "format": "date"},
+                            "uid": {"type": "string", "format": "uuid"},
+                            "blob": {"type": "string", "format": "byte"},
                         },
-                    ]
-                },
-                "Base": {
-                    "type": "object",
-                    "required": ["id"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "meta": {"$ref": "#/components/schemas/Meta"},
                     },
+                ]
+            },
+            "Base": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "meta": {"$ref": "#/components/schemas/Meta"},
                 },
-                "Meta": {"type": "object", "properties": {"k": {"type": "string"}}},
-                "Level": {"type": "integer", "enum": [1, 2, 3]},
-            }
-        )
+            },
+            "Meta": {"type": "object", "properties": {"k": {"type": "string"}}},
+            "Level": {"type": "integer", "enum": [1, 2, 3]},
+        }
     )
+    # Thing is also sent (request body), so its readOnly fields cannot be required.
+    doc["paths"]["/x"]["post"] = {
+        "operationId": "postX",
+        "requestBody": {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
+        },
+        "responses": {"204": {"description": "created"}},
+    }
+    gen = generate(doc)
     models = gen.models()
     thing = roundtrip(
         models.Thing,
