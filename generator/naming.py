@@ -13,6 +13,7 @@ validate, so a value of either type is always safe to paste into generated code.
 from __future__ import annotations
 
 import functools
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -273,6 +274,18 @@ def safe_identifier(candidate: str, reserved: frozenset[str] = frozenset()) -> s
     return name
 
 
+MAX_MODULE_NAME = 80
+"""Longest module (file) name stem: file systems cap a name at 255 bytes."""
+
+
+def shorten(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters with a stable hash suffix (unchanged if short enough)."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: limit - 9].rstrip('_')}_{digest}"
+
+
 @dataclass
 class Renamed:
     """A name that had to change to stay unique in its scope."""
@@ -288,12 +301,14 @@ class NameScope:
     """Allocates unique names within one scope (a module, a class's fields, a function's params).
 
     ``casefold=True`` treats names differing only by case as colliding (module file names on
-    case-insensitive file systems, and enum members ``ASC``/``asc``).
+    case-insensitive file systems, and enum members ``ASC``/``asc``). ``max_length`` caps names
+    used as file names (see :data:`MAX_MODULE_NAME`); 0 means no cap.
     """
 
     label: str
     reserved: frozenset[str] = frozenset()
     casefold: bool = False
+    max_length: int = 0
     taken: set[str] = field(default_factory=set)
     renames: list[Renamed] = field(default_factory=list)
 
@@ -303,6 +318,8 @@ class NameScope:
     def claim(self, wanted: str, original: str = "") -> str:
         """Reserve ``wanted`` (already case-converted); return it or its first free ``_N`` variant."""
         base = safe_identifier(wanted, self.reserved)
+        if self.max_length:
+            base = shorten(base, self.max_length)
         name = base
         n = 2
         while self._key(name) in self.taken:

@@ -32,7 +32,13 @@ from generator.ir import (
     ResponseCase,
     TypeRef,
 )
-from generator.naming import RESERVED_PARAM_NAMES, NameScope, pascal_case, snake_case
+from generator.naming import (
+    MAX_MODULE_NAME,
+    RESERVED_PARAM_NAMES,
+    NameScope,
+    pascal_case,
+    snake_case,
+)
 from generator.schemas import ANY, SchemaBuilder, Site
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -88,7 +94,9 @@ class OperationBuilder:
     include_tags: frozenset[str] = frozenset()
     exclude_tags: frozenset[str] = frozenset()
     _module_scope: NameScope = field(
-        default_factory=lambda: NameScope("api modules", frozenset({"init"}), casefold=True)
+        default_factory=lambda: NameScope(
+            "api modules", frozenset({"init"}), casefold=True, max_length=MAX_MODULE_NAME
+        )
     )
     _tag_to_module: dict[str, str] = field(default_factory=dict)
     _op_scopes: dict[str, NameScope] = field(default_factory=dict)
@@ -169,7 +177,10 @@ class OperationBuilder:
             snake_case(op_id) if op_id else snake_case(f"{method} {path}")
         )
         scope = self._op_scopes.setdefault(
-            module, NameScope(f"api.{module}", frozenset({"init"}), casefold=True)
+            module,
+            NameScope(
+                f"api.{module}", frozenset({"init"}), casefold=True, max_length=MAX_MODULE_NAME
+            ),
         )
         name = scope.claim(wanted, op_id or f"{method.upper()} {path}")
         if name != wanted:

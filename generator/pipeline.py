@@ -34,6 +34,7 @@ from generator.plan import Planner
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.validate import validate_spec
+from generator.versions import package_version
 
 DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
 DEFAULT_OUTPUT = Path("output/portarium-client")
@@ -157,7 +158,16 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.operations_skipped = report.operations_total - report.operations_generated
     if sink.has_errors:
         return
-    version = config.version or api.version or "0.1.0"
+    version, unchanged = package_version(config.version or api.version or "0.1.0")
+    if not unchanged:
+        where = "#/info/version" if not config.version else ""
+        sink.warning(
+            "W0140",
+            f"version {config.version or api.version!r} is not a PEP 440 version; "
+            f"the package is versioned {version!r}",
+            where,
+            hint="set `version:` in codegen.yaml to choose the package version",
+        )
     license_name = "Proprietary"
     lic = info.get("license")
     if isinstance(lic, dict) and isinstance(lic.get("name"), str):

@@ -11,7 +11,6 @@ inside functions; the cycles are found with an iterative Tarjan SCC over the mod
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -825,7 +824,7 @@ class Planner:
             ]
             doc += [
                 "``client_id`` / ``client_secret``: service-account credentials exchanged at",
-                f"``{comment(cc[0].token_url)}`` (OAuth2 client credentials); the token is cached and",
+                f"``{docstring(comment(cc[0].token_url))}`` (OAuth2 client credentials); the token is cached and",
                 "refreshed shortly before it expires, once for all concurrent calls.",
             ]
             body += [
@@ -843,7 +842,9 @@ class Planner:
             for s in api_keys:
                 pname = "api_key" if len(api_keys) == 1 else s.param_name + "_key"
                 params.append(f"{pname}: str | None = None")
-                doc.append(f"``{pname}``: sent as {s.location} ``{comment(s.key_name)}``.")
+                doc.append(
+                    f"``{pname}``: sent as {s.location} ``{docstring(comment(s.key_name))}``."
+                )
                 body += [
                     f"if {pname} is not None:",
                     f"    auth[{py_literal(s.name)}] = ApiKey({pname}, {py_literal(s.key_name)}, {py_literal(s.location if s.location in ('header', 'query', 'cookie') else 'header')})",
@@ -951,7 +952,7 @@ def _frozenset_literal(items: Iterable[str]) -> str:
     values = sorted(set(items))
     if not values:
         return "frozenset()"
-    return f"frozenset({json.dumps(values, ensure_ascii=True)})"
+    return f"frozenset([{', '.join(py_literal(v) for v in values)}])"
 
 
 def _split_union(ann: str) -> list[str]:

@@ -12,7 +12,6 @@ generated models decode faster than validating libraries.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -288,7 +287,7 @@ class ModuleCode:
                 for f in model.fields
                 if f.required and isinstance(f.type, LiteralOf) and not f.type.nullable
             }
-            args = f"frozenset({json.dumps(req)})"
+            args = f"frozenset([{', '.join(py_literal(k) for k in req)}])"
             if consts:
                 items = ", ".join(
                     f"{py_literal(k)}: ({', '.join(py_literal(v) for v in vals)},)"

@@ -37,7 +37,7 @@ SOFT_KEYWORDS = ["match", "case", "type", "_"]
 DUNDERS = ["__init__", "__class__", "__dict__", "__import__", "__builtins__", "__all__", "__annotations__", "__slots__", "__proto__", "__getattr__"]  # fmt: skip
 BUILTINS_AND_OWN = ["self", "cls", "client", "body", "json", "httpx", "Any", "Response", "Client", "to_dict", "from_dict", "additional_properties", "UNSET", "int", "str", "list", "dict", "type", "object", "print", "exec", "eval", "os", "sys", "datetime", "field", "dataclass"]  # fmt: skip
 CONFUSABLES = ["ｃｌａｓｓ", "Ｒｕｎ", "Rսn", "Run", "RUN", "ﬁle", "file", "ⅸ", "ǅungla", "μ", "µ", "Å", "Å", "ｄｅｆ"]  # fmt: skip
-#: Names outside the Basic Multilingual Plane break model round trips today (xfail test below),
+#: Names outside the Basic Multilingual Plane: covered by test_non_bmp_property_names_round_trip;
 #: so the big spec keeps them out of names (its descriptions and values still have them).
 NON_BMP = ["𝐝𝐞𝐟", "\U0001f600", "a\U0001d400b"]
 PATH_PIECES = ["../../x", "../..", "..", ".", "/", "a/b", "a\\b", "C:\\x", "~", "-", "con", "__init__.py", "models", "api", "_runtime", "", " "]  # fmt: skip
@@ -88,7 +88,7 @@ def names(marker: Path) -> list[str]:
         out.extend(group)
     out.extend(p[:60] for p in payloads(marker))
     out.append(str(marker.parent / "abs-escape"))
-    out.append("x" * 120)  # long, but file names stay under 255 bytes (see the xfail below)
+    out.append("x" * 120)  # long names are capped: test_very_long_names_give_short_file_names
     out = ["".join(ch for ch in n if ord(ch) < 0x10000) for n in out]
     seen: set[str] = set()
     return [n for n in out if not (n in seen or seen.add(n))]
@@ -197,7 +197,7 @@ def hostile_spec(marker: Path) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            # A title with quotes or backslashes breaks client.py: see the xfail test below.
+            # Quotes and backslashes in the title: test_known_docstring_breakouts.
             "title": SAFE_TITLE + text(14) + text(17),
             "version": text(1),
             "description": "\n".join(pay),
@@ -214,7 +214,7 @@ def hostile_spec(marker: Path) -> dict[str, Any]:
         "components": {
             "schemas": schemas,
             "securitySchemes": {
-                # Key names with quotes or backslashes break out of client.py: xfail test below.
+                # Quotes and backslashes in key names: test_known_docstring_breakouts.
                 nm[0]: {
                     "type": "apiKey",
                     "in": "header",
@@ -457,7 +457,7 @@ def _minimal(**patch: Any) -> dict[str, Any]:
     return spec
 
 
-#: Places where spec text reaches generated code unescaped today (each a strict xfail below).
+#: Places where spec text once reached generated code unescaped (regression tests below).
 #: "{m}" stands for the marker file.
 KNOWN_BREAKOUTS: dict[str, tuple[str, Any]] = {
     # AuthenticatedClient's class docstring: plan.py ClientView pastes comment(s.key_name);
@@ -493,12 +493,6 @@ KNOWN_BREAKOUTS: dict[str, tuple[str, Any]] = {
 
 
 @pytest.mark.parametrize("name", sorted(KNOWN_BREAKOUTS))
-@pytest.mark.xfail(
-    strict=True,
-    reason="spec text pasted into a docstring through `comment` only: generator/plan.py "
-    "ClientView auth_doc (comment(s.key_name), comment(cc[0].token_url)) and "
-    "templates/client.py.jinja line 2 (api.title | comment) also need `docstring` escaping",
-)
 def test_known_docstring_breakouts(name: str, tmp_path: Path) -> None:
     where, value = KNOWN_BREAKOUTS[name]
     marker = tmp_path / "PWNED"
@@ -520,13 +514,6 @@ def test_known_docstring_breakouts(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("key", NON_BMP)
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/plan.py _frozenset_literal writes _KNOWN_KEYS with json.dumps(ensure_ascii=True): "
-    "a non-BMP key becomes a surrogate pair ('\\ud835\\udc1d'), which is not the same str in Python, "
-    "so the key also lands in additional_properties (and strict mode calls it unknown); use "
-    "py_literal/repr per item instead (same bug: pycode.py variant_check json.dumps(req))",
-)
 def test_non_bmp_property_names_round_trip(key: str, tmp_path: Path) -> None:
     spec = _minimal()
     spec["components"]["schemas"] = {
@@ -564,12 +551,6 @@ def test_pyproject_and_readme_are_well_formed(generated: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize("version", ["'''\nx\n'''", "v1 (beta)", "2024-01-01 build 7"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyproject.toml gets info.version verbatim; a version that is not PEP 440 makes the "
-    "client impossible to build or install. The planner should normalise it (packaging.version) "
-    "or fall back to 0.1.0 with a located warning at #/info/version",
-)
 def test_info_version_becomes_a_valid_package_version(version: str, tmp_path: Path) -> None:
     tomllib = pytest.importorskip("tomllib")
     from packaging.version import InvalidVersion, Version
@@ -591,13 +572,6 @@ def test_info_version_becomes_a_valid_package_version(version: str, tmp_path: Pa
 
 
 @pytest.mark.parametrize("where", ["schema", "operationId", "tag"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="module file names are not length-capped: a 300-character schema name / operationId / "
-    "tag makes a file name over 255 bytes and output.stage fails with ENAMETOOLONG (exit 3). "
-    "naming.NameScope for module scopes (schemas.py module_scope, operations.py _module_scope and "
-    "the per-tag op scope) should cap names at ~80 chars with a short hash suffix",
-)
 def test_very_long_names_give_short_file_names(where: str, tmp_path: Path) -> None:
     long = "Very" + "Long" * 75
     spec = _minimal()
