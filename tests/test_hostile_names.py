@@ -596,3 +596,54 @@ def test_very_long_names_give_short_file_names(where: str, tmp_path: Path) -> No
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert all(len(p.name.encode()) <= 255 for p in out.rglob("*"))
+
+
+CLIENT = REPO / "output" / "portarium-client"
+DOT_SEGMENT_CHECK = r"""
+import sys, httpx
+seen = []
+def handler(request):
+    seen.append((request.method, request.url.raw_path.decode()))
+    return httpx.Response(204)
+from portarium_client import AuthenticatedClient
+from portarium_client.api.machines import deregister_machine
+client = AuthenticatedClient(
+    base_url="https://api.example.com", token="secret-token", max_retries=0,
+    transport=httpx.MockTransport(handler),
+)
+deregister_machine.sync_detailed(client=client, workspace_id="ws-1", machine_id=sys.argv[1])
+print(seen[0][0], seen[0][1])
+"""
+
+
+def _deregister_path(machine_id: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", DOT_SEGMENT_CHECK, machine_id],
+        capture_output=True, text=True, cwd=CLIENT, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(CLIENT)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    method, path = proc.stdout.split()
+    assert method == "DELETE"
+    return path
+
+
+@pytest.mark.parametrize("machine_id", ["../x", "a/../..", "%2e%2e", "..x", "x.."])
+def test_path_parameters_with_slashes_and_dots_stay_in_their_segment(machine_id: str) -> None:
+    path = _deregister_path(machine_id)
+    assert path.startswith("/v1/workspaces/ws-1/machines/"), path
+    assert path.count("/") == 5, path
+
+
+@pytest.mark.parametrize("machine_id", ["..", "."])
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/runtime/base_client.py builds the path with '..'/'.' unquoted (they match "
+    "_plain_segment) and httpx removes dot-segments: deregister_machine(workspace_id='ws-1', "
+    "machine_id='..') sends DELETE /v1/workspaces/ws-1, i.e. deletes the workspace. Encode a "
+    "value that is '.' or '..' as '%2E' / '%2E%2E' (or reject it with ValueError)",
+)
+def test_dot_segment_path_parameters_stay_in_their_segment(machine_id: str) -> None:
+    path = _deregister_path(machine_id)
+    assert path.startswith("/v1/workspaces/ws-1/machines/"), path
+    assert path.count("/") == 5, path
