@@ -315,6 +315,10 @@ class Unsatisfiable(Exception):
 #: date-time...) do not survive ``to_dict`` today (test_typed_additional_properties_round_trip);
 #: until that is fixed the data generator adds extra keys only where they are plain JSON.
 AVOID_TYPED_EXTRA = True
+#: A required property that refers (recursively) to its own nullable model is typed non-nullable
+#: today (test_recursive_nullable_ref); until that is fixed, no null is generated *through* a
+#: $ref to a nullable component (nulls of inline nullable schemas are still generated).
+AVOID_NULL_THROUGH_REF = True
 
 
 def _plain_json(schema: dict[str, Any]) -> bool:
@@ -328,16 +332,19 @@ def _plain_json(schema: dict[str, Any]) -> bool:
     )
 
 
-def instance(spec: dict[str, Any], schema: Any, rnd: random.Random, depth: int = 0) -> Any:
+def instance(
+    spec: dict[str, Any], schema: Any, rnd: random.Random, depth: int = 0, null_ok: bool = True
+) -> Any:
     if depth > 12:
         raise Unsatisfiable
     if not isinstance(schema, dict):
         return None
     if "$ref" in schema:
         name = schema["$ref"].split("/")[-1].replace("~1", "/").replace("~0", "~")
-        return instance(spec, spec["components"]["schemas"][name], rnd, depth + 1)
+        target = spec["components"]["schemas"][name]
+        return instance(spec, target, rnd, depth + 1, null_ok=not AVOID_NULL_THROUGH_REF)
     deep = depth > 6
-    if schema.get("nullable") and (deep or rnd.random() < 0.2):
+    if schema.get("nullable") and null_ok and (deep or rnd.random() < 0.2):
         return None
     if "allOf" in schema:
         return instance(spec, schema["allOf"][0], rnd, depth + 1)
@@ -357,7 +364,7 @@ def instance(spec: dict[str, Any], schema: Any, rnd: random.Random, depth: int =
         return rnd.choice(schema["enum"])
     t = schema.get("type")
     if isinstance(t, list):
-        if "null" in t and (deep or rnd.random() < 0.2):
+        if "null" in t and null_ok and (deep or rnd.random() < 0.2):
             return None
         t = next(x for x in t if x != "null")
     if t == "string":
@@ -647,4 +654,33 @@ def test_typed_additional_properties_round_trip(extra: dict[str, Any], tmp_path:
     assert g is not None
     value = "2024-01-01T00:00:00Z" if "type" in extra else {"t": "2024-01-01"}
     g.cases = [{"module": "a", "class": "A", "kind": "object", "data": {"a": "x", "k": value}}]
+    check_round_trip_only(g, tmp_path)
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="a $ref back to a model still being built loses the target's nullability: "
+    "A = {nullable object, required: [next], next: $ref A} gives `next: A` and "
+    "A.from_dict({'next': None}) fails. schemas.py SchemaBuilder: when a $ref hits a model in "
+    "progress (placeholder in self.models), return ModelRef(key) with nullable taken from the "
+    "raw target node (3.0 `nullable: true`, 3.1 'null' in type)",
+)
+def test_recursive_nullable_ref(version: str, tmp_path: Path) -> None:
+    node: dict[str, Any] = {
+        "required": ["next"],
+        "properties": {"next": {"$ref": "#/components/schemas/A"}},
+    }
+    node.update(
+        {"type": "object", "nullable": True} if version == "3.0.3" else {"type": ["object", "null"]}
+    )
+    spec = {
+        "openapi": version,
+        "info": {"title": "x", "version": "1.0.0"},
+        "paths": {"/r": {"get": {"operationId": "g", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}}},  # fmt: skip
+        "components": {"schemas": {"A": node}},
+    }
+    g = generate(SpecShape(spec, ["A"], version), tmp_path / "w", random.Random(0))
+    assert g is not None
+    g.cases = [{"module": "a", "class": "A", "kind": "object", "data": {"next": None}}]
     check_round_trip_only(g, tmp_path)
