@@ -350,7 +350,7 @@ class CorpusTable(UserWarning):
     """Carries the corpus table to the warnings summary (visible under pytest-xdist)."""
 
 
-@pytest.mark.timeout(3600)
+@pytest.mark.timeout(1800)
 def test_corpus_table(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
@@ -367,7 +367,7 @@ def test_corpus_table(
     if not wanted:
         pytest.skip("no corpus spec selected")
     rows_dir = _rows_dir(tmp_path_factory)
-    deadline = time.monotonic() + 3300
+    deadline = time.monotonic() + 1700
     while True:
         missing = [n for n in wanted if not (rows_dir / f"{n}.json").is_file()]
         if not missing or time.monotonic() > deadline:
