@@ -14,7 +14,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build import build_api
 from generator.config import Config, find_config, load_config
-from generator.diagnostics import DiagnosticSink, FatalInputError
+from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
 from generator.naming import snake_case
 from generator.operations import HTTP_METHODS
@@ -118,7 +118,7 @@ def run(opts: Options) -> Outcome:
         sink.extend([exc.diagnostic])
         report.exit_code = EXIT_BAD_INPUT
     except OutputError as exc:
-        sink.error("E0801", str(exc))
+        sink.error("E0801", str(exc), location=Location(str(opts.output), 0, 0))
         report.exit_code = EXIT_BAD_INPUT
     report.diagnostics = list(sink.items)
     if report.errors and report.exit_code == EXIT_OK:

@@ -662,12 +662,10 @@ CASES: list[Case] = [
         spec="{portarium}",
         output="out/client/keep.txt",
         in_file="out/client/keep.txt",
-        xfail="pipeline.run records E0801 without a file (rendered '<input>: error[E0801]'); it "
-        "should pass location=Location(str(opts.output), 0, 0) so the diagnostic names the path",
     ),
 ]
 
-#: Ways an untypable ``$ref`` cycle is reported today -- silently. Each is an xfail below.
+#: Untypable ``$ref`` cycles: each must be a located error (E0307).
 REF_CYCLES: dict[str, tuple[str, str, str]] = {
     # id: (spec, marker of the line to report, pointer)
     "path-item-ref-cycle": (
@@ -845,12 +843,6 @@ def test_bad_input_exits_2_located_and_writes_nothing(case: Case, tmp_path: Path
 
 
 @pytest.mark.parametrize("name", sorted(REF_CYCLES))
-@pytest.mark.xfail(
-    strict=True,
-    reason="a $ref cycle among path items / parameters / responses / request bodies is silently "
-    "dropped or read as empty (exit 0, no diagnostic); loader.check_refs should follow every "
-    "non-schema $ref chain and report a located E03xx error where it loops",
-)
 def test_untypable_ref_cycle_is_a_located_error(name: str, tmp_path: Path) -> None:
     text, marker, pointer = REF_CYCLES[name]
     proc, case_dir, before, after = run_case(
