@@ -20,6 +20,7 @@ from generator.ir import (
     AnyModel,
     Api,
     EnumModel,
+    MapOf,
     Model,
     ModelRef,
     Operation,
@@ -67,6 +68,7 @@ class ModelView:
     keeps_extra: bool
     extra_decode: str
     extra_annotation: str
+    extra_encode: str  # expression: the JSON form of ``self.additional_properties`` (a new dict)
     known_keys: str  # Python literal frozenset of wire names
     required_keys: str
     cursor_alias: str  # attribute to expose as .cursor, or ""
@@ -304,10 +306,17 @@ class Planner:
             )
         keeps_extra = model.extra is not None
         extra_decode = ""
+        extra_encode = ""
         extra_ann = ""
         if model.extra is not None:
             extra_ann = f"dict[str, {code.annotation(model.extra)}]"
             extra_decode = code.decode(model.extra, "src[_x_key]")
+            encoded = code.encode(MapOf(model.extra), "self.additional_properties")
+            extra_encode = (
+                "dict(self.additional_properties)"
+                if encoded == "self.additional_properties"
+                else encoded
+            )
         code.runtime("strict", "unknown_fields")
         code.typing("Any")
         if code.type_checking_lines():
@@ -326,6 +335,7 @@ class Planner:
             fields=fields,
             keeps_extra=keeps_extra,
             extra_decode=extra_decode,
+            extra_encode=extra_encode,
             extra_annotation=extra_ann,
             known_keys=_frozenset_literal(f.wire_name for f in model.fields),
             required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),

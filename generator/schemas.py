@@ -153,7 +153,14 @@ class SchemaBuilder:
             # Registered (possibly still being built): recursion through an object, union or enum.
             if self.models[key] is None:
                 self._referenced_early.add(key)
-            return ModelRef(key)
+            # The target's own nullability (3.0 ``nullable``, 3.1 ``"null"`` in ``type``/``enum``)
+            # is not known from the ModelRef alone while it is being built.
+            target = self._node(site)
+            nullable = isinstance(target, dict) and (
+                _nullable_marker(target)
+                or (isinstance(target.get("enum"), list) and None in target["enum"])
+            )
+            return ModelRef(key, nullable)
         if key in self._in_progress:
             # Only reached for alias cycles (a -> b -> a with no object in between); objects are
             # registered in ``models`` before recursing, so their cycles never come through here.
