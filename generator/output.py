@@ -297,14 +297,20 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+_BUILD_ARTIFACTS = frozenset({"build", "dist"})
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     if not root.is_dir():
         return out
     for path in sorted(root.rglob("*")):
+        parts = path.relative_to(root).parts
+        if parts[0] in _BUILD_ARTIFACTS:  # `python -m build` run inside the output: not ours
+            continue
         if path.is_file() and not any(
             p in ("__pycache__", ".mypy_cache", ".ruff_cache") or p.endswith(".egg-info")
-            for p in path.relative_to(root).parts
+            for p in parts
         ):
             out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out

@@ -170,8 +170,12 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         )
     license_name = "Proprietary"
     lic = info.get("license")
-    if isinstance(lic, dict) and isinstance(lic.get("name"), str):
-        license_name = lic["name"]
+    if isinstance(lic, dict):
+        # An SPDX ``identifier`` (3.1) is what packaging metadata wants; the name is a fallback.
+        for key in ("identifier", "name"):
+            if isinstance(lic.get(key), str) and lic[key].strip():
+                license_name = lic[key]
+                break
     with report.stage("plan"):
         planned = Planner(
             api,
