@@ -316,6 +316,31 @@ class Unsatisfiable(Exception):
 #: and recursive nullable ``$ref`` typed non-nullable (test_recursive_nullable_ref) -- both fixed.
 AVOID_TYPED_EXTRA = False
 AVOID_NULL_THROUGH_REF = False
+#: Open: a union variant holding a date/date-time/uuid/bytes value is not encoded back to JSON
+#: (test_union_with_formatted_variants_round_trips); until fixed, union branches whose values
+#: would need such encoding are not chosen for data (they are still generated in specs).
+AVOID_FORMATTED_UNION_DATA = True
+_FORMATS = ("date", "date-time", "uuid", "byte", "binary")
+
+
+def _needs_encoding(spec: dict[str, Any], schema: Any, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether a value of ``schema`` holds a formatted string outside any object model."""
+    if not isinstance(schema, dict):
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        if ref in seen:
+            return False
+        name = ref.split("/")[-1].replace("~1", "/").replace("~0", "~")
+        return _needs_encoding(spec, spec["components"]["schemas"][name], seen | {ref})
+    if schema.get("properties"):
+        return False  # a model: its to_dict encodes its own fields
+    if schema.get("format") in _FORMATS:
+        return True
+    subs = [schema.get("items"), schema.get("additionalProperties")]
+    for key in ("oneOf", "anyOf", "allOf"):
+        subs.extend(schema.get(key) or [])
+    return any(_needs_encoding(spec, sub, seen) for sub in subs)
 
 
 def _plain_json(schema: dict[str, Any]) -> bool:
@@ -348,6 +373,8 @@ def instance(
     for key in ("oneOf", "anyOf"):
         if key in schema:
             branches = list(schema[key])
+            if AVOID_FORMATTED_UNION_DATA:
+                branches = [b for b in branches if not _needs_encoding(spec, b)]
             rnd.shuffle(branches)
             if deep:
                 branches.sort(key=lambda b: b == {"type": "null"}, reverse=True)
@@ -665,4 +692,34 @@ def test_recursive_nullable_ref(version: str, tmp_path: Path) -> None:
     g = generate(SpecShape(spec, ["A"], version), tmp_path / "w", random.Random(0))
     assert g is not None
     g.cases = [{"module": "a", "class": "A", "kind": "object", "data": {"next": None}}]
+    check_round_trip_only(g, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["date", "date-time", "uuid", "byte"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/runtime/modeling.py encode_value (what encode_<union>() calls) returns "
+    "date/datetime/UUID/bytes values unchanged, so to_dict of a union holding one is not JSON; "
+    "encode_value should format datetime (before date: it is a subclass), date, UUID and bytes "
+    "like serde.format_datetime / format_date / str / b64encode",
+)
+def test_union_with_formatted_variants_round_trips(fmt: str, tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "x", "version": "1.0.0"},
+        "paths": {"/r": {"get": {"operationId": "g", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/U"}}}}}}}},  # fmt: skip
+        "components": {
+            "schemas": {"U": {"oneOf": [{"type": "string", "format": fmt}, {"type": "integer"}]}}
+        },
+    }
+    g = generate(SpecShape(spec, ["U"], "3.1.0"), tmp_path / "w", random.Random(0))
+    assert g is not None
+    value = {
+        "date": "2024-02-29",
+        "date-time": "2024-02-29T12:00:00Z",
+        "uuid": "12345678-1234-5678-1234-567812345678",
+        "byte": "aGVsbG8=",
+    }[fmt]
+    module = next(c["module"] for c in g.cases) if g.cases else "u"
+    g.cases = [{"module": module, "class": "U", "kind": "union", "data": value}]
     check_round_trip_only(g, tmp_path)
