@@ -486,3 +486,28 @@ def test_check_killed_at_every_event_leaves_everything(
         proc = run_driver(out, k, None, "--check")
         assert proc.returncode == -signal.SIGKILL
         assert tree(out) == old
+
+
+def test_concurrent_runs_into_one_output_dir(
+    tmp_path: Path, reference: tuple[dict[str, str], dict[str, bytes], float]
+) -> None:
+    """Three runs at once: each one's staging dir is locked, so none deletes another's; swaps are
+    serialised; the result is the complete new tree with nothing left beside it."""
+    new, new_files, _ = reference
+    out = tmp_path / "p" / "client"
+    write_old_tree(out, new_files)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "generator", *cli_args(out)],
+            cwd=_Snapshot.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    assert tree(out) == new
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
