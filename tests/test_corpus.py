@@ -42,10 +42,13 @@ MANIFEST = CORPUS / "manifest.json"
 
 pytestmark = pytest.mark.corpus
 
-# Measured on the 2-core box (generate + import + mypy --strict + ruff, cold mypy cache): all 22
-# specs take about 6-8 minutes in total; github-rest alone is ~2-3 minutes, openai and the two
-# digitalocean specs ~1-2 minutes each. That keeps the whole CI run well inside its budget, so no
-# spec is marked ``slow``; list names here to mark them if the corpus grows.
+# Measured on the 2-core box with ``-n 2`` (generate + import + mypy --strict + ruff, cold mypy
+# cache per spec), while other test runs shared the machine (load ~10): the 24 tests here took
+# 8 min 52 s wall. Per test: github-rest 124 s, letta 88 s, openai 84 s, digitalocean-bundled 74 s,
+# digitalocean 68 s, discord 60 s, twilio 57 s, qdrant 45 s, kubernetes 36 s, each small spec
+# 14-34 s (mostly mypy on the copied runtime), twin check 10 s. The four biggest specs are about
+# a third of the total, so none is marked ``slow``; put names here to deselect them with
+# ``-m "not slow"`` if the corpus grows.
 SLOW_SPECS: frozenset[str] = frozenset()
 
 IMPORT_ALL = r"""
