@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IR_VERSION = "1.0"
+IR_VERSION = "1.1"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
@@ -240,6 +240,15 @@ class SecurityScheme:
 
 
 @dataclass(frozen=True)
+class ExtraErrorClass:
+    """An error class the config adds for a status (``errors.status: {410: GoneError}``)."""
+
+    name: str
+    base: str  # the ClientError or ServerError class name
+    statuses: str  # "410" or "410, 411"
+
+
+@dataclass(frozen=True)
 class ErrorNames:
     api_error: str = "ApiError"
     api_status_error: str = "ApiStatusError"
@@ -264,6 +273,34 @@ class ErrorNames:
         (422, "UnprocessableEntityError"),
         (429, "RateLimitError"),
     )
+
+    @property
+    def extra_classes(self) -> tuple[ExtraErrorClass, ...]:
+        """Classes named in ``status_classes`` that the fixed hierarchy does not declare."""
+        declared = {
+            self.api_status_error,
+            self.client_error,
+            self.server_error,
+            self.bad_request,
+            self.unauthorized,
+            self.forbidden,
+            self.not_found,
+            self.conflict,
+            self.unprocessable_entity,
+            self.rate_limit,
+        }
+        statuses: dict[str, list[int]] = {}
+        for status, name in self.status_classes:
+            if name not in declared:
+                statuses.setdefault(name, []).append(status)
+        return tuple(
+            ExtraErrorClass(
+                name,
+                self.client_error if codes[0] < 500 else self.server_error,
+                ", ".join(str(c) for c in codes),
+            )
+            for name, codes in statuses.items()
+        )
 
 
 @dataclass(frozen=True)

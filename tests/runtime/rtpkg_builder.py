@@ -10,41 +10,19 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import jinja2
+
+from generator.ir import ErrorNames
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 
-DEFAULT_ERROR_NAMES = SimpleNamespace(
-    api_error="ApiError",
-    api_status_error="ApiStatusError",
-    client_error="ClientError",
-    server_error="ServerError",
-    bad_request="BadRequestError",
-    unauthorized="UnauthorizedError",
-    forbidden="ForbiddenError",
-    not_found="NotFoundError",
-    conflict="ConflictError",
-    unprocessable_entity="UnprocessableEntityError",
-    rate_limit="RateLimitError",
-    connection_error="ApiConnectionError",
-    timeout_error="ApiTimeoutError",
-    unexpected_response="UnexpectedResponseError",
-    status_classes=[
-        (400, "BadRequestError"),
-        (401, "UnauthorizedError"),
-        (403, "ForbiddenError"),
-        (404, "NotFoundError"),
-        (409, "ConflictError"),
-        (422, "UnprocessableEntityError"),
-        (429, "RateLimitError"),
-    ],
-)
+DEFAULT_ERROR_NAMES = ErrorNames()
+"""The default class names, exactly as the generator passes them to errors.py.jinja."""
 
 
-def render_errors(names: SimpleNamespace = DEFAULT_ERROR_NAMES, package: str = "rtpkg") -> str:
+def render_errors(names: ErrorNames = DEFAULT_ERROR_NAMES, package: str = "rtpkg") -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         undefined=jinja2.StrictUndefined,

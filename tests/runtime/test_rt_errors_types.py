@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import email.utils
 import pickle
 import time
@@ -146,10 +147,12 @@ def test_docstring_draws_tree(R: SimpleNamespace) -> None:
 
 
 def test_renamed_classes_render(tmp_path: object) -> None:
-    names = SimpleNamespace(**vars(DEFAULT_ERROR_NAMES))
-    names.api_error = "PortariumError"
-    names.not_found = "MissingError"
-    names.status_classes = [(404, "MissingError"), (429, "RateLimitError")]
+    names = dataclasses.replace(
+        DEFAULT_ERROR_NAMES,
+        api_error="PortariumError",
+        not_found="MissingError",
+        status_classes=((404, "MissingError"), (429, "RateLimitError")),
+    )
     text = render_errors(names, package="portarium_client")
     tree = ast.parse(text)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
