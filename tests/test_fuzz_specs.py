@@ -640,7 +640,9 @@ def test_fuzz_specs_bounded(tmp_path: Path) -> None:
 def test_fuzz_specs_long(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     if "fuzz_long" not in (request.config.getoption("-m") or ""):
         pytest.skip("run with -m fuzz_long (tox -e fuzz-long)")
-    stats = fuzz(tmp_path, max_examples=None, batch=25, shrink=True)
+    # The profile's max_examples (long: 2000) unless FUZZ_EXAMPLES asks for another number.
+    wanted = os.environ.get("FUZZ_EXAMPLES")
+    stats = fuzz(tmp_path, max_examples=int(wanted) if wanted else None, batch=25, shrink=True)
     print(
         f"\nfuzz (long): {stats.examples} specs, {stats.generated} generated, {stats.refused} refused, {stats.cases} round-trip cases"
     )
