@@ -345,6 +345,8 @@ def _needs_encoding(spec: dict[str, Any], schema: Any, seen: frozenset[str] = fr
 
 def _plain_json(schema: dict[str, Any]) -> bool:
     t = schema.get("type")
+    if t == "null" or t == ["null"]:
+        return None
     if isinstance(t, list):
         t = next((x for x in t if x != "null"), None)
     return (
@@ -387,6 +389,8 @@ def instance(
     if "enum" in schema:
         return rnd.choice(schema["enum"])
     t = schema.get("type")
+    if t == "null" or t == ["null"]:
+        return None
     if isinstance(t, list):
         if "null" in t and null_ok and (deep or rnd.random() < 0.2):
             return None
