@@ -372,7 +372,7 @@ class Planner:
         members: list[str] = []
         variants: list[VariantView] = []
         for v in model.variants:
-            ann = code.annotation(v.type)
+            ann = self._flat_annotation(v.type, code, frozenset({model.id}))
             for part in _split_union(ann):
                 if part not in members:
                     members.append(part)
@@ -441,6 +441,30 @@ class Planner:
             type_checking_imports=code.type_checking_lines(),
             lazy_imports=code.lazy_lines(),
         )
+
+    def _flat_annotation(self, t: TypeRef, code: ModuleCode, seen: frozenset[str]) -> str:
+        """The annotation of a union variant, with variants that are unions themselves spelled
+        out as their members (mypy rejects aliases that are union items of each other, and a
+        member naming the union being defined adds nothing)."""
+        model = self.models.get(t.model_id) if isinstance(t, ModelRef) else None
+        if not isinstance(model, UnionModel):
+            return code.annotation(t)
+        if model.id in seen:
+            return ""
+        parts: list[str] = []
+        for v in model.variants:
+            for part in _split_union(self._flat_annotation(v.type, code, seen | {model.id})):
+                if part not in parts:
+                    parts.append(part)
+        if model.discriminator is not None or any(
+            isinstance(v.type, ModelRef) and isinstance(self.models.get(v.type.model_id), Model)
+            for v in model.variants
+        ):
+            code.typing("Any")
+            parts.append("dict[str, Any]")  # that union's own fallback for unknown variants
+        if t.nullable:
+            parts.append("None")
+        return " | ".join(dict.fromkeys(p for p in parts if p)) or "Any"
 
     # -- operations -------------------------------------------------------------------------------
 

@@ -714,6 +714,10 @@ class SchemaBuilder:
             if isinstance(t, Prim) and t.kind == "none":
                 nullable = True
                 continue
+            if isinstance(t, ModelRef) and t.model_id == key:
+                # ``U = A | U`` is ``A``: a member that is the union itself adds no values.
+                nullable = nullable or t.nullable
+                continue
             built.append((t, resolved, target_site))
         types = tuple(t for t, _n, _s in built)
         unique: list[TypeRef] = []

@@ -11,10 +11,15 @@ mapping (or raw value), again unless strict mode is on.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from enum import Enum
 from typing import Any, TypeVar
 
 from .strict import unknown_enum_value, unknown_variant
+
+_DECODING: ContextVar[frozenset[tuple[str, int]]] = ContextVar(
+    "_portarium_decoding_unions", default=frozenset()
+)
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -66,12 +71,22 @@ def decode_untagged(
     Checks are ordered by the generator, most specific first (more required keys, then fewer).
     Values no variant accepts are kept raw (strict mode raises instead).
     """
-    for check, decode in variants:
-        if check(src):
-            try:
-                return decode(src)
-            except (KeyError, TypeError, ValueError):
-                continue
+    # Mutually recursive unions (``U = A | V``, ``V = B | U``) would try each other forever on a
+    # value neither matches: a union already decoding this very value declines the nested attempt.
+    key = (union_name, id(src))
+    active = _DECODING.get()
+    if key in active:
+        raise ValueError(f"{union_name}: no variant matches (recursive union)")
+    token = _DECODING.set(active | {key})
+    try:
+        for check, decode in variants:
+            if check(src):
+                try:
+                    return decode(src)
+                except (KeyError, TypeError, ValueError):
+                    continue
+    finally:
+        _DECODING.reset(token)
     unknown_variant(union_name, src if not isinstance(src, dict) else sorted(src)[:5])
     return src
 

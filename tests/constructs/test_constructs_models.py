@@ -534,3 +534,44 @@ def test_allof_with_annotation_members_and_a_union_member(generate: GenerateFn) 
     assert env.choice == m.Mode.AUTO and env.message.content == "hi"
     assert "W0404" not in gen.codes()
     gen.mypy()
+
+
+def test_unions_that_contain_themselves(generate: GenerateFn) -> None:
+    obj = {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}}
+    gen = generate(
+        api(
+            {
+                "Holder": {
+                    "type": "object",
+                    "properties": {
+                        "u": {"$ref": "#/components/schemas/U"},
+                        "w": {"$ref": "#/components/schemas/W"},
+                    },
+                },
+                "A": obj,
+                "B": {"type": "object", "required": ["b"], "properties": {"b": {"type": "string"}}},
+                # Mutually recursive unions: a value matching neither side must not loop forever.
+                "U": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/A"},
+                        {"$ref": "#/components/schemas/V"},
+                    ]
+                },
+                "V": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/B"},
+                        {"$ref": "#/components/schemas/U"},
+                    ]
+                },
+                # A union listing itself: just its other members.
+                "W": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/W"}]},
+            }
+        )
+    )
+    m = gen.models()
+    holder = roundtrip(m.Holder, {"u": {"b": "x"}, "w": "text"})
+    assert holder.u == m.B(b="x") and holder.w == "text"
+    assert m.decode_u({"a": 1}) == m.A(a=1)
+    assert m.decode_u("neither") == "neither"  # kept raw, no RecursionError
+    assert m.decode_v({"zzz": 1}) == {"zzz": 1}
+    gen.mypy()
