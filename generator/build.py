@@ -316,13 +316,7 @@ def _one_way_fields(
 def _prune(
     models: dict[str, AnyModel], ops: list[Operation], hooks: tuple[WebhookEvent, ...]
 ) -> dict[str, AnyModel]:
-    keep: set[str] = set()
-    stack = [r for op in ops for r in operation_refs(op)]
-    stack += [r for h in hooks for r in _refs_in(h.type)]
-    while stack:
-        mid = stack.pop()
-        if mid in keep or mid not in models:
-            continue
-        keep.add(mid)
-        stack.extend(model_refs(models[mid]))
+    seeds = [r for op in ops for r in operation_refs(op)]
+    seeds += [r for h in hooks for r in _refs_in(h.type)]
+    keep = _closure(models, seeds)
     return {k: v for k, v in models.items() if k in keep}

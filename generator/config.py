@@ -58,7 +58,13 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import DiagnosticSink, FatalInputError, Location, join_pointer
+from generator.diagnostics import (
+    DiagnosticSink,
+    FatalInputError,
+    Location,
+    join_pointer,
+    json_type,
+)
 from generator.ir import ErrorNames
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "codegen-config.schema.json"
@@ -364,7 +370,7 @@ def _specific(errors: list[Any], best_match: Any) -> list[Any]:
 def _describe(err: Any) -> str:
     """A short message for one jsonschema error (type and pattern messages made readable)."""
     if err.validator == "type":
-        return f"expected {_type_words(err.validator_value)}, got {_json_type(err.instance)} {err.instance!r}"
+        return f"expected {_type_words(err.validator_value)}, got {_type_words(json_type(err.instance))} {err.instance!r}"
     if err.validator == "pattern":
         return f"{err.instance!r} does not match {err.validator_value!r}"
     if err.validator == "enum":
@@ -399,24 +405,6 @@ def _type_words(value: Any) -> str:
     if isinstance(value, list):
         return " or ".join(words.get(str(v), str(v)) for v in value)
     return words.get(value, str(value))
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    return type(value).__name__
 
 
 def _version_ok(version: str) -> bool:

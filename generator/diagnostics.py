@@ -111,6 +111,23 @@ class FatalInputError(Exception):
         self.diagnostic = diagnostic
 
 
+def json_type(value: object) -> str:
+    """The JSON Schema type name of a decoded value (for "expected X, got Y" messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one reference token."""
     return str(token).replace("~", "~0").replace("/", "~1")

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import codes
-from generator.diagnostics import DiagnosticSink, split_pointer
+from generator.diagnostics import DiagnosticSink, json_type, split_pointer
 from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
 from generator.schema_engine import (
     KNOWN_DIALECTS,
@@ -193,22 +193,6 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
@@ -249,7 +233,7 @@ def _describe(finding: Finding, instance: Any) -> str:
     if kind == "type":
         types = finding.detail.get("types") or []
         wanted = " or ".join(str(t) for t in types) if types else "another type"
-        return f"{field_name!r} must be {wanted}, not {_json_type(instance)}"
+        return f"{field_name!r} must be {wanted}, not {json_type(instance)}"
     if kind == "enum":
         options = finding.detail.get("options")
         return f"{field_name!r}: {_short(instance)} is not one of {_short(options, 120)}"
@@ -637,7 +621,7 @@ class _Validation:
         if not isinstance(value, dict | bool):
             key = self.key(target)
             self.meta_findings.append(
-                _Pending(key, f"a Schema must be an object, not {_json_type(value)}")
+                _Pending(key, f"a Schema must be an object, not {json_type(value)}")
             )
             return
         if (entry or crossed) and id(value) not in self.meta_checked:
