@@ -455,6 +455,10 @@ class Generated:
     cases: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: Error codes of refused specs in this process (reported by the fuzz tests).
+REFUSALS: dict[str, int] = {}
+
+
 def generate(shape: SpecShape, work: Path, rnd: random.Random) -> Generated | None:
     """Generate in-process; None when the generator refused the spec with located errors."""
     from generator.build import build_api
@@ -482,6 +486,8 @@ def generate(shape: SpecShape, work: Path, rnd: random.Random) -> Generated | No
         assert errors, "exit 2 without an error"
         for d in errors:
             assert d.file and d.line > 0 and d.col > 0, f"unlocated: {d.render()}"
+        for code in sorted({d.code for d in errors}):
+            REFUSALS[code] = REFUSALS.get(code, 0) + 1
         return None
     assert (out / package / "__init__.py").is_file()
     # Map component names to generated classes through the IR.
@@ -634,7 +640,7 @@ def flush(stats: FuzzRun, scratch: Path) -> None:
 def test_fuzz_specs_bounded(tmp_path: Path) -> None:
     stats = fuzz(tmp_path, max_examples=8, batch=8, shrink=False)
     print(
-        f"\nfuzz (bounded): {stats.examples} specs, {stats.generated} generated, {stats.refused} refused, {stats.cases} round-trip cases"
+        f"\nfuzz (bounded): {stats.examples} specs, {stats.generated} generated, {stats.refused} refused, {stats.cases} round-trip cases; refusals by code: {REFUSALS}"
     )
     assert stats.generated >= 1
 
@@ -648,7 +654,7 @@ def test_fuzz_specs_long(tmp_path: Path, request: pytest.FixtureRequest) -> None
     wanted = os.environ.get("FUZZ_EXAMPLES")
     stats = fuzz(tmp_path, max_examples=int(wanted) if wanted else None, batch=25, shrink=True)
     print(
-        f"\nfuzz (long): {stats.examples} specs, {stats.generated} generated, {stats.refused} refused, {stats.cases} round-trip cases"
+        f"\nfuzz (long): {stats.examples} specs, {stats.generated} generated, {stats.refused} refused, {stats.cases} round-trip cases; refusals by code: {REFUSALS}"
     )
 
 
