@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
+from uuid import UUID
 
+from .serde import b64encode, format_date, format_datetime
 from .strict import unknown_enum_value, unknown_variant
 
 _DECODING: ContextVar[frozenset[tuple[str, int]]] = ContextVar(
@@ -92,12 +95,21 @@ def decode_untagged(
 
 
 def encode_value(value: Any) -> Any:
-    """JSON form of any generated value: models, enums, lists, dicts, or plain JSON."""
+    """JSON form of any generated value: models, enums, lists, dicts, dates and times (ISO 8601),
+    UUIDs (text), bytes (base64), or plain JSON."""
     to_dict = getattr(value, "to_dict", None)
     if to_dict is not None:
         return to_dict()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, datetime):  # before ``date``: a datetime is a date
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return b64encode(bytes(value))
     if isinstance(value, list):
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
