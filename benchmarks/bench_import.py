@@ -78,7 +78,9 @@ def statements(root: Path, operation: str, lazy_models: bool) -> dict[str, str]:
 
 def measure(root: Path, stmt: str) -> tuple[float, float, int]:
     code = PROBE.format(path=str(root), stmt=stmt)
-    result = check(run_measured([str(opc_python()), "-c", code], env=opc_env()), stmt)
+    env = opc_env()
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # imports from .pyc, as installed packages do
+    result = check(run_measured([str(opc_python()), "-c", code], env=env), stmt)
     seconds, rss, modules = result.output.split()[-3:]
     return float(seconds), float(rss), int(modules)
 
