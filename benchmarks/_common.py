@@ -65,9 +65,16 @@ def ensure_opc_env() -> Path:
     return opc_python()
 
 
+def base_env() -> dict[str, str]:
+    """Our environment, but allowing .pyc files (both generators then start as installed tools)."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def opc_env() -> dict[str, str]:
     """Environment for OPC: its venv's bin first on PATH so its ruff post-hooks run."""
-    env = dict(os.environ)
+    env = base_env()
     env["PATH"] = f"{OPC_VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env.pop("PYTHONPATH", None)
     return env
@@ -153,7 +160,7 @@ def check(result: Measured, what: str) -> Measured:
 def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured:
     if out.exists():
         shutil.rmtree(out)
-    result = run_measured(ours_cmd(spec, out, report), cwd=ours_repo())
+    result = run_measured(ours_cmd(spec, out, report), cwd=ours_repo(), env=base_env())
     return check(result, f"our generator on {spec.name}")
 
 
@@ -252,7 +259,7 @@ def prepare_clients(work: Path, spec: Path = BENCH_SPEC) -> Clients:
     ours_out = work / "ours" / "bench_ours_client"
     ours_out.parent.mkdir(parents=True, exist_ok=True)
     ours_path = ours_pkg = None
-    result = run_measured(ours_cmd(spec, ours_out), cwd=ours_repo())
+    result = run_measured(ours_cmd(spec, ours_out), cwd=ours_repo(), env=base_env())
     if result.returncode == 0:
         ours_path, ours_pkg = str(ours_out), find_package(ours_out)
     else:

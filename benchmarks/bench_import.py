@@ -2,7 +2,7 @@
 
 Generates both clients from github-rest.json, then times, inside a new interpreter each time
 (``time.perf_counter`` around the import statement, so interpreter start-up is excluded; .pyc
-files are written by an untimed warm-up run first):
+files are written by an untimed warm-up run first, even where PYTHONDONTWRITEBYTECODE is set):
 
   httpx alone        import httpx (the floor: both runtimes import it)
   package            import <pkg>
@@ -78,9 +78,7 @@ def statements(root: Path, operation: str, lazy_models: bool) -> dict[str, str]:
 
 def measure(root: Path, stmt: str) -> tuple[float, float, int]:
     code = PROBE.format(path=str(root), stmt=stmt)
-    env = opc_env()
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # imports from .pyc, as installed packages do
-    result = check(run_measured([str(opc_python()), "-c", code], env=env), stmt)
+    result = check(run_measured([str(opc_python()), "-c", code], env=opc_env()), stmt)
     seconds, rss, modules = result.output.split()[-3:]
     return float(seconds), float(rss), int(modules)
 

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     GITHUB_SPEC,
+    base_env,
     check,
     fmt_time,
     log,
@@ -85,13 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         out, report, prof = work / "client", work / "report.json", work / "generate.prof"
         plain = check(
-            run_measured(ours_cmd(spec, work / "plain", report), cwd=ours_repo()), "generate"
+            run_measured(ours_cmd(spec, work / "plain", report), cwd=ours_repo(), env=base_env()),
+            "generate",
         )
         plain_stages = json.loads(report.read_text())["timings"]
         cmd = ours_cmd(spec, out, report)
         cmd[1:1] = ["-m", "cProfile", "-o", str(prof)]
         log(f"profiling: {' '.join(cmd)}")
-        profiled = check(run_measured(cmd, cwd=ours_repo()), "profiled generate")
+        profiled = check(run_measured(cmd, cwd=ours_repo(), env=base_env()), "profiled generate")
         data = json.loads(report.read_text())
         stages = data["timings"]
 
