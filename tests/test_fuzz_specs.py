@@ -316,10 +316,9 @@ class Unsatisfiable(Exception):
 #: and recursive nullable ``$ref`` typed non-nullable (test_recursive_nullable_ref) -- both fixed.
 AVOID_TYPED_EXTRA = False
 AVOID_NULL_THROUGH_REF = False
-#: Open: a union variant holding a date/date-time/uuid/bytes value is not encoded back to JSON
-#: (test_union_with_formatted_variants_round_trips); until fixed, union branches whose values
-#: would need such encoding are not chosen for data (they are still generated in specs).
-AVOID_FORMATTED_UNION_DATA = True
+#: Fixed too: union variants holding date/date-time/uuid/bytes values were not encoded back to
+#: JSON (test_union_with_formatted_variants_round_trips).
+AVOID_FORMATTED_UNION_DATA = False
 _FORMATS = ("date", "date-time", "uuid", "byte", "binary")
 
 
@@ -708,13 +707,6 @@ def test_recursive_nullable_ref(version: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["date", "date-time", "uuid", "byte"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/runtime/modeling.py encode_value (what encode_<union>() calls) returns "
-    "date/datetime/UUID/bytes values unchanged, so to_dict of a union holding one is not JSON; "
-    "encode_value should format datetime (before date: it is a subclass), date, UUID and bytes "
-    "like serde.format_datetime / format_date / str / b64encode",
-)
 def test_union_with_formatted_variants_round_trips(fmt: str, tmp_path: Path) -> None:
     spec = {
         "openapi": "3.1.0",
