@@ -11,10 +11,18 @@ mapping (or raw value), again unless strict mode is on.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
+from uuid import UUID
 
+from .serde import b64encode, format_date, format_datetime
 from .strict import unknown_enum_value, unknown_variant
+
+_DECODING: ContextVar[frozenset[tuple[str, int]]] = ContextVar(
+    "_portarium_decoding_unions", default=frozenset()
+)
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -66,23 +74,42 @@ def decode_untagged(
     Checks are ordered by the generator, most specific first (more required keys, then fewer).
     Values no variant accepts are kept raw (strict mode raises instead).
     """
-    for check, decode in variants:
-        if check(src):
-            try:
-                return decode(src)
-            except (KeyError, TypeError, ValueError):
-                continue
+    # Mutually recursive unions (``U = A | V``, ``V = B | U``) would try each other forever on a
+    # value neither matches: a union already decoding this very value declines the nested attempt.
+    key = (union_name, id(src))
+    active = _DECODING.get()
+    if key in active:
+        raise ValueError(f"{union_name}: no variant matches (recursive union)")
+    token = _DECODING.set(active | {key})
+    try:
+        for check, decode in variants:
+            if check(src):
+                try:
+                    return decode(src)
+                except (KeyError, TypeError, ValueError):
+                    continue
+    finally:
+        _DECODING.reset(token)
     unknown_variant(union_name, src if not isinstance(src, dict) else sorted(src)[:5])
     return src
 
 
 def encode_value(value: Any) -> Any:
-    """JSON form of any generated value: models, enums, lists, dicts, or plain JSON."""
+    """JSON form of any generated value: models, enums, lists, dicts, dates and times (ISO 8601),
+    UUIDs (text), bytes (base64), or plain JSON."""
     to_dict = getattr(value, "to_dict", None)
     if to_dict is not None:
         return to_dict()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, datetime):  # before ``date``: a datetime is a date
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return b64encode(bytes(value))
     if isinstance(value, list):
         return [encode_value(v) for v in value]
     if isinstance(value, dict):
