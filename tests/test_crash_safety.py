@@ -331,11 +331,34 @@ def test_sigkill_at_every_file_system_event(
         assert len(outcomes["restored"]) >= 1
 
 
+def _wait_for_staging(out: Path, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not leftovers(out.parent) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
+def _staging_to_exit(out: Path, new_files: dict[str, bytes]) -> float:
+    """Seconds from the staging dir appearing to the process exiting, for one plain run."""
+    write_old_tree(out, new_files)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", *cli_args(out)],
+        cwd=_Snapshot.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait_for_staging(out, proc)
+    t0 = time.monotonic()
+    assert proc.wait(timeout=300) == 0
+    return time.monotonic() - t0
+
+
 def test_sigkill_at_timed_points(
     tmp_path: Path, reference: tuple[dict[str, str], dict[str, bytes], float]
 ) -> None:
-    """Plain CLI runs killed after delays: half spread uniformly over a whole run, half over the
-    part from "staging starts" to the end (calibrated by a logged run under the same conditions)."""
+    """Plain CLI runs killed after delays. Half the delays are spread uniformly over a whole run
+    (measured by a calibration run), counted from the start; the other half are spread uniformly
+    over the part after staging begins, counted from the moment the run's ``.codegen-tmp-*`` dir
+    appears (so a slower machine still lands them in the write/format/swap window)."""
     new, new_files, _ = reference
     out = tmp_path / "calibrate" / "client"
     write_old_tree(out, new_files)
@@ -345,12 +368,13 @@ def test_sigkill_at_timed_points(
     end = time.time() - start
     events = json.loads(log.read_text())
     staging = min(float(e[3]) for e in events if e[1] == "mkdtemp") - start
-    points = 24
-    delays = [end * (i + 0.5) / (points // 2) for i in range(points // 2)]
-    delays += [staging + (end - staging) * (i + 0.5) / (points // 2) for i in range(points // 2)]
+    window = _staging_to_exit(tmp_path / "calibrate2" / "client", new_files)
+    half = 12
+    plan = [("start", end * (i + 0.5) / half) for i in range(half)]
+    plan += [("staging", window * (i + 0.5) / half) for i in range(half)]
     seen: dict[str, int] = {"old": 0, "new": 0, "restored": 0}
     recoveries = 0
-    for i, delay in enumerate(delays):
+    for i, (anchor, delay) in enumerate(plan):
         out = tmp_path / f"t{i}" / "client"
         write_old_tree(out, new_files)
         old = tree(out)
@@ -360,6 +384,8 @@ def test_sigkill_at_timed_points(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        if anchor == "staging":
+            _wait_for_staging(out, proc)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
@@ -367,10 +393,11 @@ def test_sigkill_at_timed_points(
         seen[state] += 1
         recoveries += recover_and_check(out, new, state)
     print(
-        f"\ntimed kills (run {end:.2f}s, staging from {staging:.2f}s): {points} points -> {seen}; "
-        f"{recoveries} reruns"
+        f"\ntimed kills (run {end:.2f}s, staging from {staging:.2f}s, staging to exit "
+        f"{window:.2f}s): {len(plan)} points -> "
+        f"{seen}; {recoveries} reruns"
     )
-    assert sum(seen.values()) == points
+    assert sum(seen.values()) == len(plan)
 
 
 def test_next_run_removes_leftovers_of_killed_runs(
