@@ -194,8 +194,9 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
     with report.stage("write"):
-        clean_leftovers(opts.output)
-        staged = stage(opts.output, rendered)
+        if not opts.check:  # --check never touches anything at or beside the output
+            clean_leftovers(opts.output)
+        staged = stage(opts.output, rendered, beside=not opts.check)
     try:
         with report.stage("format"):
             formatted = config.formatter == "ruff" and not opts.skip_format

@@ -478,11 +478,6 @@ def test_check_writes_nothing_when_up_to_date(
     assert tree(out.parent) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._run stages --check output beside the target and calls clean_leftovers "
-    "in --check mode; it should call stage(..., beside=not opts.check) and skip clean_leftovers",
-)
 def test_check_touches_nothing_beside_the_output(
     old_out: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:

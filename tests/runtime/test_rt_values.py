@@ -70,6 +70,26 @@ def test_path_param_styles(
     assert R.params.path_param(value, style=style, explode=explode, name="id") == text
 
 
+@pytest.mark.parametrize(
+    ("value", "style", "text"),
+    [
+        ("a/b c%d", "simple", "a%2Fb%20c%25d"),
+        ("a,b", "simple", "a%2Cb"),  # a comma inside one value is data, not a list delimiter
+        (["a,b", "c"], "simple", "a%2Cb,c"),
+        ("..", "simple", "%2E%2E"),
+        (".", "simple", "%2E"),
+        ("...", "simple", "..."),
+        ("x;y=z", "matrix", ";id=x%3By%3Dz"),
+        ("é", "label", ".%C3%A9"),
+        ({"k/": "v?"}, "simple", "k%2F,v%3F"),
+    ],
+)
+def test_path_param_values_are_encoded(
+    R: SimpleNamespace, value: object, style: str, text: str
+) -> None:
+    assert R.params.path_param(value, style=style, name="id") == text
+
+
 def test_path_param_unknown_style(R: SimpleNamespace) -> None:
     with pytest.raises(ValueError):
         R.params.path_param(1, style="weird")

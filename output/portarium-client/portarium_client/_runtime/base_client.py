@@ -71,9 +71,12 @@ EventHook = Callable[[Any], Any]
 (on every attempt). The async client awaits a hook that returns an awaitable."""
 
 TimeoutArg = float | httpx.Timeout | None
-_PATH_SAFE: Final = "!$&'()*+,;=:@"
-# Path values made only of characters allowed in a path segment need no quoting (the fast path).
-_plain_segment: Final = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]*").fullmatch
+_PATH_SAFE: Final = "!$&'()*+,;=:@%"
+# Path values come encoded by params.path_param; anything else a caller put in RequestParts is
+# quoted here, and a bare dot-segment is never sent.
+_encoded_segment: Final = re.compile(
+    r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*"
+).fullmatch
 _USE_CLIENT_DEFAULT: Final = httpx.USE_CLIENT_DEFAULT
 
 
@@ -326,8 +329,10 @@ class BaseClient:
     ) -> _Call:
         path = endpoint.path
         for name, value in parts.path_params.items():
-            if _plain_segment(value) is None:
+            if _encoded_segment(value) is None:
                 value = quote(value, safe=_PATH_SAFE)
+            if value == "." or value == "..":
+                value = value.replace(".", "%2E")
             path = path.replace("{" + name + "}", value)
         headers = self._headers.copy()
         if parts.headers:

@@ -13,21 +13,27 @@ header      simple                        as path ``simple``
 ==========  ===========================  ===========================================
 
 Scalars become text through :func:`to_param_str` (booleans as ``true``/``false``, enums by value,
-date-times in ISO 8601). Path values are **not** percent-encoded here: the client does that when
-it fills the path template. ``None`` and ``UNSET`` query values add nothing.
+date-times in ISO 8601). Path values are percent-encoded here, value by value, so the delimiters
+a style adds stay literal while the values cannot change the path's shape (``/``, ``..``, ``,``).
+``None`` and ``UNSET`` query values add nothing.
 """
 
 from __future__ import annotations
 
 import enum
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Final
+from urllib.parse import quote
 
 from ..types import Unset
 from .serde import format_datetime
 
 __all__ = ["add_query", "header_param", "path_param", "to_param_str"]
+
+_unreserved: Final = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
 
 
 def to_param_str(value: object) -> str:
@@ -61,31 +67,61 @@ def _join_object(value: Mapping[object, object], explode: bool, sep: str = ",") 
     return ",".join(f"{k},{v}" for k, v in _pairs(value))
 
 
+def _segment(value: object) -> str:
+    """One value inside a path segment, percent-encoded as RFC 6570 does for ``{var}``.
+
+    Only unreserved characters stay literal, so a value can never add a ``/``, a delimiter
+    (``,`` ``;`` ``=``) or a query; ``.`` and ``..`` become ``%2E`` / ``%2E%2E`` so that no
+    client or proxy resolves them as dot-segments (``DELETE /things/..`` must not reach ``/``).
+    """
+    text = value if type(value) is str else to_param_str(value)
+    if _unreserved(text) is None:
+        return quote(text, safe="")
+    if text == "." or text == "..":
+        return text.replace(".", "%2E")
+    return text
+
+
+def _segment_object(value: Mapping[object, object], explode: bool, sep: str = ",") -> str:
+    pairs = [(_segment(k), _segment(v)) for k, v in _pairs(value)]
+    if explode:
+        return sep.join(f"{k}={v}" for k, v in pairs)
+    return ",".join(f"{k},{v}" for k, v in pairs)
+
+
 def path_param(
     value: object, *, style: str = "simple", explode: bool = False, name: str = ""
 ) -> str:
-    """A path parameter's text; ``name`` is needed only for ``style="matrix"``."""
-    if type(value) is str and style == "simple":
-        return value
+    """A path parameter, serialised and percent-encoded; ``name`` is needed only for ``matrix``.
+
+    The delimiters the style adds (``,`` ``.`` ``;`` ``=``) stay literal; the values are encoded.
+    """
     if style == "simple":
-        return header_param(value, explode=explode)
+        if isinstance(value, (list, tuple)):
+            return ",".join(_segment(item) for item in value)
+        if isinstance(value, Mapping):
+            return _segment_object(value, explode)
+        return _segment(value)
     if style == "label":
         if isinstance(value, (list, tuple)):
             sep = "." if explode else ","
-            return "." + sep.join(to_param_str(item) for item in value)
+            return "." + sep.join(_segment(item) for item in value)
         if isinstance(value, Mapping):
-            return "." + _join_object(value, explode, ".")
-        return "." + to_param_str(value)
+            return "." + _segment_object(value, explode, ".")
+        return "." + _segment(value)
     if style == "matrix":
+        key = _segment(name)
         if isinstance(value, (list, tuple)):
             if explode:
-                return "".join(f";{name}={to_param_str(item)}" for item in value)
-            return f";{name}=" + ",".join(to_param_str(item) for item in value)
+                return "".join(f";{key}={_segment(item)}" for item in value)
+            return f";{key}=" + ",".join(_segment(item) for item in value)
         if isinstance(value, Mapping):
             if explode:
-                return "".join(f";{k}={v}" for k, v in _pairs(value))
-            return f";{name}=" + _join_object(value, False)
-        return f";{name}={to_param_str(value)}"
+                return "".join(
+                    f";{k}={v}" for k, v in ((_segment(k), _segment(v)) for k, v in _pairs(value))
+                )
+            return f";{key}=" + _segment_object(value, False)
+        return f";{key}={_segment(value)}"
     raise ValueError(f"unsupported path parameter style: {style!r}")
 
 
