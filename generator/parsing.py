@@ -30,7 +30,6 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import Resolver
 
 from generator import codes
 
@@ -52,12 +51,38 @@ _NULL = _YAML + "null"
 _MERGE = _YAML + "merge"
 _SEQ = _YAML + "seq"
 _MAP = _YAML + "map"
-# First character -> the YAML 1.1 implicit resolvers that may apply (wildcards appended once).
-_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
-    first: tuple(resolvers) + tuple(Resolver.yaml_implicit_resolvers.get(None, []))
-    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
-    if first is not None
-}
+# YAML 1.2 core schema (what OpenAPI documents are written in): only true/false are booleans
+# (YAML 1.1 also read yes/no/on/off, which turned an enum value ``off`` into ``False``), integers
+# are decimal (``0755`` is 755), ``0o``/``0x``; no sexagesimal numbers, no timestamps.
+_CORE_RESOLVERS: tuple[tuple[str, str, str], ...] = (
+    (_NULL, r"^(?:~|null|Null|NULL|)$", "~nN"),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_INT, r"^[-+]?[0-9]+$", "-+0123456789"),
+    (_INT, r"^0o[0-7]+$|^0x[0-9a-fA-F]+$", "0"),
+    (_FLOAT, r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
+    (_FLOAT, r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", "-+."),
+    (_MERGE, r"^<<$", "<"),  # merge keys: YAML 1.1, but widely used in specs and kept
+)
+# First character ("" for the empty scalar) -> the implicit resolvers that may apply, in order.
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {"": ((_NULL, re.compile("^$")),)}
+for _tag, _pattern, _firsts in _CORE_RESOLVERS:
+    for _first in _firsts:
+        _IMPLICIT[_first] = (*_IMPLICIT.get(_first, ()), (_tag, re.compile(_pattern)))
+
+
+def _core_int(text: str) -> int:
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text)
+
+
+def _core_float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
 
 
 class _Loader(_BaseLoader):
@@ -404,13 +429,17 @@ class _YamlConverter:
         if tag == _STR:
             return value
         if tag == _INT:
-            return _CONSTRUCTOR.construct_yaml_int(node)
+            return _core_int(value) if not node.style else _CONSTRUCTOR.construct_yaml_int(node)
         if tag == _BOOL:
-            return _CONSTRUCTOR.construct_yaml_bool(node)
+            return (
+                value.lower() == "true"
+                if not node.style
+                else _CONSTRUCTOR.construct_yaml_bool(node)
+            )
         if tag == _NULL:
             return None
         if tag == _FLOAT:
-            return _CONSTRUCTOR.construct_yaml_float(node)
+            return _core_float(value) if not node.style else _CONSTRUCTOR.construct_yaml_float(node)
         if tag not in _PLAIN_TAGS:
             self._tag_problem(node, stack, token)
         return value

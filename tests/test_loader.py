@@ -681,3 +681,21 @@ def test_yaml_locate_points_at_each_key(tmp_path: Path, doc: dict[str, Any], flo
         assert loc is not None
         rest = lines[loc.line - 1][loc.col - 1 :]
         assert rest.startswith((key, "'", '"', "? ")) or not key, (pointer, key, rest)
+
+
+def test_yaml_is_read_with_the_1_2_core_schema(tmp_path: Path) -> None:
+    """``off``/``yes`` stay strings (enum values), ``0755`` is decimal, times stay text."""
+    text = MINIMAL + "x-v: [off, yes, 0755, 0o17, 12:30, 2024-01-01, true, ~, .inf]\n"
+    spec, sink = load(write(tmp_path, "spec.yaml", text))
+    assert spec is not None and not sink.has_errors
+    assert spec.root["x-v"] == [
+        "off",
+        "yes",
+        755,
+        15,
+        "12:30",
+        "2024-01-01",
+        True,
+        None,
+        float("inf"),
+    ]
