@@ -70,6 +70,7 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
         exclude_tags=frozenset(config.exclude_tags),
     )
     operations = ops_builder.build_all()
+    _check_tag_filters(ops_builder.seen_tags, config, sink)
     webhooks = _webhooks(root, spec, schemas, sink)
     models: dict[str, AnyModel] = {k: m for k, m in schemas.models.items() if m is not None}
     operations = pagination.attach(operations, models, config.pagination, sink)
@@ -104,6 +105,22 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
         errors=config.error_names or ErrorNames(),
     )
     return BuildResult(api, models)
+
+
+def _check_tag_filters(known: set[str], config: Config, sink: DiagnosticSink) -> None:
+    """Warn about include/exclude tags no operation carries (a typo would silently drop all)."""
+    for option, tags in (
+        ("include_tags", config.include_tags),
+        ("exclude_tags", config.exclude_tags),
+    ):
+        for tag in tags:
+            if tag not in known:
+                sink.warning(
+                    "W0256",
+                    f"{option}: no operation has the tag {tag!r}",
+                    "#/paths",
+                    hint=f"tags in this spec: {', '.join(sorted(known)) or '(none)'}",
+                )
 
 
 def _webhooks(

@@ -93,6 +93,7 @@ class OperationBuilder:
     tag_modules: dict[str, str] = field(default_factory=dict)
     include_tags: frozenset[str] = frozenset()
     exclude_tags: frozenset[str] = frozenset()
+    seen_tags: set[str] = field(default_factory=set)  # every tag on any operation, before filtering
     _module_scope: NameScope = field(
         default_factory=lambda: NameScope(
             "api modules", frozenset({"init"}), casefold=True, max_length=MAX_MODULE_NAME
@@ -122,6 +123,7 @@ class OperationBuilder:
                     continue
                 tags = op_resolved.get("tags")
                 tag_list = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
+                self.seen_tags.update(tag_list)
                 if self.include_tags and not (set(tag_list) & self.include_tags):
                     continue
                 if self.exclude_tags and set(tag_list) & self.exclude_tags:

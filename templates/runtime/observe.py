@@ -25,9 +25,19 @@ import httpx
 
 from ..types import _request_id
 
-__all__ = ["REDACTED", "SENSITIVE_HEADERS", "Redactor", "log_failure", "log_response", "log_retry"]
+__all__ = [
+    "MIN_SCRUBBED_SECRET",
+    "REDACTED",
+    "SENSITIVE_HEADERS",
+    "Redactor",
+    "log_failure",
+    "log_response",
+    "log_retry",
+]
 
 REDACTED: Final = "[REDACTED]"
+MIN_SCRUBBED_SECRET: Final = 6
+"""Secrets shorter than this are not searched for inside free text (see :meth:`Redactor.text`)."""
 _ENCODED: Final = "%5BREDACTED%5D"
 SENSITIVE_HEADERS: Final = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
@@ -44,7 +54,11 @@ class Redactor:
     ) -> None:
         self.headers = SENSITIVE_HEADERS | {name.lower() for name in headers}
         self.query = frozenset(query)
-        self.secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
+        # Very short values would be scrubbed out of unrelated words ("t" from "https"); they are
+        # still redacted wherever they stand as a header or query value.
+        self.secrets = tuple(
+            sorted({s for s in secrets if len(s) >= MIN_SCRUBBED_SECRET}, key=len, reverse=True)
+        )
 
     def url(self, url: httpx.URL | str) -> str:
         """``url`` with credential query values and any userinfo password redacted."""

@@ -155,3 +155,9 @@ def test_final_failure_logged(R: SimpleNamespace, caplog: pytest.LogCaptureFixtu
     lines = [r.getMessage() for r in caplog.records if r.name == "rtpkg"]
     assert lines[-1].startswith("giving up after attempt 2/2: GET http://user:[REDACTED]@api.test")
     assert_clean("\n".join(lines))
+
+
+def test_short_secrets_are_not_scrubbed_out_of_words(R: SimpleNamespace) -> None:
+    redactor = R.observe.Redactor(secrets=["t", "s3cr3t-token"])
+    text = redactor.text("https://api.example.com failed with s3cr3t-token")
+    assert text == "https://api.example.com failed with [REDACTED]"

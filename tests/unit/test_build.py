@@ -175,3 +175,9 @@ def test_recursion_through_unions_and_arrays(tmp_path: Path) -> None:
     assert isinstance(a, Model) and isinstance(b, Model)
     assert a.fields[0].type == ModelRef(b.id) and b.fields[0].type == ModelRef(a.id)
     assert not sink.has_errors
+
+
+def test_unknown_tag_filter_is_reported(tmp_path: Path) -> None:
+    api, sink = build(tmp_path, PAGED, include_tags=("thingz",))
+    assert api.operations == ()
+    assert [d.code for d in sink.warnings()] == ["W0256"]
