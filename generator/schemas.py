@@ -749,6 +749,17 @@ class SchemaBuilder:
         variants = tuple(UnionVariant(t, tags.get(i, ())) for i, t in enumerate(types))
         if prop is not None and not any(v.tags for v in variants):
             prop = None
+        return self._register_union(key, name, node, variants, prop, nullable)
+
+    def _register_union(
+        self,
+        key: str,
+        name: str,
+        node: dict[str, Any],
+        variants: tuple[UnionVariant, ...],
+        discriminator: str | None,
+        nullable: bool,
+    ) -> TypeRef:
         class_name, module = self._allocate(key, name)
         self.models[key] = UnionModel(
             id=key,
@@ -756,7 +767,7 @@ class SchemaBuilder:
             module=module,
             description=_text(node.get("description")),
             variants=variants,
-            discriminator=prop,
+            discriminator=discriminator,
             pointer=key,
         )
         self.order.append(key)
@@ -774,18 +785,8 @@ class SchemaBuilder:
         if all(is_plain_value(t, self.models) for t in members):
             return AnyOf(members, nullable)
         key = model_key or self.key_of(site.uri, site.pointer)
-        class_name, module = self._allocate(key, name)
-        self.models[key] = UnionModel(
-            id=key,
-            class_name=class_name,
-            module=module,
-            description=_text(node.get("description")),
-            variants=tuple(UnionVariant(t, ()) for t in members),
-            discriminator=None,
-            pointer=key,
-        )
-        self.order.append(key)
-        return ModelRef(key, nullable)
+        variants = tuple(UnionVariant(t, ()) for t in members)
+        return self._register_union(key, name, node, variants, None, nullable)
 
     def _tags(
         self,
