@@ -220,6 +220,36 @@ def strongly_connected(graph: Mapping[str, Sequence[str]]) -> dict[str, frozense
     return result
 
 
+IMPORT_CHAIN_BREAK = 40
+"""Longest chain of model modules importing each other at module level (see Planner._code)."""
+
+
+def import_depths(
+    graph: Mapping[str, Sequence[str]], scc: Mapping[str, frozenset[str]]
+) -> dict[str, int]:
+    """Length of the longest chain of module-level imports below each model (iterative).
+
+    Models in one strongly connected component import each other lazily already, so edges inside
+    a component do not count.
+    """
+    depth: dict[str, int] = {}
+    for start in graph:
+        if start in depth:
+            continue
+        stack: list[tuple[str, bool]] = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in depth:
+                continue
+            deps = [d for d in graph.get(node, ()) if d in graph and d not in scc.get(node, ())]
+            if expanded:
+                depth[node] = 1 + max((depth.get(d, 0) for d in deps), default=0)
+                continue
+            stack.append((node, True))
+            stack.extend((d, False) for d in deps if d not in depth)
+    return depth
+
+
 class Planner:
     """Builds views and the file list for one :class:`~generator.ir.Api`."""
 
@@ -240,6 +270,7 @@ class Planner:
         self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
         self.scc = strongly_connected(graph)
+        self.depth = import_depths(graph, self.scc)
         self.pages = {
             op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination
         }
@@ -247,8 +278,12 @@ class Planner:
     # -- models -----------------------------------------------------------------------------------
 
     def _code(self, model: AnyModel) -> ModuleCode:
-        lazy = self.scc.get(model.id, frozenset()) - {model.id}
-        return ModuleCode(self.models, ".", "..", "..", self_id=model.id, lazy=frozenset(lazy))
+        lazy: frozenset[str] = self.scc.get(model.id, frozenset()) - {model.id}
+        if self.depth.get(model.id, 0) % IMPORT_CHAIN_BREAK == 0:
+            # Every IMPORT_CHAIN_BREAK-th link of a long chain of models imports lazily, so no
+            # import of a model module nests deeper than that (Python's recursion limit).
+            lazy = frozenset(model_refs(model)) - {model.id}
+        return ModuleCode(self.models, ".", "..", "..", self_id=model.id, lazy=lazy)
 
     def model_view(self, model: Model) -> ModelView:
         code = self._code(model)
