@@ -51,15 +51,18 @@ _NULL = _YAML + "null"
 _MERGE = _YAML + "merge"
 _SEQ = _YAML + "seq"
 _MAP = _YAML + "map"
-# YAML 1.2 core schema (what OpenAPI documents are written in): only true/false are booleans
-# (YAML 1.1 also read yes/no/on/off, which turned an enum value ``off`` into ``False``), integers
-# are decimal (``0755`` is 755), ``0o``/``0x``; no sexagesimal numbers, no timestamps.
+# Scalars are read as YAML 1.2 (what OpenAPI documents are written in) where YAML 1.1 surprises:
+# only true/false are booleans (1.1 also read yes/no/on/off, turning an enum value ``off`` into
+# ``False``), no sexagesimal numbers, no timestamps. A number with a leading zero (``0755``: octal
+# in 1.1, decimal in 1.2) stays text, as does anything else the two versions read differently. Floats keep the 1.1 spelling (a ``.`` is required, an exponent has a sign), so
+# nothing that a YAML 1.1 emitter such as PyYAML writes unquoted as a string is read as a number.
 _CORE_RESOLVERS: tuple[tuple[str, str, str], ...] = (
     (_NULL, r"^(?:~|null|Null|NULL|)$", "~nN"),
     (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    (_INT, r"^[-+]?[0-9]+$", "-+0123456789"),
-    (_INT, r"^0o[0-7]+$|^0x[0-9a-fA-F]+$", "0"),
-    (_FLOAT, r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", "-+.0123456789"),
+    (_INT, r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    (_INT, r"^0x[0-9a-fA-F]+$", "0"),
+    (_FLOAT, r"^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?$", "-+0123456789"),
+    (_FLOAT, r"^\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?$", "."),
     (_FLOAT, r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$", "-+."),
     (_MERGE, r"^<<$", "<"),  # merge keys: YAML 1.1, but widely used in specs and kept
 )
@@ -71,18 +74,19 @@ for _tag, _pattern, _firsts in _CORE_RESOLVERS:
 
 
 def _core_int(text: str) -> int:
-    if text.startswith(("0o", "0x")):
-        return int(text[2:], 8 if text[1] == "o" else 16)
-    return int(text)
+    return int(text[2:], 16) if text.startswith("0x") else int(text)
 
 
-def _core_float(text: str) -> float:
+def _core_float(text: str) -> float | str:
     lowered = text.lower()
     if lowered.endswith(".inf"):
         return float("-inf") if lowered.startswith("-") else float("inf")
     if lowered == ".nan":
         return float("nan")
-    return float(text)
+    try:
+        return float(text.replace("_", ""))
+    except ValueError:  # a spelling the resolver let through but Python cannot read: keep the text
+        return text
 
 
 class _Loader(_BaseLoader):

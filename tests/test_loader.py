@@ -684,18 +684,11 @@ def test_yaml_locate_points_at_each_key(tmp_path: Path, doc: dict[str, Any], flo
 
 
 def test_yaml_is_read_with_the_1_2_core_schema(tmp_path: Path) -> None:
-    """``off``/``yes`` stay strings (enum values), ``0755`` is decimal, times stay text."""
-    text = MINIMAL + "x-v: [off, yes, 0755, 0o17, 12:30, 2024-01-01, true, ~, .inf]\n"
+    """``off``/``yes`` stay strings (enum values); 1.1/1.2-ambiguous numbers and times stay text."""
+    text = (
+        MINIMAL + "x-v: [off, yes, 0755, 0o17, 12:30, 2024-01-01, true, ~, .inf, 0E0, 1.5e+3, ._]\n"
+    )
     spec, sink = load(write(tmp_path, "spec.yaml", text))
     assert spec is not None and not sink.has_errors
-    assert spec.root["x-v"] == [
-        "off",
-        "yes",
-        755,
-        15,
-        "12:30",
-        "2024-01-01",
-        True,
-        None,
-        float("inf"),
-    ]
+    expected = ["off", "yes", "0755", "0o17", "12:30", "2024-01-01", True, None, float("inf")]
+    assert spec.root["x-v"] == [*expected, "0E0", 1500.0, "._"]
