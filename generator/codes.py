@@ -1,4 +1,4 @@
-"""Diagnostic codes: the one table of every stable code the load and validate stages emit.
+"""Diagnostic codes: the one table of every stable code the generator emits.
 
 Codes are part of the user-facing contract (tests, ``--report`` consumers and users' CI match on
 them); messages are prose and may change. The numeric part of a code is unique across severities,
@@ -11,6 +11,13 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``E02xx``  validate: structure the generator cannot work around (generation would be unsound)
 ``W02xx``  validate: findings of the OpenAPI schema / openapi-spec-validator that are tolerated
 ``E03xx``  ``$ref`` following (external files, remote documents, dangling pointers)
+``W025x``  build: operations (parameters, responses, tag filters)
+``W03xx``  build: a schema ``$ref`` that cannot be typed (``W0311``)
+``W04xx``  build: schemas degraded to a typed fallback (``E0404``: nesting too deep)
+``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
+``W06xx``  build: pagination overrides that do not fit the operation
+``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
+``W0140``  the package version had to be derived (``info.version`` is not PEP 440)
 =========  ===========================================================================
 
 Add a code here before using it; ``tests/test_validate.py`` checks every code a stage emits is
@@ -113,5 +120,45 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         E_REMOTE_FETCH_FAILED: "a remote $ref document could not be fetched",
         E_BAD_REF: "a malformed $ref (not a string, or a non-pointer fragment)",
         E_REF_CYCLE: "a $ref chain that loops back without reaching a value (not for schemas)",
+        # -- later stages (build, config, templates, output); emitted outside load/validate --
+        "W0140": "info.version is not PEP 440; the package gets a derived version",
+        "W0251": "a parameter without a valid name/in is ignored",
+        "W0252": "a {name} in the path template has no parameter: generated as a required str",
+        "W0253": "a path parameter that is not in the template is ignored",
+        "W0254": "a responses key that is not a status code is ignored",
+        "W0256": "include_tags/exclude_tags names a tag no operation has",
+        "W0311": "a schema $ref that cannot be resolved: typed as Any",
+        "W0402": "a schema that is not an object: typed as Any",
+        "W0403": "an unknown schema type: typed as Any",
+        "E0404": "schemas nest deeper than the build limit",
+        "W0404": "an allOf member that is not an object schema: its constraints are not represented",
+        "W0405": "an enum with non-scalar values: typed as Any",
+        "W0406": "a discriminator mapping entry that does not resolve",
+        "W0407": "variants share a discriminator value: chosen by shape",
+        "W0410": "a schema that refers to itself with no object in between: typed as Any",
+        "N0551": "a model field renamed to avoid a clash",
+        "N0552": "a model class renamed (its name was taken)",
+        "N0553": "an enum member renamed (sanitised names collide)",
+        "N0554": "an operation function renamed (its name was taken in its module)",
+        "N0555": "a parameter renamed (name clash after conversion)",
+        "W0601": "a pagination override does not match the operation",
+        "W0602": "a pagination override names fields the success body does not have",
+        "E0501": "config file not found",
+        "E0502": "config file cannot be read",
+        "E0503": "config file is not valid YAML",
+        "E0504": "config has an unknown key",
+        "E0505": "config value has the wrong type or value",
+        "E0506": "config has the same key twice",
+        "E0507": "config values contradict each other",
+        "E0508": "config templates directory does not exist",
+        "W0509": "config include_tags and exclude_tags overlap",
+        "E0701": "template syntax error",
+        "E0702": "template uses an undefined value",
+        "E0703": "template not found",
+        "E0704": "template code raised an error",
+        "E0705": "template extends or includes itself",
+        "E0706": "template override directory not found",
+        "E0801": "the output location cannot be used (a file, not writable, outside the root)",
+        "E0802": "the configured formatter (ruff) is not installed",
     }
 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -322,12 +323,21 @@ class FormatResult:
     message: str = ""
 
 
+class FormatterUnavailable(OutputError):
+    """The configured formatter (ruff) is not installed where the generator runs."""
+
+
 def _ruff() -> list[str]:
     exe = shutil.which(
         "ruff", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     )
     if exe:
         return [exe]
+    if importlib.util.find_spec("ruff") is None:
+        raise FormatterUnavailable(
+            f"ruff is not installed for {sys.executable}; install the generator with its "
+            "dependencies (`pip install -e .`) or set `formatter: none` in codegen.yaml"
+        )
     return [sys.executable, "-m", "ruff"]
 
 

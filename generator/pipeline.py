@@ -20,6 +20,7 @@ from generator.naming import snake_case
 from generator.operations import HTTP_METHODS
 from generator.output import (
     MANIFEST,
+    FormatterUnavailable,
     OutputError,
     clean_leftovers,
     diff_trees,
@@ -116,6 +117,9 @@ def run(opts: Options) -> Outcome:
         report.exit_code = EXIT_BAD_INPUT
     except TemplateError as exc:
         sink.extend([exc.diagnostic])
+        report.exit_code = EXIT_BAD_INPUT
+    except FormatterUnavailable as exc:
+        sink.error("E0802", str(exc))
         report.exit_code = EXIT_BAD_INPUT
     except OutputError as exc:
         sink.error("E0801", str(exc), location=Location(str(opts.output), 0, 0))
