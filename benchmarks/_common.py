@@ -33,6 +33,7 @@ OPC_REQUIREMENTS = [
     "httpx>=0.27",
     "attrs>=22",
     "python-dateutil>=2.8",
+    "orjson>=3.9",  # our generated client's `speedups` extra (its runtime uses it when present)
 ]
 
 

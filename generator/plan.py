@@ -57,6 +57,9 @@ class FieldView:
     encode_guard: str  # "" when always written
     encode: str
     doc: str
+    omit: (
+        str  # the value that leaves the key out of the wire form: "ALWAYS" (never), "None", "UNSET"
+    )
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class ModelView:
     imports: list[str]
     type_checking_imports: list[str]
     lazy_imports: list[str]
+    encode_head: list[FieldView]  # leading fields written unconditionally (one dict display)
+    encode_tail: list[FieldView]  # the remaining fields, in order
+    prelude: list[str]  # module-level constants the decode expressions use
 
 
 @dataclass(frozen=True)
@@ -277,16 +283,18 @@ class Planner:
 
     # -- models -----------------------------------------------------------------------------------
 
-    def _code(self, model: AnyModel) -> ModuleCode:
+    def _code(self, model: AnyModel, *, enum_tables: bool = False) -> ModuleCode:
         lazy: frozenset[str] = self.scc.get(model.id, frozenset()) - {model.id}
         if self.depth.get(model.id, 0) % IMPORT_CHAIN_BREAK == 0:
             # Every IMPORT_CHAIN_BREAK-th link of a long chain of models imports lazily, so no
             # import of a model module nests deeper than that (Python's recursion limit).
             lazy = frozenset(model_refs(model)) - {model.id}
-        return ModuleCode(self.models, ".", "..", "..", self_id=model.id, lazy=lazy)
+        return ModuleCode(
+            self.models, ".", "..", "..", self_id=model.id, lazy=lazy, enum_tables=enum_tables
+        )
 
     def model_view(self, model: Model) -> ModelView:
-        code = self._code(model)
+        code = self._code(model, enum_tables=True)  # model.py.jinja renders ``prelude``
         fields: list[FieldView] = []
         for f in model.fields:
             ann = code.annotation(f.type)
@@ -328,6 +336,7 @@ class Planner:
                     else f"(None if ({var} := {plain_get}) is None else {inner})"
                 )
                 guard = f"self.{f.name} is not None"
+            omit = "ALWAYS" if not guard else ("UNSET" if "Unset" in guard else "None")
             fields.append(
                 FieldView(
                     name=f.name,
@@ -337,6 +346,7 @@ class Planner:
                     encode_guard=guard,
                     encode=code.encode(f.type, f"self.{f.name}"),
                     doc=comment(f.description),
+                    omit=omit,
                 )
             )
         keeps_extra = model.extra is not None
@@ -353,9 +363,20 @@ class Planner:
                 else encoded
             )
         code.runtime("strict", "unknown_fields")
+        code.runtime("jsonlib", "WireFields")
+        code.typing("ClassVar")
+        if any(fv.omit == "ALWAYS" for fv in fields):
+            code.runtime("jsonlib", "ALWAYS")
+        if any(fv.omit == "UNSET" for fv in fields):
+            code.runtime_names.setdefault("__types__", set()).add("UNSET")
+        if not keeps_extra:
+            code.runtime("strict", "is_strict")
         code.typing("Any")
         if code.type_checking_lines():
             code.typing("TYPE_CHECKING")
+        # ``to_dict`` writes the leading always-present fields as one dict display (faster than
+        # item assignments); the rest follow in order, so key order is the field order.
+        head = next((i for i, fv in enumerate(fields) if fv.encode_guard), len(fields))
         page = self.pages.get(model.id)
         names = {f.name for f in model.fields}
         cursor_alias = ""
@@ -379,6 +400,9 @@ class Planner:
             imports=code.import_lines(),
             type_checking_imports=code.type_checking_lines(),
             lazy_imports=code.lazy_lines(),
+            encode_head=fields[:head],
+            encode_tail=fields[head:],
+            prelude=code.prelude_lines(),
         )
 
     def _default_literal(self, t: TypeRef, value: object, code: ModuleCode) -> str:
@@ -709,8 +733,9 @@ class Planner:
         assert body is not None
         ct = py_literal(body.content_type)
         if body.kind == "json":
-            enc = code.encode(body.type, "body")
-            stmt = f"parts.json = {enc}\n    parts.content_type = {ct}"
+            # The value itself: ``jsonlib.dumps`` writes models, enums, datetimes, ... (with orjson
+            # without building the ``to_dict`` form first).
+            stmt = f"parts.json = body\n    parts.content_type = {ct}"
         elif body.kind == "form":
             enc = code.encode(body.type, "body")
             stmt = f"parts.data = {code.runtime('wire', 'form_fields')}({enc})"
@@ -960,6 +985,7 @@ class Planner:
                 }
             )
         code.typing("Any")
+        code.runtime("jsonlib", "loads")
         return [{"imports": "\n".join(code.import_lines() + code.type_checking_lines())}, *views]
 
     def readme_examples(self) -> dict[str, object]:

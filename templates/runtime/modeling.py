@@ -28,6 +28,15 @@ E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
 
 
+def member_table(cls: type[E]) -> dict[object, E]:
+    """``{value: member}`` for ``cls``: what generated ``from_dict`` methods look values up in.
+
+    A dict lookup is several times faster than calling the enum class; values the table lacks
+    (unknown or falsy members) still go through ``cls(value)``, so the result is the same.
+    """
+    return {member._value_: member for member in cls}
+
+
 def missing_enum_member(cls: type[E], value: object) -> E | None:
     """An extra member of ``cls`` for ``value`` (cached per value), or ``None`` in strict mode.
 

@@ -18,7 +18,6 @@ status                          outcome
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -27,6 +26,7 @@ import httpx
 
 from ..errors import _ApiStatusError, _status_error_class, _UnexpectedResponseError
 from ..types import _request_id
+from . import jsonlib
 
 __all__ = [
     "DECODE_ERRORS",
@@ -54,7 +54,7 @@ DECODE_ERRORS = (KeyError, TypeError, ValueError)
 
 def json_decoder(parse: Callable[[Any], T]) -> Decoder[T]:
     """A decoder that parses the body as JSON and hands the value to ``parse`` (a ``from_dict``)."""
-    loads = json.loads
+    loads = jsonlib.loads
 
     def decode(response: httpx.Response) -> T:
         return parse(loads(response.content))
@@ -129,7 +129,7 @@ def parse_problem(response: httpx.Response, spec: ResponseSpec[Any]) -> Any:
     if parser is None:
         return None
     try:
-        payload = json.loads(response.content)
+        payload = jsonlib.loads(response.content)
     except (ValueError, UnicodeDecodeError):
         return None
     try:

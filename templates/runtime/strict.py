@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 __all__ = [
+    "is_strict",
     "strict_mode",
     "strict_scope",
     "unknown_enum_value",
@@ -24,6 +25,10 @@ __all__ = [
 ]
 
 _STRICT: ContextVar[bool] = ContextVar("strict_decoding", default=False)
+
+
+is_strict = _STRICT.get
+"""Same as :func:`strict_mode`, without a Python frame: generated ``from_dict`` methods call it."""
 
 
 def strict_mode() -> bool:

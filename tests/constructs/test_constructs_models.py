@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import importlib
+import json
 import uuid
 from typing import Any
 
+import pytest
 from construct_support import GenerateFn
 
 
@@ -46,7 +49,23 @@ def api(schemas: dict[str, Any], *, version: str = "3.1.0", **extra: Any) -> dic
 def roundtrip(cls: Any, src: dict[str, Any]) -> Any:
     value = cls.from_dict(src)
     assert cls.from_dict(value.to_dict()) == value
+    assert_body_json_matches_to_dict(value)
     return value
+
+
+def assert_body_json_matches_to_dict(value: Any) -> None:
+    """A request body (``jsonlib.dumps`` of the model) says what ``to_dict`` says, on both routes."""
+    jsonlib = importlib.import_module(type(value).__module__.split(".")[0] + "._runtime.jsonlib")
+    expected = json.loads(json.dumps(value.to_dict()))
+    assert jsonlib.FAST  # orjson is a dev dependency: the fast route is the one under test
+    assert json.loads(jsonlib.dumps(value)) == expected
+    assert json.loads(jsonlib.dumps([value, {"k": value}])) == [expected, {"k": expected}]
+    saved = jsonlib._orjson_dumps
+    jsonlib._orjson_dumps = None
+    try:
+        assert json.loads(jsonlib.dumps(value)) == expected
+    finally:
+        jsonlib._orjson_dumps = saved
 
 
 def test_allof_merging_single_ref_wrappers_ref_siblings_defaults_formats(
@@ -362,6 +381,55 @@ def test_enums_string_int_mixed_empty_null_and_colliding_names(generate: Generat
     other = roundtrip(m.Prefs, {"tz": "Mars/Olympus", "level": 7})
     assert isinstance(other.tz, enum.Enum) and other.tz.value == "Mars/Olympus"
     assert other.to_dict() == {"tz": "Mars/Olympus", "level": 7}
+    # Decoding looks members up in a table first: falsy members and the fallback agree with
+    # calling the enum, and an unhashable value is a TypeError (an unexpected response).
+    falsy = m.Prefs.from_dict({"tz": "", "level": 0, "order": "ASC"})
+    assert falsy.tz is m.Tz("") and falsy.level is m.Level(0) and falsy.order is m.Order.ASC
+    assert m.Prefs.from_dict({"tz": "Mars/Olympus"}).tz is other.tz  # unknown members are cached
+    with pytest.raises(TypeError):
+        m.Prefs.from_dict({"tz": ["GMT0"]})
+    gen.mypy()
+
+
+def test_from_dict_fills_every_field_like_the_constructor(generate: GenerateFn) -> None:
+    """``from_dict`` fills a new instance without ``__init__``: nothing may be left unset."""
+    gen = generate(
+        api(
+            {
+                "Item": {
+                    "type": "object",
+                    "required": ["id", "kind", "at"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "kind": {"$ref": "#/components/schemas/Kind"},
+                        "at": {"type": "string", "format": "date-time"},
+                        "note": {"type": ["string", "null"]},
+                        "count": {"type": "integer", "default": 3},
+                        "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}},
+                        "child": {"$ref": "#/components/schemas/Item"},
+                    },
+                },
+                "Kind": {"type": "string", "enum": ["a", "b"]},
+            }
+        )
+    )
+    m = gen.models()
+    src = {"id": "1", "kind": "a", "at": "2024-05-01T12:00:00Z", "tags": ["b"], "extra": 1}
+    item = roundtrip(m.Item, {**src, "child": {"id": "2", "kind": "b", "at": src["at"]}})
+    built = m.Item(
+        id="1",
+        kind=m.Kind.A,
+        at=dt.datetime(2024, 5, 1, 12, tzinfo=dt.timezone.utc),
+        tags=[m.Kind.B],
+        child=m.Item(id="2", kind=m.Kind.B, at=dt.datetime(2024, 5, 1, 12, tzinfo=dt.timezone.utc)),
+        additional_properties={"extra": 1},
+    )
+    assert item == built and repr(item) == repr(built)
+    for name in m.Item.__slots__:
+        getattr(item, name)  # every slot is filled (an empty slot raises AttributeError)
+    child = {"id": "2", "kind": "b", "at": src["at"], "count": 3}
+    assert item.to_dict() == {**src, "count": 3, "child": child}  # defaults are written
+    assert list(item.to_dict()) == ["extra", "id", "kind", "at", "count", "tags", "child"]
     gen.mypy()
 
 

@@ -27,6 +27,7 @@ _MODULES = (
     "base_client",
     "endpoint",
     "httpx_errors",
+    "jsonlib",
     "observe",
     "pagination",
     "params",

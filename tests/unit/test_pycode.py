@@ -53,7 +53,7 @@ def test_plain_values_are_not_converted() -> None:
 def test_models_dates_and_nullables() -> None:
     code = ModuleCode(_models(), ".", "..", "..")
     assert code.annotation(ModelRef("#/r", nullable=True)) == "Run | None"
-    assert code.decode(ListOf(ModelRef("#/r")), "v") == "[Run.from_dict(_i0) for _i0 in v]"
+    assert code.decode(ListOf(ModelRef("#/r")), "v") == "list(map(Run.from_dict, v))"
     assert code.decode(ModelRef("#/s"), "v") == "Status(v)"
     assert code.encode(ModelRef("#/s"), "x") == "x.value"
     dec = code.decode(Prim("datetime", nullable=True), "v")

@@ -42,6 +42,7 @@ from urllib.parse import quote
 import httpx
 
 from ..types import NOT_GIVEN, NotGiven, Response
+from . import jsonlib
 from . import retries as _retries
 from .auth import AuthMethod
 from .endpoint import Endpoint, RequestParts
@@ -375,16 +376,17 @@ class BaseClient:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in jar.items())
         body = parts.json
         content = parts.content
-        if body is None:
-            content = b"null"
-            headers.setdefault("Content-Type", "application/json")
+        if not isinstance(body, NotGiven):
+            # Serialised here (orjson when installed) rather than by httpx's ``json=``.
+            content = b"null" if body is None else jsonlib.dumps(body)
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"
         params: Any = query or None  # httpx's own annotation is narrower than what it takes
         return http.build_request(
             call.endpoint.method,
             call.url,
             params=params,
             headers=headers,
-            json=None if isinstance(body, NotGiven) else body,
             content=content,
             data=parts.data,
             files=parts.files,

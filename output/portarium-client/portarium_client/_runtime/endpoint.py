@@ -46,7 +46,8 @@ class RequestParts:
     * ``path_params``: wire name -> value, serialised but **not** percent-encoded.
     * ``query``: ``(name, value)`` pairs in order; a name may repeat.
     * ``headers`` / ``cookies``: name -> serialised value.
-    * Body, at most one kind: ``json`` (a JSON-ready value; :data:`~..types.NOT_GIVEN` means no
+    * Body, at most one kind: ``json`` (JSON data or generated values -- models, enums,
+      datetimes, ... -- that :func:`.jsonlib.dumps` writes; :data:`~..types.NOT_GIVEN` means no
       JSON body, since ``None`` is the JSON body ``null``), ``content`` (raw bytes, text or a byte
       stream, with ``content_type``), ``data`` (form fields; multipart when ``files`` is given)
       and ``files`` (multipart file parts).

@@ -20,12 +20,12 @@ finishes, fails, or the caller stops iterating early. ``a``-prefixed twins are t
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
 
+from . import jsonlib
 from . import retries as _retries
 from .httpx_errors import translate
 from .responses import DECODE_ERRORS, unexpected_body
@@ -130,13 +130,13 @@ async def aiter_events(
 
 def _line(line: str, decode: Callable[[Any], T], response: httpx.Response, where: str) -> T:
     try:
-        return decode(json.loads(line))
+        return decode(jsonlib.loads(line))
     except DECODE_ERRORS as exc:
         raise unexpected_body(response, where, exc) from exc
 
 
 def iter_lines(response: httpx.Response, decode: Callable[[Any], T], *, where: str) -> Iterator[T]:
-    """Yield ``decode(json.loads(line))`` for each non-blank line of an NDJSON body."""
+    """Yield ``decode(jsonlib.loads(line))`` for each non-blank line of an NDJSON body."""
     try:
         for line in response.iter_lines():
             if line.strip():

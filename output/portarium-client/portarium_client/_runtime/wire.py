@@ -17,6 +17,7 @@ from typing import IO, Any, TypeVar
 import httpx
 
 from ..types import File
+from . import jsonlib
 from .responses import Decoder
 from .sse import ServerSentEvent, SSEDecoder
 
@@ -102,14 +103,14 @@ def text_data(data: str) -> str:
 def json_data(data: str) -> Any:
     """JSON event data; a non-JSON payload (``[DONE]`` markers) is returned as text."""
     try:
-        return json.loads(data)
+        return jsonlib.loads(data)
     except ValueError:
         return data
 
 
 def json_data_as(parse: Callable[[Any], T]) -> Callable[[str], T]:
     def decode(data: str) -> T:
-        return parse(json.loads(data))
+        return parse(jsonlib.loads(data))
 
     return decode
 
@@ -135,7 +136,9 @@ def ndjson_list_decoder(decode_line: Callable[[Any], T]) -> Decoder[list[T]]:
 
     def decode(response: httpx.Response) -> list[T]:
         return [
-            decode_line(json.loads(line)) for line in response.content.splitlines() if line.strip()
+            decode_line(jsonlib.loads(line))
+            for line in response.content.splitlines()
+            if line.strip()
         ]
 
     return decode

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .approval_decision import ApprovalDecision
 from .approval_status import ApprovalStatus
@@ -30,6 +32,8 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
         "status",
     ]
 )
+_APPROVAL_DECISION_MEMBERS: dict[object, ApprovalDecision] = member_table(ApprovalDecision)
+_APPROVAL_STATUS_MEMBERS: dict[object, ApprovalStatus] = member_table(ApprovalStatus)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -58,21 +62,38 @@ class Approval:
     rationale: str | None | Unset = UNSET
     """Reviewer's justification; null while pending."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("run_id", "runId", ALWAYS),
+        ("status", "status", ALWAYS),
+        ("requested_by", "requestedBy", ALWAYS),
+        ("prompt", "prompt", ALWAYS),
+        ("assignee_user_id", "assigneeUserId", UNSET),
+        ("due_at", "dueAt", UNSET),
+        ("created_at", "createdAt", ALWAYS),
+        ("decided_at", "decidedAt", ALWAYS),
+        ("decision", "decision", ALWAYS),
+        ("decided_by", "decidedBy", UNSET),
+        ("rationale", "rationale", UNSET),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
-        out["runId"] = self.run_id
-        out["status"] = self.status.value
-        out["requestedBy"] = self.requested_by
-        out["prompt"] = self.prompt
+        out: dict[str, Any] = {
+            "id": self.id,
+            "runId": self.run_id,
+            "status": self.status._value_,
+            "requestedBy": self.requested_by,
+            "prompt": self.prompt,
+        }
         if not isinstance(self.assignee_user_id, Unset):
             out["assigneeUserId"] = self.assignee_user_id
         if not isinstance(self.due_at, Unset):
             out["dueAt"] = None if self.due_at is None else format_datetime(self.due_at)
         out["createdAt"] = format_datetime(self.created_at)
         out["decidedAt"] = None if self.decided_at is None else format_datetime(self.decided_at)
-        out["decision"] = None if self.decision is None else self.decision.value
+        out["decision"] = None if self.decision is None else self.decision._value_
         if not isinstance(self.decided_by, Unset):
             out["decidedBy"] = self.decided_by
         if not isinstance(self.rationale, Unset):
@@ -82,24 +103,27 @@ class Approval:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Approval:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("Approval", extra)
-        return cls(
-            id=src["id"],
-            run_id=src["runId"],
-            status=ApprovalStatus(src["status"]),
-            requested_by=src["requestedBy"],
-            prompt=src["prompt"],
-            assignee_user_id=src.get("assigneeUserId", UNSET),
-            due_at=(
-                UNSET
-                if (_v2 := src.get("dueAt", UNSET)) is UNSET
-                else (None if _v2 is None else parse_datetime(_v2))
-            ),
-            created_at=parse_datetime(src["createdAt"]),
-            decided_at=(None if (_v3 := src["decidedAt"]) is None else parse_datetime(_v3)),
-            decision=(None if (_v4 := src["decision"]) is None else ApprovalDecision(_v4)),
-            decided_by=src.get("decidedBy", UNSET),
-            rationale=src.get("rationale", UNSET),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("Approval", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.run_id = src["runId"]
+        obj.status = _APPROVAL_STATUS_MEMBERS.get(src["status"]) or ApprovalStatus(src["status"])
+        obj.requested_by = src["requestedBy"]
+        obj.prompt = src["prompt"]
+        obj.assignee_user_id = src.get("assigneeUserId", UNSET)
+        obj.due_at = (
+            UNSET
+            if (_v2 := src.get("dueAt", UNSET)) is UNSET
+            else (None if _v2 is None else parse_datetime(_v2))
         )
+        obj.created_at = parse_datetime(src["createdAt"])
+        obj.decided_at = None if (_v3 := src["decidedAt"]) is None else parse_datetime(_v3)
+        obj.decision = (
+            None
+            if (_v4 := src["decision"]) is None
+            else (_APPROVAL_DECISION_MEMBERS.get(_v4) or ApprovalDecision(_v4))
+        )
+        obj.decided_by = src.get("decidedBy", UNSET)
+        obj.rationale = src.get("rationale", UNSET)
+        return obj

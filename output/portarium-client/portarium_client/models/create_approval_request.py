@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["assigneeUserId", "dueAt", "prompt", "runId"])
 
@@ -23,11 +24,20 @@ class CreateApprovalRequest:
     assignee_user_id: str | None = None
     due_at: datetime | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("run_id", "runId", ALWAYS),
+        ("prompt", "prompt", ALWAYS),
+        ("assignee_user_id", "assigneeUserId", None),
+        ("due_at", "dueAt", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["runId"] = self.run_id
-        out["prompt"] = self.prompt
+        out: dict[str, Any] = {
+            "runId": self.run_id,
+            "prompt": self.prompt,
+        }
         if self.assignee_user_id is not None:
             out["assigneeUserId"] = self.assignee_user_id
         if self.due_at is not None:
@@ -37,12 +47,11 @@ class CreateApprovalRequest:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> CreateApprovalRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("CreateApprovalRequest", extra)
-        return cls(
-            run_id=src["runId"],
-            prompt=src["prompt"],
-            assignee_user_id=src.get("assigneeUserId"),
-            due_at=(None if (_v2 := src.get("dueAt")) is None else parse_datetime(_v2)),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("CreateApprovalRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.run_id = src["runId"]
+        obj.prompt = src["prompt"]
+        obj.assignee_user_id = src.get("assigneeUserId")
+        obj.due_at = None if (_v2 := src.get("dueAt")) is None else parse_datetime(_v2)
+        return obj

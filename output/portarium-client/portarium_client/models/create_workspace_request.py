@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["name", "settings", "slug"])
 
@@ -20,10 +21,18 @@ class CreateWorkspaceRequest:
     slug: str | None = None
     settings: dict[str, Any] | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("name", "name", ALWAYS),
+        ("slug", "slug", None),
+        ("settings", "settings", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["name"] = self.name
+        out: dict[str, Any] = {
+            "name": self.name,
+        }
         if self.slug is not None:
             out["slug"] = self.slug
         if self.settings is not None:
@@ -33,11 +42,10 @@ class CreateWorkspaceRequest:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> CreateWorkspaceRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("CreateWorkspaceRequest", extra)
-        return cls(
-            name=src["name"],
-            slug=src.get("slug"),
-            settings=src.get("settings"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("CreateWorkspaceRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.name = src["name"]
+        obj.slug = src.get("slug")
+        obj.settings = src.get("settings")
+        return obj

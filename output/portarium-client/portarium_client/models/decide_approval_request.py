@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
+from .._runtime.strict import is_strict, unknown_fields
 from .approval_decision import ApprovalDecision
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["decision", "rationale"])
+_APPROVAL_DECISION_MEMBERS: dict[object, ApprovalDecision] = member_table(ApprovalDecision)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -21,20 +24,28 @@ class DecideApprovalRequest:
     rationale: str
     """Why the reviewer decided this way; kept in the evidence trail."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("decision", "decision", ALWAYS),
+        ("rationale", "rationale", ALWAYS),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["decision"] = self.decision.value
-        out["rationale"] = self.rationale
+        out: dict[str, Any] = {
+            "decision": self.decision._value_,
+            "rationale": self.rationale,
+        }
         return out
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> DecideApprovalRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("DecideApprovalRequest", extra)
-        return cls(
-            decision=ApprovalDecision(src["decision"]),
-            rationale=src["rationale"],
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("DecideApprovalRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.decision = _APPROVAL_DECISION_MEMBERS.get(src["decision"]) or ApprovalDecision(
+            src["decision"]
         )
+        obj.rationale = src["rationale"]
+        return obj

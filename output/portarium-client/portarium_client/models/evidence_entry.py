@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .evidence_actor import decode_evidence_actor, encode_evidence_actor
 from .evidence_category import EvidenceCategory
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 _KNOWN_KEYS: frozenset[str] = frozenset(
     ["actor", "category", "hash", "id", "occurredAt", "payload", "previousHash", "runId", "summary"]
 )
+_EVIDENCE_CATEGORY_MEMBERS: dict[object, EvidenceCategory] = member_table(EvidenceCategory)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -41,13 +44,27 @@ class EvidenceEntry:
     previous_hash: str | None | Unset = UNSET
     """Hash of the preceding entry; null for the first entry of a workspace."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("run_id", "runId", None),
+        ("category", "category", ALWAYS),
+        ("occurred_at", "occurredAt", ALWAYS),
+        ("summary", "summary", ALWAYS),
+        ("actor", "actor", ALWAYS),
+        ("payload", "payload", None),
+        ("hash", "hash", ALWAYS),
+        ("previous_hash", "previousHash", UNSET),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
+        out: dict[str, Any] = {
+            "id": self.id,
+        }
         if self.run_id is not None:
             out["runId"] = self.run_id
-        out["category"] = self.category.value
+        out["category"] = self.category._value_
         out["occurredAt"] = format_datetime(self.occurred_at)
         out["summary"] = self.summary
         out["actor"] = encode_evidence_actor(self.actor)
@@ -61,17 +78,18 @@ class EvidenceEntry:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> EvidenceEntry:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("EvidenceEntry", extra)
-        return cls(
-            id=src["id"],
-            run_id=src.get("runId"),
-            category=EvidenceCategory(src["category"]),
-            occurred_at=parse_datetime(src["occurredAt"]),
-            summary=src["summary"],
-            actor=decode_evidence_actor(src["actor"]),
-            payload=src.get("payload"),
-            hash=src["hash"],
-            previous_hash=src.get("previousHash", UNSET),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("EvidenceEntry", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.run_id = src.get("runId")
+        obj.category = _EVIDENCE_CATEGORY_MEMBERS.get(src["category"]) or EvidenceCategory(
+            src["category"]
         )
+        obj.occurred_at = parse_datetime(src["occurredAt"])
+        obj.summary = src["summary"]
+        obj.actor = decode_evidence_actor(src["actor"])
+        obj.payload = src.get("payload")
+        obj.hash = src["hash"]
+        obj.previous_hash = src.get("previousHash", UNSET)
+        return obj

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import WireFields
+from .._runtime.modeling import member_table
+from .._runtime.strict import is_strict, unknown_fields
 from .machine_status import MachineStatus
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["metrics", "status"])
+_MACHINE_STATUS_MEMBERS: dict[object, MachineStatus] = member_table(MachineStatus)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -21,11 +24,17 @@ class HeartbeatRequest:
     metrics: dict[str, float] | None = None
     """Numeric gauges such as cpuLoad or activeRuns."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("status", "status", None),
+        ("metrics", "metrics", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
         out: dict[str, Any] = {}
         if self.status is not None:
-            out["status"] = self.status.value
+            out["status"] = self.status._value_
         if self.metrics is not None:
             out["metrics"] = self.metrics
         return out
@@ -33,10 +42,13 @@ class HeartbeatRequest:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> HeartbeatRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("HeartbeatRequest", extra)
-        return cls(
-            status=(None if (_v1 := src.get("status")) is None else MachineStatus(_v1)),
-            metrics=src.get("metrics"),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("HeartbeatRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.status = (
+            None
+            if (_v1 := src.get("status")) is None
+            else (_MACHINE_STATUS_MEMBERS.get(_v1) or MachineStatus(_v1))
         )
+        obj.metrics = src.get("metrics")
+        return obj

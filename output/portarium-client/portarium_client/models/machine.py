@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 from .machine_status import MachineStatus
 
 _KNOWN_KEYS: frozenset[str] = frozenset(
     ["capabilities", "hostname", "id", "labels", "lastHeartbeatAt", "registeredAt", "status"]
 )
+_MACHINE_STATUS_MEMBERS: dict[object, MachineStatus] = member_table(MachineStatus)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -31,34 +34,45 @@ class Machine:
     """Most recent heartbeat; null if none arrived yet."""
     registered_at: datetime
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("hostname", "hostname", ALWAYS),
+        ("status", "status", ALWAYS),
+        ("capabilities", "capabilities", ALWAYS),
+        ("labels", "labels", ALWAYS),
+        ("last_heartbeat_at", "lastHeartbeatAt", ALWAYS),
+        ("registered_at", "registeredAt", ALWAYS),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
-        out["hostname"] = self.hostname
-        out["status"] = self.status.value
-        out["capabilities"] = self.capabilities
-        out["labels"] = self.labels
-        out["lastHeartbeatAt"] = (
-            None if self.last_heartbeat_at is None else format_datetime(self.last_heartbeat_at)
-        )
-        out["registeredAt"] = format_datetime(self.registered_at)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "hostname": self.hostname,
+            "status": self.status._value_,
+            "capabilities": self.capabilities,
+            "labels": self.labels,
+            "lastHeartbeatAt": (
+                None if self.last_heartbeat_at is None else format_datetime(self.last_heartbeat_at)
+            ),
+            "registeredAt": format_datetime(self.registered_at),
+        }
         return out
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Machine:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("Machine", extra)
-        return cls(
-            id=src["id"],
-            hostname=src["hostname"],
-            status=MachineStatus(src["status"]),
-            capabilities=src["capabilities"],
-            labels=src["labels"],
-            last_heartbeat_at=(
-                None if (_v1 := src["lastHeartbeatAt"]) is None else parse_datetime(_v1)
-            ),
-            registered_at=parse_datetime(src["registeredAt"]),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("Machine", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.hostname = src["hostname"]
+        obj.status = _MACHINE_STATUS_MEMBERS.get(src["status"]) or MachineStatus(src["status"])
+        obj.capabilities = src["capabilities"]
+        obj.labels = src["labels"]
+        obj.last_heartbeat_at = (
+            None if (_v1 := src["lastHeartbeatAt"]) is None else parse_datetime(_v1)
         )
+        obj.registered_at = parse_datetime(src["registeredAt"])
+        return obj

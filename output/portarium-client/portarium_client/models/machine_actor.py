@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["hostname", "kind", "machineId"])
 
@@ -20,11 +21,19 @@ class MachineActor:
     machine_id: str
     hostname: str | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("kind", "kind", ALWAYS),
+        ("machine_id", "machineId", ALWAYS),
+        ("hostname", "hostname", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["kind"] = self.kind
-        out["machineId"] = self.machine_id
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "machineId": self.machine_id,
+        }
         if self.hostname is not None:
             out["hostname"] = self.hostname
         return out
@@ -32,11 +41,10 @@ class MachineActor:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> MachineActor:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("MachineActor", extra)
-        return cls(
-            kind=src["kind"],
-            machine_id=src["machineId"],
-            hostname=src.get("hostname"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("MachineActor", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.kind = src["kind"]
+        obj.machine_id = src["machineId"]
+        obj.hostname = src.get("hostname")
+        return obj

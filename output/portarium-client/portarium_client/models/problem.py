@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.strict import unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["detail", "instance", "status", "title", "type"])
@@ -29,10 +30,21 @@ class Problem:
     additional_properties: dict[str, Any] = field(default_factory=dict)
     """Properties the schema does not name, kept as received."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("type", "type", ALWAYS),
+        ("title", "title", None),
+        ("status", "status", None),
+        ("detail", "detail", None),
+        ("instance", "instance", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["type"] = self.type
+        out: dict[str, Any] = {
+            **dict(self.additional_properties),
+            "type": self.type,
+        }
         if self.title is not None:
             out["title"] = self.title
         if self.status is not None:
@@ -46,14 +58,16 @@ class Problem:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Problem:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
+        obj = object.__new__(cls)
+        obj.type = src["type"] if "type" in src else "about:blank"
+        obj.title = src.get("title")
+        obj.status = src.get("status")
+        obj.detail = src.get("detail")
+        obj.instance = src.get("instance")
+        if _KNOWN_KEYS.issuperset(src):
+            obj.additional_properties = {}
+        else:
+            extra = src.keys() - _KNOWN_KEYS
             unknown_fields("Problem", extra)
-        return cls(
-            type=(src["type"] if "type" in src else "about:blank"),
-            title=src.get("title"),
-            status=src.get("status"),
-            detail=src.get("detail"),
-            instance=src.get("instance"),
-            additional_properties={_x_key: src[_x_key] for _x_key in extra} if extra else {},
-        )
+            obj.additional_properties = {_x_key: src[_x_key] for _x_key in extra}
+        return obj

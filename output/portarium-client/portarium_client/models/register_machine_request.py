@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["capabilities", "hostname", "labels"])
 
@@ -20,10 +21,18 @@ class RegisterMachineRequest:
     capabilities: list[str] | None = None
     labels: dict[str, str] | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("hostname", "hostname", ALWAYS),
+        ("capabilities", "capabilities", None),
+        ("labels", "labels", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["hostname"] = self.hostname
+        out: dict[str, Any] = {
+            "hostname": self.hostname,
+        }
         if self.capabilities is not None:
             out["capabilities"] = self.capabilities
         if self.labels is not None:
@@ -33,11 +42,10 @@ class RegisterMachineRequest:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RegisterMachineRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("RegisterMachineRequest", extra)
-        return cls(
-            hostname=src["hostname"],
-            capabilities=src.get("capabilities"),
-            labels=src.get("labels"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("RegisterMachineRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.hostname = src["hostname"]
+        obj.capabilities = src.get("capabilities")
+        obj.labels = src.get("labels")
+        return obj

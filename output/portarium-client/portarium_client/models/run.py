@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .execution_tier import ExecutionTier
 from .run_status import RunStatus
@@ -28,6 +30,8 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
         "workspaceId",
     ]
 )
+_EXECUTION_TIER_MEMBERS: dict[object, ExecutionTier] = member_table(ExecutionTier)
+_RUN_STATUS_MEMBERS: dict[object, RunStatus] = member_table(RunStatus)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -50,20 +54,35 @@ class Run:
     output: dict[str, Any] | None | Unset = UNSET
     """Result produced by the workflow; null until it succeeds."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("status", "status", ALWAYS),
+        ("workflow_id", "workflowId", ALWAYS),
+        ("workspace_id", "workspaceId", ALWAYS),
+        ("created_at", "createdAt", ALWAYS),
+        ("started_at", "startedAt", UNSET),
+        ("ended_at", "endedAt", UNSET),
+        ("execution_tier", "executionTier", None),
+        ("input", "input", None),
+        ("output", "output", UNSET),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
-        out["status"] = self.status.value
-        out["workflowId"] = self.workflow_id
-        out["workspaceId"] = self.workspace_id
-        out["createdAt"] = format_datetime(self.created_at)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "status": self.status._value_,
+            "workflowId": self.workflow_id,
+            "workspaceId": self.workspace_id,
+            "createdAt": format_datetime(self.created_at),
+        }
         if not isinstance(self.started_at, Unset):
             out["startedAt"] = None if self.started_at is None else format_datetime(self.started_at)
         if not isinstance(self.ended_at, Unset):
             out["endedAt"] = None if self.ended_at is None else format_datetime(self.ended_at)
         if self.execution_tier is not None:
-            out["executionTier"] = self.execution_tier.value
+            out["executionTier"] = self.execution_tier._value_
         if self.input is not None:
             out["input"] = self.input
         if not isinstance(self.output, Unset):
@@ -73,28 +92,29 @@ class Run:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Run:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("Run", extra)
-        return cls(
-            id=src["id"],
-            status=RunStatus(src["status"]),
-            workflow_id=src["workflowId"],
-            workspace_id=src["workspaceId"],
-            created_at=parse_datetime(src["createdAt"]),
-            started_at=(
-                UNSET
-                if (_v1 := src.get("startedAt", UNSET)) is UNSET
-                else (None if _v1 is None else parse_datetime(_v1))
-            ),
-            ended_at=(
-                UNSET
-                if (_v2 := src.get("endedAt", UNSET)) is UNSET
-                else (None if _v2 is None else parse_datetime(_v2))
-            ),
-            execution_tier=(
-                None if (_v3 := src.get("executionTier")) is None else ExecutionTier(_v3)
-            ),
-            input=src.get("input"),
-            output=src.get("output", UNSET),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("Run", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.status = _RUN_STATUS_MEMBERS.get(src["status"]) or RunStatus(src["status"])
+        obj.workflow_id = src["workflowId"]
+        obj.workspace_id = src["workspaceId"]
+        obj.created_at = parse_datetime(src["createdAt"])
+        obj.started_at = (
+            UNSET
+            if (_v1 := src.get("startedAt", UNSET)) is UNSET
+            else (None if _v1 is None else parse_datetime(_v1))
         )
+        obj.ended_at = (
+            UNSET
+            if (_v2 := src.get("endedAt", UNSET)) is UNSET
+            else (None if _v2 is None else parse_datetime(_v2))
+        )
+        obj.execution_tier = (
+            None
+            if (_v3 := src.get("executionTier")) is None
+            else (_EXECUTION_TIER_MEMBERS.get(_v3) or ExecutionTier(_v3))
+        )
+        obj.input = src.get("input")
+        obj.output = src.get("output", UNSET)
+        return obj

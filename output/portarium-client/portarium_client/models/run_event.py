@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 from .run_event_type import RunEventType
 from .run_status import RunStatus
 
@@ -27,6 +29,8 @@ _KNOWN_KEYS: frozenset[str] = frozenset(
         "type",
     ]
 )
+_RUN_EVENT_TYPE_MEMBERS: dict[object, RunEventType] = member_table(RunEventType)
+_RUN_STATUS_MEMBERS: dict[object, RunStatus] = member_table(RunStatus)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -50,15 +54,30 @@ class RunEvent:
     data: dict[str, Any] | None = None
     """Event-specific extra details."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("type", "type", ALWAYS),
+        ("run_id", "runId", ALWAYS),
+        ("occurred_at", "occurredAt", ALWAYS),
+        ("status", "status", None),
+        ("step_id", "stepId", None),
+        ("approval_id", "approvalId", None),
+        ("evidence_id", "evidenceId", None),
+        ("message", "message", None),
+        ("data", "data", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
-        out["type"] = self.type.value
-        out["runId"] = self.run_id
-        out["occurredAt"] = format_datetime(self.occurred_at)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "type": self.type._value_,
+            "runId": self.run_id,
+            "occurredAt": format_datetime(self.occurred_at),
+        }
         if self.status is not None:
-            out["status"] = self.status.value
+            out["status"] = self.status._value_
         if self.step_id is not None:
             out["stepId"] = self.step_id
         if self.approval_id is not None:
@@ -74,18 +93,21 @@ class RunEvent:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RunEvent:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("RunEvent", extra)
-        return cls(
-            id=src["id"],
-            type=RunEventType(src["type"]),
-            run_id=src["runId"],
-            occurred_at=parse_datetime(src["occurredAt"]),
-            status=(None if (_v1 := src.get("status")) is None else RunStatus(_v1)),
-            step_id=src.get("stepId"),
-            approval_id=src.get("approvalId"),
-            evidence_id=src.get("evidenceId"),
-            message=src.get("message"),
-            data=src.get("data"),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("RunEvent", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.type = _RUN_EVENT_TYPE_MEMBERS.get(src["type"]) or RunEventType(src["type"])
+        obj.run_id = src["runId"]
+        obj.occurred_at = parse_datetime(src["occurredAt"])
+        obj.status = (
+            None
+            if (_v1 := src.get("status")) is None
+            else (_RUN_STATUS_MEMBERS.get(_v1) or RunStatus(_v1))
         )
+        obj.step_id = src.get("stepId")
+        obj.approval_id = src.get("approvalId")
+        obj.evidence_id = src.get("evidenceId")
+        obj.message = src.get("message")
+        obj.data = src.get("data")
+        return obj

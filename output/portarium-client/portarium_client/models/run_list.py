@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 from .run import Run
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["items", "nextCursor"])
@@ -20,6 +21,12 @@ class RunList:
     items: list[Run]
     next_cursor: str | None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("items", "items", ALWAYS),
+        ("next_cursor", "nextCursor", ALWAYS),
+    )
+
     @property
     def cursor(self) -> str | None:
         """The cursor of the next page (``None`` on the last page)."""
@@ -27,18 +34,18 @@ class RunList:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["items"] = [_e0.to_dict() for _e0 in self.items]
-        out["nextCursor"] = self.next_cursor
+        out: dict[str, Any] = {
+            "items": [_e0.to_dict() for _e0 in self.items],
+            "nextCursor": self.next_cursor,
+        }
         return out
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RunList:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("RunList", extra)
-        return cls(
-            items=[Run.from_dict(_i0) for _i0 in src["items"]],
-            next_cursor=src["nextCursor"],
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("RunList", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.items = list(map(Run.from_dict, src["items"]))
+        obj.next_cursor = src["nextCursor"]
+        return obj

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.modeling import member_table
+from .._runtime.strict import is_strict, unknown_fields
 from .execution_tier import ExecutionTier
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["executionTier", "input", "workflowId"])
+_EXECUTION_TIER_MEMBERS: dict[object, ExecutionTier] = member_table(ExecutionTier)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -23,26 +26,35 @@ class StartRunRequest:
     """Arguments handed to the workflow."""
     execution_tier: ExecutionTier | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("workflow_id", "workflowId", ALWAYS),
+        ("input", "input", None),
+        ("execution_tier", "executionTier", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["workflowId"] = self.workflow_id
+        out: dict[str, Any] = {
+            "workflowId": self.workflow_id,
+        }
         if self.input is not None:
             out["input"] = self.input
         if self.execution_tier is not None:
-            out["executionTier"] = self.execution_tier.value
+            out["executionTier"] = self.execution_tier._value_
         return out
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> StartRunRequest:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("StartRunRequest", extra)
-        return cls(
-            workflow_id=src["workflowId"],
-            input=src.get("input"),
-            execution_tier=(
-                None if (_v2 := src.get("executionTier")) is None else ExecutionTier(_v2)
-            ),
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("StartRunRequest", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.workflow_id = src["workflowId"]
+        obj.input = src.get("input")
+        obj.execution_tier = (
+            None
+            if (_v2 := src.get("executionTier")) is None
+            else (_EXECUTION_TIER_MEMBERS.get(_v2) or ExecutionTier(_v2))
         )
+        return obj

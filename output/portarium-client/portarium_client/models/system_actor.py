@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["component", "kind"])
 
@@ -20,20 +21,26 @@ class SystemActor:
     component: str
     """Internal component responsible, e.g. policy-engine."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("kind", "kind", ALWAYS),
+        ("component", "component", ALWAYS),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["kind"] = self.kind
-        out["component"] = self.component
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "component": self.component,
+        }
         return out
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> SystemActor:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("SystemActor", extra)
-        return cls(
-            kind=src["kind"],
-            component=src["component"],
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("SystemActor", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.kind = src["kind"]
+        obj.component = src["component"]
+        return obj

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["access_token", "expires_in", "scope", "token_type"])
 
@@ -25,12 +26,21 @@ class TokenResponse:
     scope: str | None = None
     """Space-separated scopes actually granted."""
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("access_token", "access_token", ALWAYS),
+        ("token_type", "token_type", ALWAYS),
+        ("expires_in", "expires_in", ALWAYS),
+        ("scope", "scope", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["access_token"] = self.access_token
-        out["token_type"] = self.token_type
-        out["expires_in"] = self.expires_in
+        out: dict[str, Any] = {
+            "access_token": self.access_token,
+            "token_type": self.token_type,
+            "expires_in": self.expires_in,
+        }
         if self.scope is not None:
             out["scope"] = self.scope
         return out
@@ -38,12 +48,11 @@ class TokenResponse:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> TokenResponse:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("TokenResponse", extra)
-        return cls(
-            access_token=src["access_token"],
-            token_type=src["token_type"],
-            expires_in=src["expires_in"],
-            scope=src.get("scope"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("TokenResponse", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.access_token = src["access_token"]
+        obj.token_type = src["token_type"]
+        obj.expires_in = src["expires_in"]
+        obj.scope = src.get("scope")
+        return obj

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from .._runtime.strict import unknown_fields
+from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["displayName", "kind", "userId"])
 
@@ -20,11 +21,19 @@ class UserActor:
     user_id: str
     display_name: str | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("kind", "kind", ALWAYS),
+        ("user_id", "userId", ALWAYS),
+        ("display_name", "displayName", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["kind"] = self.kind
-        out["userId"] = self.user_id
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "userId": self.user_id,
+        }
         if self.display_name is not None:
             out["displayName"] = self.display_name
         return out
@@ -32,11 +41,10 @@ class UserActor:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> UserActor:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("UserActor", extra)
-        return cls(
-            kind=src["kind"],
-            user_id=src["userId"],
-            display_name=src.get("displayName"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("UserActor", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.kind = src["kind"]
+        obj.user_id = src["userId"]
+        obj.display_name = src.get("displayName")
+        return obj

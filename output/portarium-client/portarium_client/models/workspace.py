@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
+from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.serde import format_datetime, parse_datetime
-from .._runtime.strict import unknown_fields
+from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(
     ["createdAt", "id", "name", "settings", "slug", "updatedAt"]
@@ -29,14 +30,25 @@ class Workspace:
     updated_at: datetime
     settings: dict[str, Any] | None = None
 
+    # (attribute, wire name, value that leaves the key out): what JSON bodies are written from.
+    _wire_: ClassVar[WireFields] = (
+        ("id", "id", ALWAYS),
+        ("name", "name", ALWAYS),
+        ("slug", "slug", ALWAYS),
+        ("created_at", "createdAt", ALWAYS),
+        ("updated_at", "updatedAt", ALWAYS),
+        ("settings", "settings", None),
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready mapping for this value (wire names, nested models encoded)."""
-        out: dict[str, Any] = {}
-        out["id"] = self.id
-        out["name"] = self.name
-        out["slug"] = self.slug
-        out["createdAt"] = format_datetime(self.created_at)
-        out["updatedAt"] = format_datetime(self.updated_at)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "slug": self.slug,
+            "createdAt": format_datetime(self.created_at),
+            "updatedAt": format_datetime(self.updated_at),
+        }
         if self.settings is not None:
             out["settings"] = self.settings
         return out
@@ -44,14 +56,13 @@ class Workspace:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Workspace:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
-        extra = src.keys() - _KNOWN_KEYS
-        if extra:
-            unknown_fields("Workspace", extra)
-        return cls(
-            id=src["id"],
-            name=src["name"],
-            slug=src["slug"],
-            created_at=parse_datetime(src["createdAt"]),
-            updated_at=parse_datetime(src["updatedAt"]),
-            settings=src.get("settings"),
-        )
+        if is_strict() and not _KNOWN_KEYS.issuperset(src):
+            unknown_fields("Workspace", src.keys() - _KNOWN_KEYS)
+        obj = object.__new__(cls)
+        obj.id = src["id"]
+        obj.name = src["name"]
+        obj.slug = src["slug"]
+        obj.created_at = parse_datetime(src["createdAt"])
+        obj.updated_at = parse_datetime(src["updatedAt"])
+        obj.settings = src.get("settings")
+        return obj

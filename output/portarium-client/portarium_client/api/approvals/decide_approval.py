@@ -66,7 +66,7 @@ def build_request(
     parts.path_params["approvalId"] = path_param(approval_id, style="simple", explode=False)
     if idempotency_key is not None:
         parts.headers["Idempotency-Key"] = header_param(idempotency_key, explode=False)
-    parts.json = body.to_dict()
+    parts.json = body
     parts.content_type = "application/json"
     return parts
 

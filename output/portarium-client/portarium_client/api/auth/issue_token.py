@@ -48,7 +48,7 @@ def build_request(
 ) -> RequestParts:
     """Serialise the arguments into the parts of one HTTP request (no I/O)."""
     parts = RequestParts()
-    parts.json = body.to_dict()
+    parts.json = body
     parts.content_type = "application/json"
     return parts
 

@@ -62,7 +62,7 @@ def build_request(
     parts.path_params["workspaceId"] = path_param(workspace_id, style="simple", explode=False)
     parts.path_params["machineId"] = path_param(machine_id, style="simple", explode=False)
     if body is not None:
-        parts.json = body.to_dict()
+        parts.json = body
         parts.content_type = "application/json"
     return parts
 

@@ -59,7 +59,7 @@ def build_request(
     """Serialise the arguments into the parts of one HTTP request (no I/O)."""
     parts = RequestParts()
     parts.path_params["workspaceId"] = path_param(workspace_id, style="simple", explode=False)
-    parts.json = body.to_dict()
+    parts.json = body
     parts.content_type = "application/json"
     return parts
 

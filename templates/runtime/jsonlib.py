@@ -1,0 +1,129 @@
+"""JSON text in and out of the client: ``orjson`` when it is installed, the stdlib otherwise.
+
+``orjson`` parses 2x and serialises 10x+ faster than :mod:`json`; install it with the package's
+``speedups`` extra (``pip install '<package>[speedups]'``). Without it everything works the same
+with the stdlib. The two routes give the same values:
+
+* :func:`loads` hands whatever ``orjson`` refuses to :func:`json.loads`, which either accepts it
+  (``NaN``/``Infinity`` literals, lone surrogate escapes, UTF-16/32 text) or raises its usual
+  :class:`ValueError`.
+* :func:`dumps` writes compact UTF-8 JSON of plain JSON data and of the values generated code
+  holds: models (as their wire form), enums (their value), datetimes (RFC 3339, UTC as ``Z``),
+  dates, UUIDs and bytes (base64). With ``orjson`` a model is written from its ``_wire_`` table
+  (attribute, wire name, value that omits the key) and ``orjson`` formats the datetimes, enums and
+  UUIDs inside it natively, which is what makes request bodies cheap; with the stdlib a model is
+  written from its ``to_dict()``. Anything else (other dataclasses, sets, arbitrary objects) is a
+  :class:`TypeError` on both routes, and what ``orjson`` cannot write (non-``str`` keys, integers
+  past 64 bits) goes through the stdlib.
+
+Differences that remain are all outside interoperable JSON (RFC 8259 section 6, RFC 3339): with
+``orjson`` an integer past 64 bits is read as a ``float`` (as JavaScript reads it), a float NaN or
+infinity is written as ``null`` where the stdlib raises :class:`ValueError`, and a UTC offset with
+seconds (historic local mean times) is written to the minute.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from .serde import b64encode, format_date, format_datetime
+
+__all__ = ["ALWAYS", "FAST", "WireFields", "dumps", "loads"]
+
+
+class _Always:
+    """The type of :data:`ALWAYS`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ALWAYS"
+
+
+ALWAYS: Any = _Always()
+"""In a model's ``_wire_`` table: no value leaves this key out (required and defaulted fields)."""
+
+WireFields = tuple[tuple[str, str, Any], ...]
+"""A model's ``_wire_`` table: ``(attribute, wire name, value that leaves the key out)`` rows."""
+
+_orjson_loads: Callable[[bytes | bytearray | memoryview | str], Any] | None = None
+_orjson_dumps: Callable[..., bytes] | None = None
+_OPTIONS = 0
+try:  # imported by name so type checkers need no stubs for an optional dependency
+    _orjson: Any = importlib.import_module("orjson")
+except ImportError:  # pragma: no cover - exercised by the stdlib-only tests
+    pass
+else:
+    _orjson_loads = _orjson.loads
+    _orjson_dumps = _orjson.dumps
+    _OPTIONS = _orjson.OPT_PASSTHROUGH_DATACLASS | _orjson.OPT_UTC_Z
+
+FAST = _orjson_loads is not None
+"""Whether ``orjson`` is in use."""
+
+_std_loads = json.loads
+
+
+def _wire_form(value: Any) -> Any:
+    """``orjson``'s hook for what it does not write itself: models (one level), bytes, ..."""
+    table = getattr(type(value), "_wire_", None)
+    if table is not None:
+        extra = getattr(value, "additional_properties", None)
+        out: dict[str, Any] = dict(extra) if extra else {}
+        for attr, wire, omit in table:
+            item = getattr(value, attr)
+            if item is not omit:
+                out[wire] = item
+        return out
+    return _json_form(value)
+
+
+def _json_form(value: Any) -> Any:
+    """The stdlib encoder's hook: models via ``to_dict`` (also any without a ``_wire_`` table)."""
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):  # before ``date``: a datetime is a date
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return b64encode(bytes(value))
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_std_encoder = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_form
+)
+
+
+def loads(data: bytes | bytearray | memoryview | str) -> Any:
+    """Parse JSON text (bytes in any encoding :func:`json.loads` detects, or ``str``)."""
+    if _orjson_loads is not None:
+        try:
+            return _orjson_loads(data)
+        except ValueError:  # orjson.JSONDecodeError; the stdlib decides (and words the error)
+            pass
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    return _std_loads(data)
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON for a body: JSON data, models, enums, datetimes, dates, UUIDs, bytes."""
+    if _orjson_dumps is not None:
+        try:
+            return _orjson_dumps(value, default=_wire_form, option=_OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError; the stdlib decides (and words the error)
+            pass
+    return _std_encoder.encode(value).encode("utf-8")
