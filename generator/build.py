@@ -9,6 +9,7 @@ wires them together.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -74,8 +75,11 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
     webhooks = _webhooks(root, spec, schemas, sink)
     models: dict[str, AnyModel] = {k: m for k, m in schemas.models.items() if m is not None}
     operations = pagination.attach(operations, models, config.pagination, sink)
-    if config.include_tags or config.exclude_tags:
-        models = _prune(models, operations, webhooks)
+    if config.include_tags or config.exclude_tags or config.models == "referenced":
+        kept = _prune(models, operations, webhooks)
+        if config.models == "referenced":
+            _note_unused(models, kept, sink)
+        models = kept
     models = _one_way_fields(models, operations, webhooks)
     ordered = tuple(models[k] for k in schemas.order if k in models)
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
@@ -328,6 +332,27 @@ def _one_way_fields(
                 model = replace(model, fields=fields)
         out[mid] = model
     return out
+
+
+def _note_unused(
+    models: dict[str, AnyModel], kept: dict[str, AnyModel], sink: DiagnosticSink
+) -> None:
+    """One note for the component schemas nothing uses (config ``models: referenced``)."""
+    dropped = [m for k, m in models.items() if k not in kept]
+    tops = [m.pointer for m in dropped if _COMPONENT_SCHEMA.search(m.pointer)]
+    if not dropped:
+        return
+    names = ", ".join(p.rsplit("/", 1)[1] for p in tops[:5]) + (", ..." if len(tops) > 5 else "")
+    sink.note(
+        "N0556",
+        f"{len(tops)} component schema(s) that no operation or webhook uses were not generated "
+        f"({len(dropped)} model(s) with their inline parts): {names or '(inline only)'}",
+        "#/components/schemas",
+        hint="set `models: all` in codegen.yaml to generate a model for every component schema",
+    )
+
+
+_COMPONENT_SCHEMA = re.compile(r"#/components/schemas/[^/]+$")
 
 
 def _prune(

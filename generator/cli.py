@@ -119,13 +119,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
+    from generator.codes import SHOWN_NOTES
     from generator.diagnostics import Diagnostic
 
     diags = [d for d in outcome_diags if isinstance(d, Diagnostic)]
     if quiet:
         diags = [d for d in diags if d.severity is Severity.ERROR]
     else:
-        diags = [d for d in diags if d.severity is not Severity.NOTE]
+        diags = [d for d in diags if d.severity is not Severity.NOTE or d.code in SHOWN_NOTES]
     if diags:
         print(render_all(diags), file=sys.stderr)
 

@@ -28,6 +28,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+# Notes printed on the console like warnings (the other notes only go to ``--report``).
+SHOWN_NOTES = frozenset({"N0556"})
+
 # -- load (E01xx / W01xx) ---------------------------------------------------------------------
 E_FILE_NOT_FOUND = "E0101"
 E_NOT_A_FILE = "E0102"
@@ -141,6 +144,7 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "N0553": "an enum member renamed (sanitised names collide)",
         "N0554": "an operation function renamed (its name was taken in its module)",
         "N0555": "a parameter renamed (name clash after conversion)",
+        "N0556": "component schemas no operation or webhook uses were not generated (models: all)",
         "W0601": "a pagination override does not match the operation",
         "W0602": "a pagination override names fields the success body does not have",
         "E0501": "config file not found",

@@ -28,6 +28,7 @@ Keys (all optional)::
       some_op: false                                # disable inference
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none
+    models: referenced                              # referenced | all (component schemas)
 
 Diagnostic codes (stable; tests and users match on them):
 
@@ -124,6 +125,7 @@ class Config:
     timeout: float = 60.0
     connect_timeout: float = 5.0
     formatter: str = "ruff"
+    models: str = "referenced"  # "all": also component schemas no operation/webhook uses
     source: str = ""  # the config file, or "" for defaults
 
 
@@ -570,5 +572,6 @@ def _from_data(data: dict[str, Any], path: Path) -> Config:
         timeout=float(runtime.get("timeout", 60.0)),
         connect_timeout=float(runtime.get("connect_timeout", 5.0)),
         formatter=str(data.get("formatter", "ruff")),
+        models=str(data.get("models", "referenced")),
         source=str(path),
     )

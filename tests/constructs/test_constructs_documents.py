@@ -212,8 +212,12 @@ def test_multi_file_refs_with_a_cycle_across_files(generate: GenerateFn) -> None
     gen.mypy()
 
 
-def test_model_name_collisions_are_resolved_and_reported(generate: GenerateFn) -> None:
+def test_model_name_collisions_are_resolved_and_reported(
+    generate: GenerateFn, tmp_path: Any
+) -> None:
     obj = {"type": "object", "properties": {"a": {"type": "string"}}}
+    config = tmp_path / "all.yaml"  # every component schema, used or not, competes for names
+    config.write_text("models: all\n", encoding="utf-8")
     gen = generate(
         {
             "openapi": "3.0.3",
@@ -271,7 +275,8 @@ def test_model_name_collisions_are_resolved_and_reported(generate: GenerateFn) -
                     "DateCreated": obj,
                 }
             },
-        }
+        },
+        args=["--config", str(config)],
     )
     m = gen.models()
     names = {n for n in dir(m) if n[:1].isupper()}
@@ -330,10 +335,16 @@ def _tagged_spec() -> dict[str, Any]:
     }
 
 
-def test_include_and_exclude_tags_prune_unreferenced_models(generate: GenerateFn) -> None:
-    full = generate(_tagged_spec())
+def test_include_and_exclude_tags_prune_unreferenced_models(
+    generate: GenerateFn, tmp_path: Any
+) -> None:
+    config = tmp_path / "all.yaml"
+    config.write_text("models: all\n", encoding="utf-8")
+    full = generate(_tagged_spec(), args=["--config", str(config)])
     assert full.report["operations"]["generated"] == 3
     assert {"Pet", "PetList", "Store", "Secret", "Unused"} <= set(dir(full.models()))
+    referenced = generate(_tagged_spec())  # the default leaves the unused schema out
+    assert set(referenced.models().__all__) == {"Pet", "PetList", "Store", "Secret"}
 
     pets = generate(_tagged_spec(), args=["--include-tags", "pets"])
     assert pets.report["operations"]["generated"] == 1
@@ -346,3 +357,61 @@ def test_include_and_exclude_tags_prune_unreferenced_models(generate: GenerateFn
     params = inspect.signature(public.op("stores", "list_stores").sync).parameters
     assert "client" in params
     public.import_all()
+
+
+def test_unused_component_schemas_are_left_out_unless_models_all(
+    generate: GenerateFn, tmp_path: Any
+) -> None:
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "Unused", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/A"}}
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "webhooks": {
+            "ping": {
+                "post": {
+                    "requestBody": {
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Ping"}}
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                "B": {"type": "string", "enum": ["x", "y"]},
+                "Ping": {"type": "object", "properties": {"at": {"type": "string"}}},
+                "Lonely": {
+                    "type": "object",
+                    "properties": {"inner": {"type": "object", "properties": {"z": {}}}},
+                },
+            }
+        },
+    }
+    gen = generate(doc)
+    models = gen.models()
+    assert all(hasattr(models, n) for n in ("A", "B", "Ping")) and not hasattr(models, "Lonely")
+    note = next(d for d in gen.report["diagnostics"] if d["code"] == "N0556")
+    assert "1 component schema(s)" in note["message"] and "Lonely" in note["message"]
+    assert "N0556" in gen.stderr and "models: all" in gen.stderr  # shown on the console too
+    config = tmp_path / "all.yaml"
+    config.write_text("models: all\n", encoding="utf-8")
+    everything = generate(doc, args=["--config", str(config)])
+    assert everything.models().Lonely.from_dict({"inner": {"z": 1}}).inner.z == 1
+    assert "N0556" not in everything.codes()

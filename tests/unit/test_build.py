@@ -19,7 +19,8 @@ def build(tmp_path: Path, spec: dict[str, Any], **config: Any) -> tuple[Api, Dia
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     sink = DiagnosticSink()
     loaded = load_spec(path, sink)
-    cfg = Config(package_name="pkg", project_name="pkg", **config)
+    # Every component schema (models: all): these tests are about schema shapes, not reachability.
+    cfg = Config(package_name="pkg", project_name="pkg", **{"models": "all", **config})
     return build_api(loaded, cfg, sink).api, sink
 
 
