@@ -61,3 +61,25 @@ def test_models_dates_and_nullables() -> None:
     imports = "\n".join(code.import_lines())
     assert "from .run import Run" in imports
     assert "from .._runtime.serde import parse_datetime" in imports
+
+
+def test_model_modules_decode_enums_through_a_table() -> None:
+    code = ModuleCode(_models(), ".", "..", "..", enum_tables=True)
+    assert code.decode(ModelRef("#/s"), "src['k']") == (
+        "(_STATUS_MEMBERS.get(src['k']) or Status(src['k']))"
+    )
+    assert code.decode(ModelRef("#/s"), "_v1") == "(_STATUS_MEMBERS.get(_v1) or Status(_v1))"
+    # A source that is not a plain name/subscript is evaluated once: the plain call.
+    assert code.decode(ModelRef("#/s"), "f(x)") == "Status(f(x))"
+    assert code.decode(ModelRef("#/s"), "src['a(b']") == "Status(src['a(b'])"
+    assert code.encode(ModelRef("#/s"), "x") == "x._value_"
+    assert code.prelude_lines() == ["_STATUS_MEMBERS: dict[object, Status] = member_table(Status)"]
+    assert code.runtime_names["modeling"] == {"member_table"}
+    # Lists of enums keep the comprehension (the table lookup is not one call).
+    assert code.decode(ListOf(ModelRef("#/s")), "v").startswith("[(_STATUS_MEMBERS.get(_i0)")
+
+
+def test_lazily_imported_enums_are_called() -> None:
+    code = ModuleCode(_models(), ".", "..", "..", enum_tables=True, lazy=frozenset({"#/s"}))
+    assert code.decode(ModelRef("#/s"), "v") == "Status(v)"
+    assert code.prelude_lines() == []
