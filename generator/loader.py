@@ -57,7 +57,7 @@ from generator.parsing import (
     json_depth_offset,
     parse_text,
 )
-from generator.source_map import SourceMap, is_remote, pointer_from_tokens
+from generator.source_map import SourceMap, byte_view, is_remote, pointer_from_tokens
 
 __all__ = [
     "LoadedSpec",
@@ -356,6 +356,21 @@ def scan_document(
     return refs, None
 
 
+def _add_json(smap: SourceMap, uri: str, text: str, data: bytes) -> str:
+    """Register a JSON file: its text when ASCII, else the byte view of ``data``; returns it.
+
+    A byte view is one byte per character; the decoded text of a file with one character past
+    U+FFFF takes four (github-rest.json: 13 MB of bytes, 50 MB of text kept for the whole run).
+    """
+    if text.isascii():
+        smap.add(uri, text, "json")
+        return text
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    view = byte_view(data[bom:] if bom else data)
+    smap.add(uri, view, "json", utf8=True)
+    return view
+
+
 def _has_long_line(text: str) -> bool:
     return len(text) > MAX_SCALAR_CHARS and max(map(len, text.split("\n"))) > MAX_SCALAR_CHARS
 
@@ -475,28 +490,35 @@ class _Loader:
             smap.add(uri, data.decode("utf-8", "replace"), "json" if prefer_json else "yaml")
             self._problem(spec, uri, failure.problem, hint)
             raise
-        smap.add(uri, text, "json" if prefer_json else "yaml")
+        if not prefer_json:
+            smap.add(uri, text, "yaml")
         try:
             parsed = parse_text(text, prefer_json=prefer_json)
         except ParseFailure as failure:
+            if prefer_json:
+                _add_json(smap, uri, text, data)
             self._problem(spec, uri, failure.problem, hint)
             raise
         if parsed.syntax == "yaml":
             smap.add(uri, text, "yaml", document=parsed.document, positions=parsed.positions)
-        elif smap.file(uri).syntax != "json":  # type: ignore[union-attr]
-            smap.add(uri, text, "json")
+        else:
+            # Registered once parsed (nothing needed it before); the caller lets the text go.
+            text = _add_json(smap, uri, text, data)
         for problem in parsed.problems:
             self._problem(spec, uri, problem, hint)
         is_json = parsed.syntax == "json"
         refs, limit = scan_document(
             parsed.document,
             check_json_limits=is_json,
+            # Line lengths of a byte view count bytes: never fewer than characters, and the walk
+            # measures the strings themselves.
             check_strings=is_json and _has_long_line(text),
         )
         if limit is not None:
             code, tokens = limit
             if code == codes.E_TOO_DEEP:
-                offset = json_depth_offset(text)
+                # On the registered text: offsets there are what the source map reads.
+                offset = json_depth_offset(smap.file(uri).text)  # type: ignore[union-attr]
                 location = smap.offset_location(uri, max(offset, 0))
                 problem = Problem(
                     code,

@@ -28,6 +28,7 @@ import bisect
 import json
 import os
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -71,21 +72,35 @@ def is_remote(uri: str) -> bool:
 
 
 class _LineTable:
-    """Offsets <-> (line, col) for one text; built on first use."""
+    """Offsets <-> (line, col) for one text; built on first use.
 
-    def __init__(self, text: str) -> None:
+    With ``utf8`` the text is a *byte view* (see :func:`byte_view`): offsets are byte offsets and
+    columns are turned back into characters here.
+    """
+
+    def __init__(self, text: str, utf8: bool = False) -> None:
         self._text = text
-        self._starts: list[int] | None = None
+        self._utf8 = utf8
+        self._starts: array[int] | None = None
 
     @property
-    def starts(self) -> list[int]:
+    def starts(self) -> array[int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
+            # A compact array: a 13 MB spec has ~350k lines (a list of ints would be ~12 MB).
+            starts = array("q", [0])
+            starts.extend(m.end() for m in _NEWLINE.finditer(self._text))
+            self._starts = starts
         return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
+        starts = self.starts
+        line = bisect.bisect_right(starts, offset)
+        start = starts[line - 1]
+        if self._utf8:
+            head = self._text[start:offset]
+            if not head.isascii():
+                return line, len(head.encode("latin-1").decode("utf-8", "replace")) + 1
+        return line, offset - start + 1
 
     def line_text(self, line: int) -> str | None:
         starts = self.starts
@@ -94,14 +109,31 @@ class _LineTable:
         start = starts[line - 1]
         end = starts[line] - 1 if line < len(starts) else len(self._text)
         # Minified JSON is one huge line: only its start is ever shown.
+        if self._utf8:
+            # _MAX_SHOWN_LINE characters take at most 4x as many bytes; a character cut in two
+            # at the end lies past them.
+            raw = self._text[start : min(end, start + 4 * _MAX_SHOWN_LINE)].encode("latin-1")
+            return raw.decode("utf-8", "ignore")[:_MAX_SHOWN_LINE].rstrip("\r")
         return self._text[start : min(end, start + _MAX_SHOWN_LINE)].rstrip("\r")
+
+
+def byte_view(data: bytes) -> str:
+    """UTF-8 ``data`` as text with one character per byte (a ``latin-1`` decoding).
+
+    JSON keeps its structure in ASCII, so a byte view can be navigated like the decoded text, at
+    one byte per character: a 13 MB file with a single emoji decodes to 50 MB of UCS-4 text, its
+    byte view stays 13 MB. Only strings that hold non-ASCII characters read differently, and
+    :class:`_JsonNavigator` decodes those keys again.
+    """
+    return data.decode("latin-1")
 
 
 class _JsonNavigator:
     """Follows pointers through JSON text without building a full position table."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, utf8: bool = False) -> None:
         self._text = text
+        self._utf8 = utf8
         self._decoder = json.JSONDecoder()
         # container offset -> {key: [(key offset, value offset), ...]} (all duplicates, in order)
         self._objects: dict[int, dict[str, list[tuple[int, int]]]] = {}
@@ -131,6 +163,10 @@ class _JsonNavigator:
         i = self._ws(start + 1)
         while i < len(text) and text[i] == '"':
             key, j = scanstring(text, i + 1)
+            if self._utf8 and not key.isascii():
+                # A byte view: read the key's UTF-8 bytes (and escapes) as characters.
+                literal = text[i + 1 : j].encode("latin-1").decode("utf-8")
+                key = scanstring(literal, 0)[0]
             j = self._ws(j)
             if text[j : j + 1] != ":":
                 break
@@ -290,12 +326,16 @@ class SourceFile:
     YAML files come with ``positions`` captured by the parser (see
     :attr:`generator.parsing.Parsed.positions`) and their ``document``; without them (a file that
     failed to parse) lookups compose the text again.
+
+    ``utf8``: ``text`` is the :func:`byte_view` of the file's UTF-8 bytes (JSON files with
+    non-ASCII text); offsets count bytes, line and column are still reported in characters.
     """
 
     uri: str
     display: str
     text: str
     syntax: Syntax
+    utf8: bool = False
     document: Any = field(default=None, repr=False)
     positions: dict[int, Any] | None = field(default=None, repr=False)
     _lines: _LineTable | None = field(default=None, repr=False)
@@ -305,14 +345,14 @@ class SourceFile:
     @property
     def lines(self) -> _LineTable:
         if self._lines is None:
-            self._lines = _LineTable(self.text)
+            self._lines = _LineTable(self.text, self.utf8)
         return self._lines
 
     def find(self, pointer: str) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
         tokens = split_pointer(pointer)
         if self.syntax == "json":
             if self._json is None:
-                self._json = _JsonNavigator(self.text)
+                self._json = _JsonNavigator(self.text, self.utf8)
             offset, occurrences = self._json.find(tokens)
             return self.lines.position(offset), [self.lines.position(o) for o in occurrences]
         if self.positions is not None:
@@ -345,13 +385,18 @@ class SourceMap:
         *,
         document: Any = None,
         positions: dict[int, Any] | None = None,
+        utf8: bool = False,
     ) -> SourceFile:
-        """Register (or replace) the text of ``uri`` (with YAML positions once parsed)."""
+        """Register (or replace) the text of ``uri`` (with YAML positions once parsed).
+
+        ``utf8``: ``text`` is the :func:`byte_view` of the file (see :class:`SourceFile`).
+        """
         source = SourceFile(
             uri=uri,
             display=self.display(uri),
             text=text,
             syntax=syntax,
+            utf8=utf8,
             document=document,
             positions=positions,
         )
@@ -427,7 +472,7 @@ class SourceMap:
         return Location(source.display if source else self.display(uri), line, col)
 
     def offset_location(self, uri: str, offset: int) -> Location:
-        """A location from a character offset into the registered text."""
+        """A location from an offset into the registered text (``SourceFile.text``)."""
         source = self._files.get(uri)
         if source is None:
             return Location(self.display(uri), 0, 0)
