@@ -356,18 +356,20 @@ def scan_document(
     return refs, None
 
 
-def _add_json(smap: SourceMap, uri: str, text: str, data: bytes) -> str:
+def _add_json(
+    smap: SourceMap, uri: str, text: str, data: bytes, *, unique_keys: bool = False
+) -> str:
     """Register a JSON file: its text when ASCII, else the byte view of ``data``; returns it.
 
     A byte view is one byte per character; the decoded text of a file with one character past
     U+FFFF takes four (github-rest.json: 13 MB of bytes, 50 MB of text kept for the whole run).
     """
     if text.isascii():
-        smap.add(uri, text, "json")
+        smap.add(uri, text, "json", unique_keys=unique_keys)
         return text
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     view = byte_view(data[bom:] if bom else data)
-    smap.add(uri, view, "json", utf8=True)
+    smap.add(uri, view, "json", utf8=True, unique_keys=unique_keys)
     return view
 
 
@@ -503,7 +505,8 @@ class _Loader:
             smap.add(uri, text, "yaml", document=parsed.document, positions=parsed.positions)
         else:
             # Registered once parsed (nothing needed it before); the caller lets the text go.
-            text = _add_json(smap, uri, text, data)
+            unique = not any(p.code == codes.E_DUPLICATE_KEY for p in parsed.problems)
+            text = _add_json(smap, uri, text, data, unique_keys=unique)
         for problem in parsed.problems:
             self._problem(spec, uri, problem, hint)
         is_json = parsed.syntax == "json"

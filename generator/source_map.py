@@ -31,6 +31,7 @@ import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Literal
 
 import yaml
@@ -44,7 +45,7 @@ Syntax = Literal["json", "yaml"]
 scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"[^,\]}\s]*")
-_NEWLINE = re.compile(r"\n")
+_PLUS_ONE: Callable[[int], int] = (1).__add__
 _MAX_SHOWN_LINE = 1000
 
 try:  # libyaml (C) when PyYAML was built with it
@@ -87,8 +88,10 @@ class _LineTable:
     def starts(self) -> array[int]:
         if self._starts is None:
             # A compact array: a 13 MB spec has ~350k lines (a list of ints would be ~12 MB).
+            lines = self._text.split("\n")
+            lines.pop()
             starts = array("q", [0])
-            starts.extend(m.end() for m in _NEWLINE.finditer(self._text))
+            starts.extend(accumulate(map(_PLUS_ONE, map(len, lines))))
             self._starts = starts
         return self._starts
 
@@ -128,16 +131,34 @@ def byte_view(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-class _JsonNavigator:
-    """Follows pointers through JSON text without building a full position table."""
+class _Scan:
+    """How far the members (or items) of one container have been read."""
 
-    def __init__(self, text: str, utf8: bool = False) -> None:
+    __slots__ = ("entries", "next")
+
+    def __init__(self, entries: Any, next_offset: int) -> None:
+        self.entries = entries
+        #: offset of the next member to read; -1 once the container is read to its end
+        self.next = next_offset
+
+
+class _JsonNavigator:
+    """Follows pointers through JSON text without building a full position table.
+
+    Containers are read only as far as a lookup needs: the members of an object up to the key
+    asked for (all of them when the file may have duplicate keys, ``unique_keys`` false, since
+    the last one wins), the items of an array up to the index.
+    """
+
+    def __init__(self, text: str, utf8: bool = False, unique_keys: bool = False) -> None:
         self._text = text
         self._utf8 = utf8
+        self._unique = unique_keys
         self._decoder = json.JSONDecoder()
         # container offset -> {key: [(key offset, value offset), ...]} (all duplicates, in order)
-        self._objects: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        self._arrays: dict[int, list[int]] = {}
+        self._objects: dict[int, _Scan] = {}
+        # container offset -> [item offset, ...]
+        self._arrays: dict[int, _Scan] = {}
 
     def _ws(self, i: int) -> int:
         match = _WS.match(self._text, i)
@@ -153,48 +174,69 @@ class _JsonNavigator:
         match = _SCALAR.match(text, i)
         return match.end() if match else i + 1
 
-    def _members(self, start: int) -> dict[str, list[tuple[int, int]]]:
-        cached = self._objects.get(start)
-        if cached is not None:
-            return cached
+    def _member(self, start: int, token: str) -> list[tuple[int, int]] | None:
+        """Every (key offset, value offset) of member ``token`` of the object at ``start``."""
+        scan = self._objects.get(start)
+        if scan is None:
+            scan = self._objects[start] = _Scan({}, self._ws(start + 1))
+        members: dict[str, list[tuple[int, int]]] = scan.entries
+        found = members.get(token)
+        if found and self._unique:
+            return found
         text = self._text
-        members: dict[str, list[tuple[int, int]]] = {}
-        self._objects[start] = members
-        i = self._ws(start + 1)
-        while i < len(text) and text[i] == '"':
-            key, j = scanstring(text, i + 1)
-            if self._utf8 and not key.isascii():
-                # A byte view: read the key's UTF-8 bytes (and escapes) as characters.
-                literal = text[i + 1 : j].encode("latin-1").decode("utf-8")
-                key = scanstring(literal, 0)[0]
-            j = self._ws(j)
-            if text[j : j + 1] != ":":
-                break
-            value = self._ws(j + 1)
-            members.setdefault(key, []).append((i, value))
-            end = self._ws(self._skip(value))
-            if text[end : end + 1] != ",":
-                break
-            i = self._ws(end + 1)
-        return members
+        i = scan.next
+        try:
+            while i >= 0:
+                if not (i < len(text) and text[i] == '"'):
+                    i = -1
+                    break
+                key, j = scanstring(text, i + 1)
+                if self._utf8 and not key.isascii():
+                    # A byte view: read the key's UTF-8 bytes (and escapes) as characters.
+                    literal = text[i + 1 : j].encode("latin-1").decode("utf-8")
+                    key = scanstring(literal, 0)[0]
+                j = self._ws(j)
+                if text[j : j + 1] != ":":
+                    i = -1
+                    break
+                value = self._ws(j + 1)
+                members.setdefault(key, []).append((i, value))
+                end = self._ws(self._skip(value))
+                i = self._ws(end + 1) if text[end : end + 1] == "," else -1
+                if key == token and self._unique:
+                    break
+        except BaseException:
+            i = -1  # what was read stays; the rest of this object is never read again
+            raise
+        finally:
+            scan.next = i
+        return members.get(token)
 
-    def _items(self, start: int) -> list[int]:
-        cached = self._arrays.get(start)
-        if cached is not None:
-            return cached
+    def _item(self, start: int, index: int) -> int | None:
+        """Offset of item ``index`` of the array at ``start`` (None: no such item)."""
+        scan = self._arrays.get(start)
+        if scan is None:
+            first = self._ws(start + 1)
+            scan = self._arrays[start] = _Scan(
+                [], -1 if self._text[first : first + 1] == "]" else first
+            )
+        items: list[int] = scan.entries
         text = self._text
-        items: list[int] = []
-        self._arrays[start] = items
-        i = self._ws(start + 1)
-        if text[i : i + 1] == "]":
-            return items
-        while i < len(text):
-            items.append(i)
-            end = self._ws(self._skip(i))
-            if text[end : end + 1] != ",":
-                break
-            i = self._ws(end + 1)
-        return items
+        i = scan.next
+        try:
+            while i >= 0 and len(items) <= index:
+                if i >= len(text):
+                    i = -1
+                    break
+                items.append(i)
+                end = self._ws(self._skip(i))
+                i = self._ws(end + 1) if text[end : end + 1] == "," else -1
+        except BaseException:
+            i = -1
+            raise
+        finally:
+            scan.next = i
+        return items[index] if index < len(items) else None
 
     def find(self, tokens: list[str]) -> tuple[int, list[int]]:
         """Offset for the deepest existing prefix of ``tokens``, plus all offsets of the last key.
@@ -210,16 +252,16 @@ class _JsonNavigator:
                 occurrences = []
                 c = self._text[pos : pos + 1]
                 if c == "{":
-                    found = self._members(pos).get(token)
+                    found = self._member(pos, token)
                     if not found:
                         break
                     anchor, pos = found[-1]
                     occurrences = [k for k, _ in found]
                 elif c == "[":
-                    items = self._items(pos)
-                    if not token.isdigit() or int(token) >= len(items):
+                    item = self._item(pos, int(token)) if token.isdigit() else None
+                    if item is None:
                         break
-                    anchor = pos = items[int(token)]
+                    anchor = pos = item
                 else:
                     break
         except (ValueError, IndexError, RecursionError):
@@ -336,6 +378,8 @@ class SourceFile:
     text: str
     syntax: Syntax
     utf8: bool = False
+    #: JSON that parsed without duplicate keys: a lookup stops at the first occurrence of a key.
+    unique_keys: bool = False
     document: Any = field(default=None, repr=False)
     positions: dict[int, Any] | None = field(default=None, repr=False)
     _lines: _LineTable | None = field(default=None, repr=False)
@@ -352,7 +396,7 @@ class SourceFile:
         tokens = split_pointer(pointer)
         if self.syntax == "json":
             if self._json is None:
-                self._json = _JsonNavigator(self.text, self.utf8)
+                self._json = _JsonNavigator(self.text, self.utf8, self.unique_keys)
             offset, occurrences = self._json.find(tokens)
             return self.lines.position(offset), [self.lines.position(o) for o in occurrences]
         if self.positions is not None:
@@ -386,10 +430,12 @@ class SourceMap:
         document: Any = None,
         positions: dict[int, Any] | None = None,
         utf8: bool = False,
+        unique_keys: bool = False,
     ) -> SourceFile:
         """Register (or replace) the text of ``uri`` (with YAML positions once parsed).
 
-        ``utf8``: ``text`` is the :func:`byte_view` of the file (see :class:`SourceFile`).
+        ``utf8``: ``text`` is the :func:`byte_view` of the file; ``unique_keys``: parsed JSON
+        without duplicate keys (see :class:`SourceFile`).
         """
         source = SourceFile(
             uri=uri,
@@ -397,6 +443,7 @@ class SourceMap:
             text=text,
             syntax=syntax,
             utf8=utf8,
+            unique_keys=unique_keys,
             document=document,
             positions=positions,
         )
