@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import model_refs
+from generator.gcpause import gc_paused
 from generator.ir import (
     AnyModel,
     Api,
@@ -763,6 +764,7 @@ class Planner:
 
     # -- files ------------------------------------------------------------------------------------
 
+    @gc_paused
     def files(self) -> list[PlannedFile]:
         api = self.api
         pkg = api.package_name
