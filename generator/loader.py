@@ -303,8 +303,12 @@ def scan_document(
     ``MAX_DEPTH``, and with ``check_strings`` at the first string longer than
     ``MAX_SCALAR_CHARS``; the second value is then ``(code, pointer tokens)`` of that place (YAML
     documents were checked while parsing).
+
+    Equal string values are made one object on the way (``"string"``, ``"object"``, refs and
+    descriptions repeat thousands of times: ~8 MB of github-rest.json's ~10 MB of values).
     """
     refs: list[tuple[str, Any, bool]] = []
+    strings: dict[str, str] = {}
     stack: list[tuple[Any, Chain, int, int]] = [(document, None, 0, 0)]
     while stack:
         node, chain, depth, flags = stack.pop()
@@ -339,8 +343,12 @@ def scan_document(
                     else:
                         child = 0
                     children.append((value, (key, chain), depth + 1, child))
-                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
-                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+                elif kind is str:
+                    if check_strings and len(value) > MAX_SCALAR_CHARS:
+                        return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+                    shared = strings.setdefault(value, value)
+                    if shared is not value:
+                        node[key] = shared  # same key: allowed while iterating
                 if check_strings and len(key) > MAX_SCALAR_CHARS:
                     return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
         elif type(node) is list:
@@ -348,8 +356,12 @@ def scan_document(
                 kind = type(value)
                 if kind is dict or kind is list:
                     children.append((value, (str(index), chain), depth + 1, literal))
-                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
-                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
+                elif kind is str:
+                    if check_strings and len(value) > MAX_SCALAR_CHARS:
+                        return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
+                    shared = strings.setdefault(value, value)
+                    if shared is not value:
+                        node[index] = shared
         if children:
             children.reverse()
             stack.extend(children)
