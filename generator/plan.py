@@ -36,7 +36,7 @@ from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedFile:
     path: str  # relative to the output root, "/"-separated
     template: str | None  # template name, or None for a verbatim copy
@@ -49,7 +49,7 @@ class PlannedFile:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldView:
     name: str
     wire: str  # Python literal of the wire name
@@ -60,7 +60,7 @@ class FieldView:
     doc: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelView:
     class_name: str
     module: str
@@ -79,13 +79,13 @@ class ModelView:
     lazy_imports: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumMemberView:
     name: str
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumView:
     class_name: str
     module: str
@@ -95,7 +95,7 @@ class EnumView:
     imports: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariantView:
     annotation: str
     decode: str  # a callable expression: Model.from_dict, or a lambda
@@ -103,7 +103,7 @@ class VariantView:
     check: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnionView:
     class_name: str
     module: str
@@ -119,7 +119,7 @@ class UnionView:
     lazy_imports: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamView:
     name: str
     declaration: str  # "name: annotation" or with default
@@ -128,7 +128,7 @@ class ParamView:
     optional: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperationView:
     name: str
     tag_module: str
