@@ -1,10 +1,12 @@
-"""The JSON navigator reads containers lazily; every lookup must land where a full read lands."""
+"""Source map internals: lazy JSON navigation and the block line table land where full reads do."""
 
 from __future__ import annotations
 
 import json
 import random
 from typing import Any
+
+import pytest
 
 from generator.diagnostics import escape_pointer_token
 from generator.source_map import SourceMap, byte_view
@@ -62,3 +64,25 @@ def test_duplicate_keys_read_every_occurrence() -> None:
     smap.add("/spec.json", text, "json")
     occurrences = smap.key_occurrences("/spec.json", "#/a/k")
     assert [loc.col for loc in occurrences] == [8, 24]
+
+
+def test_line_table_matches_naive_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import source_map
+
+    rng = random.Random(5)
+    for block in (4, 8, 1 << 16):
+        monkeypatch.setattr(source_map, "_BLOCK", block)
+        for _ in range(60):
+            text = "".join(
+                rng.choice(["a", "b", "\n", "\n\n", "xyz" * rng.randint(0, 9), "\r\n"])
+                for _ in range(rng.randint(0, 40))
+            )
+            table = source_map._LineTable(text)
+            lines = text.split("\n")
+            for offset in range(len(text) + 1):
+                line = text.count("\n", 0, offset) + 1
+                col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                assert table.position(offset) == (line, col), (text, offset)
+            for number in range(0, len(lines) + 2):
+                expected = lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else None
+                assert table.line_text(number) == expected, (text, number)
