@@ -109,7 +109,7 @@ _LITERAL = 8  # inside literal data
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RefSite:
     """One ``{"$ref": ...}`` object: the document it is in, its pointer, and the ref as written."""
 

@@ -67,7 +67,7 @@ _MAX_REF_HOPS = 64
 
 
 # -- locations ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Loc:
     """A value somewhere in the spec: its document, pointer tokens, and the value itself."""
 
