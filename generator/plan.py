@@ -254,6 +254,7 @@ def import_depths(
 class Planner:
     """Builds views and the file list for one :class:`~generator.ir.Api`."""
 
+    @gc_paused
     def __init__(
         self,
         api: Api,
