@@ -46,7 +46,6 @@ from typing import Any
 
 from generator import codes
 from generator.diagnostics import DiagnosticSink, json_type, split_pointer
-from generator.gcpause import gc_paused
 from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
 from generator.schema_engine import (
     KNOWN_DIALECTS,
@@ -976,7 +975,6 @@ def _narrow(finding: Finding, root: Any, tree: _Tree | None = None) -> Iterator[
         yield current
 
 
-@gc_paused
 def validate_spec(spec: LoadedSpec, sink: DiagnosticSink) -> None:
     """Validate a loaded spec; every finding goes to ``sink`` (see the module docstring).
 
