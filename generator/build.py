@@ -17,6 +17,7 @@ from typing import Any
 from generator import pagination
 from generator.config import Config
 from generator.diagnostics import DiagnosticSink, join_pointer
+from generator.gcpause import gc_paused
 from generator.ir import (
     AnyModel,
     AnyOf,
@@ -44,6 +45,7 @@ class BuildResult:
     models_by_id: dict[str, AnyModel]
 
 
+@gc_paused
 def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildResult:
     root = spec.documents[spec.root_uri]
     schemas = SchemaBuilder(

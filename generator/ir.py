@@ -34,25 +34,25 @@ PrimKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prim:
     kind: PrimKind
     nullable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListOf:
     item: TypeRef
     nullable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapOf:
     value: TypeRef
     nullable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelRef:
     """A reference to a named model (object dataclass, enum, or union alias) by its model id."""
 
@@ -60,7 +60,7 @@ class ModelRef:
     nullable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiteralOf:
     """A fixed set of JSON scalar values (``const``, or a mixed-type ``enum``)."""
 
@@ -68,7 +68,7 @@ class LiteralOf:
     nullable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     """An anonymous union of types (``oneOf``/``anyOf`` members mixing primitives and models)."""
 
@@ -79,7 +79,7 @@ class AnyOf:
 TypeRef = Prim | ListOf | MapOf | ModelRef | LiteralOf | AnyOf
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     name: str  # python attribute name
     wire_name: str
@@ -93,7 +93,7 @@ class Field:
     pointer: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Model:
     """An object schema rendered as a dataclass."""
 
@@ -107,13 +107,13 @@ class Model:
     kind: Literal["object"] = "object"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumMember:
     name: str
     value: str | int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumModel:
     id: str
     class_name: str
@@ -125,13 +125,13 @@ class EnumModel:
     kind: Literal["enum"] = "enum"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnionVariant:
     type: TypeRef
     tags: tuple[str, ...]  # discriminator values that select this variant
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnionModel:
     """A named ``oneOf``/``anyOf``: a type alias plus a decoder function."""
 
@@ -150,7 +150,7 @@ AnyModel = Model | EnumModel | UnionModel
 ParamLocation = Literal["path", "query", "header", "cookie"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Param:
     name: str
     wire_name: str
@@ -169,7 +169,7 @@ class Param:
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     kind: BodyKind
     content_type: str
@@ -182,7 +182,7 @@ class Body:
 ResponseKind = Literal["json", "text", "binary", "empty", "sse", "ndjson"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResponseCase:
     status: str  # "200", "2XX", "default"
     kind: ResponseKind
@@ -193,7 +193,7 @@ class ResponseCase:
     pointer: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pagination:
     cursor_param: str  # python name of the cursor parameter
     items_field: str  # python attribute name on the page model
@@ -203,7 +203,7 @@ class Pagination:
     source: Literal["inferred", "config"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Operation:
     id: str  # operationId (or derived)
     name: str  # python module / function name
@@ -227,7 +227,7 @@ class Operation:
 SecurityKind = Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "other"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityScheme:
     name: str  # scheme key in components.securitySchemes
     kind: SecurityKind
@@ -239,7 +239,7 @@ class SecurityScheme:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExtraErrorClass:
     """An error class the config adds for a status (``errors.status: {410: GoneError}``)."""
 
@@ -248,7 +248,7 @@ class ExtraErrorClass:
     statuses: str  # "410" or "410, 411"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ErrorNames:
     api_error: str = "ApiError"
     api_status_error: str = "ApiStatusError"
@@ -303,7 +303,7 @@ class ErrorNames:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WebhookEvent:
     name: str  # webhook key
     method: str
@@ -311,7 +311,7 @@ class WebhookEvent:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Api:
     title: str
     version: str

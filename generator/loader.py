@@ -57,7 +57,7 @@ from generator.parsing import (
     json_depth_offset,
     parse_text,
 )
-from generator.source_map import SourceMap, is_remote, pointer_from_tokens
+from generator.source_map import SourceMap, byte_view, is_remote, pointer_from_tokens
 
 __all__ = [
     "LoadedSpec",
@@ -109,7 +109,7 @@ _LITERAL = 8  # inside literal data
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RefSite:
     """One ``{"$ref": ...}`` object: the document it is in, its pointer, and the ref as written."""
 
@@ -303,8 +303,12 @@ def scan_document(
     ``MAX_DEPTH``, and with ``check_strings`` at the first string longer than
     ``MAX_SCALAR_CHARS``; the second value is then ``(code, pointer tokens)`` of that place (YAML
     documents were checked while parsing).
+
+    Equal string values are made one object on the way (``"string"``, ``"object"``, refs and
+    descriptions repeat thousands of times: ~8 MB of github-rest.json's ~10 MB of values).
     """
     refs: list[tuple[str, Any, bool]] = []
+    strings: dict[str, str] = {}
     stack: list[tuple[Any, Chain, int, int]] = [(document, None, 0, 0)]
     while stack:
         node, chain, depth, flags = stack.pop()
@@ -339,8 +343,12 @@ def scan_document(
                     else:
                         child = 0
                     children.append((value, (key, chain), depth + 1, child))
-                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
-                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+                elif kind is str:
+                    if check_strings and len(value) > MAX_SCALAR_CHARS:
+                        return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
+                    shared = strings.setdefault(value, value)
+                    if shared is not value:
+                        node[key] = shared  # same key: allowed while iterating
                 if check_strings and len(key) > MAX_SCALAR_CHARS:
                     return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), key])
         elif type(node) is list:
@@ -348,12 +356,33 @@ def scan_document(
                 kind = type(value)
                 if kind is dict or kind is list:
                     children.append((value, (str(index), chain), depth + 1, literal))
-                elif check_strings and kind is str and len(value) > MAX_SCALAR_CHARS:
-                    return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
+                elif kind is str:
+                    if check_strings and len(value) > MAX_SCALAR_CHARS:
+                        return refs, (codes.E_SCALAR_TOO_LONG, [*_tokens(chain), str(index)])
+                    shared = strings.setdefault(value, value)
+                    if shared is not value:
+                        node[index] = shared
         if children:
             children.reverse()
             stack.extend(children)
     return refs, None
+
+
+def _add_json(
+    smap: SourceMap, uri: str, text: str, data: bytes, *, unique_keys: bool = False
+) -> str:
+    """Register a JSON file: its text when ASCII, else the byte view of ``data``; returns it.
+
+    A byte view is one byte per character; the decoded text of a file with one character past
+    U+FFFF takes four (github-rest.json: 13 MB of bytes, 50 MB of text kept for the whole run).
+    """
+    if text.isascii():
+        smap.add(uri, text, "json", unique_keys=unique_keys)
+        return text
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    view = byte_view(data[bom:] if bom else data)
+    smap.add(uri, view, "json", utf8=True, unique_keys=unique_keys)
+    return view
 
 
 def _has_long_line(text: str) -> bool:
@@ -475,28 +504,36 @@ class _Loader:
             smap.add(uri, data.decode("utf-8", "replace"), "json" if prefer_json else "yaml")
             self._problem(spec, uri, failure.problem, hint)
             raise
-        smap.add(uri, text, "json" if prefer_json else "yaml")
+        if not prefer_json:
+            smap.add(uri, text, "yaml")
         try:
             parsed = parse_text(text, prefer_json=prefer_json)
         except ParseFailure as failure:
+            if prefer_json:
+                _add_json(smap, uri, text, data)
             self._problem(spec, uri, failure.problem, hint)
             raise
         if parsed.syntax == "yaml":
             smap.add(uri, text, "yaml", document=parsed.document, positions=parsed.positions)
-        elif smap.file(uri).syntax != "json":  # type: ignore[union-attr]
-            smap.add(uri, text, "json")
+        else:
+            # Registered once parsed (nothing needed it before); the caller lets the text go.
+            unique = not any(p.code == codes.E_DUPLICATE_KEY for p in parsed.problems)
+            text = _add_json(smap, uri, text, data, unique_keys=unique)
         for problem in parsed.problems:
             self._problem(spec, uri, problem, hint)
         is_json = parsed.syntax == "json"
         refs, limit = scan_document(
             parsed.document,
             check_json_limits=is_json,
+            # Line lengths of a byte view count bytes: never fewer than characters, and the walk
+            # measures the strings themselves.
             check_strings=is_json and _has_long_line(text),
         )
         if limit is not None:
             code, tokens = limit
             if code == codes.E_TOO_DEEP:
-                offset = json_depth_offset(text)
+                # On the registered text: offsets there are what the source map reads.
+                offset = json_depth_offset(smap.file(uri).text)  # type: ignore[union-attr]
                 location = smap.offset_location(uri, max(offset, 0))
                 problem = Problem(
                     code,

@@ -188,6 +188,7 @@ def _split_words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@functools.lru_cache(maxsize=65536)
 def snake_case(text: str) -> str:
     """``"petId"`` -> ``"pet_id"``; never empty (``"value"`` when nothing survives)."""
     words = split_words(text)
@@ -198,6 +199,7 @@ def snake_case(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=65536)
 def pascal_case(text: str) -> str:
     """``"pet-store order"`` -> ``"PetStoreOrder"``; digits first get a ``Model`` prefix."""
     words = split_words(text)
@@ -207,6 +209,7 @@ def pascal_case(text: str) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=65536)
 def constant_case(text: str) -> str:
     """Enum member names: ``"in-progress"`` -> ``"IN_PROGRESS"``; ``""`` -> ``"EMPTY"``."""
     if text == "":
@@ -254,6 +257,7 @@ class ClassName(str):
         return super().__new__(cls, value)
 
 
+@functools.lru_cache(maxsize=65536)
 def safe_identifier(candidate: str, reserved: frozenset[str] = frozenset()) -> str:
     """Make ``candidate`` a safe identifier: keywords, dunders and reserved names get a ``_`` suffix."""
     name = candidate

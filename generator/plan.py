@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import model_refs
+from generator.gcpause import gc_paused
 from generator.ir import (
     AnyModel,
     Api,
@@ -35,7 +36,7 @@ from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedFile:
     path: str  # relative to the output root, "/"-separated
     template: str | None  # template name, or None for a verbatim copy
@@ -48,7 +49,7 @@ class PlannedFile:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldView:
     name: str
     wire: str  # Python literal of the wire name
@@ -62,7 +63,7 @@ class FieldView:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelView:
     class_name: str
     module: str
@@ -84,13 +85,13 @@ class ModelView:
     prelude: list[str]  # module-level constants the decode expressions use
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumMemberView:
     name: str
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumView:
     class_name: str
     module: str
@@ -100,7 +101,7 @@ class EnumView:
     imports: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VariantView:
     annotation: str
     decode: str  # a callable expression: Model.from_dict, or a lambda
@@ -108,7 +109,7 @@ class VariantView:
     check: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnionView:
     class_name: str
     module: str
@@ -124,7 +125,7 @@ class UnionView:
     lazy_imports: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParamView:
     name: str
     declaration: str  # "name: annotation" or with default
@@ -133,7 +134,7 @@ class ParamView:
     optional: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OperationView:
     name: str
     tag_module: str
@@ -259,6 +260,7 @@ def import_depths(
 class Planner:
     """Builds views and the file list for one :class:`~generator.ir.Api`."""
 
+    @gc_paused
     def __init__(
         self,
         api: Api,
@@ -788,6 +790,7 @@ class Planner:
 
     # -- files ------------------------------------------------------------------------------------
 
+    @gc_paused
     def files(self) -> list[PlannedFile]:
         api = self.api
         pkg = api.package_name

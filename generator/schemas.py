@@ -75,7 +75,7 @@ _GENERIC_FILE_STEMS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Where a schema node lives: the file (uri) and the JSON pointer inside it."""
 

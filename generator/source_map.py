@@ -28,6 +28,7 @@ import bisect
 import json
 import os
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -43,7 +44,7 @@ Syntax = Literal["json", "yaml"]
 scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"[^,\]}\s]*")
-_NEWLINE = re.compile(r"\n")
+_BLOCK = 1 << 16
 _MAX_SHOWN_LINE = 1000
 
 try:  # libyaml (C) when PyYAML was built with it
@@ -71,41 +72,123 @@ def is_remote(uri: str) -> bool:
 
 
 class _LineTable:
-    """Offsets <-> (line, col) for one text; built on first use."""
+    """Offsets <-> (line, col) for one text, from newline counts per block (built on first use).
 
-    def __init__(self, text: str) -> None:
+    ``counts[b]`` is the number of newlines before offset ``b * _BLOCK``; the rest is counted in
+    C (``str.count``/``find``) within a block. No table of every line start is built: a 13 MB
+    spec has ~350k lines, and splitting it into lines took longer than all lookups together.
+
+    With ``utf8`` the text is a *byte view* (see :func:`byte_view`): offsets are byte offsets and
+    columns are turned back into characters here.
+    """
+
+    def __init__(self, text: str, utf8: bool = False) -> None:
         self._text = text
-        self._starts: list[int] | None = None
+        self._utf8 = utf8
+        self._counts: array[int] | None = None
 
     @property
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self._text)]
-        return self._starts
+    def counts(self) -> array[int]:
+        if self._counts is None:
+            text = self._text
+            counts = array("q", [0])
+            total = 0
+            for start in range(0, len(text), _BLOCK):
+                total += text.count("\n", start, start + _BLOCK)
+                counts.append(total)
+            self._counts = counts
+        return self._counts
+
+    def _line_start(self, offset: int, block: int) -> int:
+        """Offset just past the last newline before ``offset`` (0 when there is none)."""
+        text = self._text
+        found = text.rfind("\n", block * _BLOCK, offset)
+        if found >= 0:
+            return found + 1
+        counts = self.counts
+        # The first block boundary with as many newlines before it: the last newline is in the
+        # block just before it.
+        after = bisect.bisect_left(counts, counts[block])
+        if after == 0:
+            return 0
+        return text.rfind("\n", (after - 1) * _BLOCK, after * _BLOCK) + 1
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
+        counts = self.counts
+        block = min(offset // _BLOCK, len(counts) - 1)
+        line = counts[block] + self._text.count("\n", block * _BLOCK, offset) + 1
+        start = self._line_start(offset, block)
+        if self._utf8:
+            head = self._text[start:offset]
+            if not head.isascii():
+                return line, len(head.encode("latin-1").decode("utf-8", "replace")) + 1
+        return line, offset - start + 1
 
     def line_text(self, line: int) -> str | None:
-        starts = self.starts
-        if not 1 <= line <= len(starts):
+        counts = self.counts
+        if not 1 <= line <= counts[-1] + 1:
             return None
-        start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(self._text)
+        text = self._text
+        start = 0
+        if line > 1:
+            # The (line - 1)th newline: find its block, then step through that block.
+            block = bisect.bisect_left(counts, line - 1) - 1
+            start = block * _BLOCK
+            for _ in range(line - 1 - counts[block]):
+                start = text.find("\n", start) + 1
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
         # Minified JSON is one huge line: only its start is ever shown.
-        return self._text[start : min(end, start + _MAX_SHOWN_LINE)].rstrip("\r")
+        if self._utf8:
+            # _MAX_SHOWN_LINE characters take at most 4x as many bytes; a character cut in two
+            # at the end lies past them.
+            raw = text[start : min(end, start + 4 * _MAX_SHOWN_LINE)].encode("latin-1")
+            return raw.decode("utf-8", "ignore")[:_MAX_SHOWN_LINE].rstrip("\r")
+        return text[start : min(end, start + _MAX_SHOWN_LINE)].rstrip("\r")
+
+
+def byte_view(data: bytes) -> str:
+    """UTF-8 ``data`` as text with one character per byte (a ``latin-1`` decoding).
+
+    JSON keeps its structure in ASCII, so a byte view can be navigated like the decoded text, at
+    one byte per character: a 13 MB file with a single emoji decodes to 50 MB of UCS-4 text, its
+    byte view stays 13 MB. Only strings that hold non-ASCII characters read differently, and
+    :class:`_JsonNavigator` decodes those keys again.
+    """
+    return data.decode("latin-1")
+
+
+class _Scan:
+    """How far the members (or items) of one container have been read."""
+
+    __slots__ = ("entries", "next")
+
+    def __init__(self, entries: Any, next_offset: int) -> None:
+        self.entries = entries
+        #: offset of the next member to read; -1 once the container is read to its end
+        self.next = next_offset
 
 
 class _JsonNavigator:
-    """Follows pointers through JSON text without building a full position table."""
+    """Follows pointers through JSON text without building a full position table.
 
-    def __init__(self, text: str) -> None:
+    Containers are read only as far as a lookup needs: the members of an object up to the key
+    asked for (all of them when the file may have duplicate keys, ``unique_keys`` false, since
+    the last one wins), the items of an array up to the index.
+    """
+
+    def __init__(self, text: str, utf8: bool = False, unique_keys: bool = False) -> None:
         self._text = text
-        self._decoder = json.JSONDecoder()
+        self._utf8 = utf8
+        self._unique = unique_keys
+        # Only the end offset of a skipped value matters: objects become their length as soon
+        # as they are read (no dicts built or kept), ~2.5x faster than the default decoder.
+        self._decoder = json.JSONDecoder(object_pairs_hook=len)
         # container offset -> {key: [(key offset, value offset), ...]} (all duplicates, in order)
-        self._objects: dict[int, dict[str, list[tuple[int, int]]]] = {}
-        self._arrays: dict[int, list[int]] = {}
+        self._objects: dict[int, _Scan] = {}
+        # container offset -> [item offset, ...]
+        self._arrays: dict[int, _Scan] = {}
 
     def _ws(self, i: int) -> int:
         match = _WS.match(self._text, i)
@@ -121,44 +204,69 @@ class _JsonNavigator:
         match = _SCALAR.match(text, i)
         return match.end() if match else i + 1
 
-    def _members(self, start: int) -> dict[str, list[tuple[int, int]]]:
-        cached = self._objects.get(start)
-        if cached is not None:
-            return cached
+    def _member(self, start: int, token: str) -> list[tuple[int, int]] | None:
+        """Every (key offset, value offset) of member ``token`` of the object at ``start``."""
+        scan = self._objects.get(start)
+        if scan is None:
+            scan = self._objects[start] = _Scan({}, self._ws(start + 1))
+        members: dict[str, list[tuple[int, int]]] = scan.entries
+        found = members.get(token)
+        if found and self._unique:
+            return found
         text = self._text
-        members: dict[str, list[tuple[int, int]]] = {}
-        self._objects[start] = members
-        i = self._ws(start + 1)
-        while i < len(text) and text[i] == '"':
-            key, j = scanstring(text, i + 1)
-            j = self._ws(j)
-            if text[j : j + 1] != ":":
-                break
-            value = self._ws(j + 1)
-            members.setdefault(key, []).append((i, value))
-            end = self._ws(self._skip(value))
-            if text[end : end + 1] != ",":
-                break
-            i = self._ws(end + 1)
-        return members
+        i = scan.next
+        try:
+            while i >= 0:
+                if not (i < len(text) and text[i] == '"'):
+                    i = -1
+                    break
+                key, j = scanstring(text, i + 1)
+                if self._utf8 and not key.isascii():
+                    # A byte view: read the key's UTF-8 bytes (and escapes) as characters.
+                    literal = text[i + 1 : j].encode("latin-1").decode("utf-8")
+                    key = scanstring(literal, 0)[0]
+                j = self._ws(j)
+                if text[j : j + 1] != ":":
+                    i = -1
+                    break
+                value = self._ws(j + 1)
+                members.setdefault(key, []).append((i, value))
+                end = self._ws(self._skip(value))
+                i = self._ws(end + 1) if text[end : end + 1] == "," else -1
+                if key == token and self._unique:
+                    break
+        except BaseException:
+            i = -1  # what was read stays; the rest of this object is never read again
+            raise
+        finally:
+            scan.next = i
+        return members.get(token)
 
-    def _items(self, start: int) -> list[int]:
-        cached = self._arrays.get(start)
-        if cached is not None:
-            return cached
+    def _item(self, start: int, index: int) -> int | None:
+        """Offset of item ``index`` of the array at ``start`` (None: no such item)."""
+        scan = self._arrays.get(start)
+        if scan is None:
+            first = self._ws(start + 1)
+            scan = self._arrays[start] = _Scan(
+                [], -1 if self._text[first : first + 1] == "]" else first
+            )
+        items: list[int] = scan.entries
         text = self._text
-        items: list[int] = []
-        self._arrays[start] = items
-        i = self._ws(start + 1)
-        if text[i : i + 1] == "]":
-            return items
-        while i < len(text):
-            items.append(i)
-            end = self._ws(self._skip(i))
-            if text[end : end + 1] != ",":
-                break
-            i = self._ws(end + 1)
-        return items
+        i = scan.next
+        try:
+            while i >= 0 and len(items) <= index:
+                if i >= len(text):
+                    i = -1
+                    break
+                items.append(i)
+                end = self._ws(self._skip(i))
+                i = self._ws(end + 1) if text[end : end + 1] == "," else -1
+        except BaseException:
+            i = -1
+            raise
+        finally:
+            scan.next = i
+        return items[index] if index < len(items) else None
 
     def find(self, tokens: list[str]) -> tuple[int, list[int]]:
         """Offset for the deepest existing prefix of ``tokens``, plus all offsets of the last key.
@@ -174,16 +282,16 @@ class _JsonNavigator:
                 occurrences = []
                 c = self._text[pos : pos + 1]
                 if c == "{":
-                    found = self._members(pos).get(token)
+                    found = self._member(pos, token)
                     if not found:
                         break
                     anchor, pos = found[-1]
                     occurrences = [k for k, _ in found]
                 elif c == "[":
-                    items = self._items(pos)
-                    if not token.isdigit() or int(token) >= len(items):
+                    item = self._item(pos, int(token)) if token.isdigit() else None
+                    if item is None:
                         break
-                    anchor = pos = items[int(token)]
+                    anchor = pos = item
                 else:
                     break
         except (ValueError, IndexError, RecursionError):
@@ -290,12 +398,18 @@ class SourceFile:
     YAML files come with ``positions`` captured by the parser (see
     :attr:`generator.parsing.Parsed.positions`) and their ``document``; without them (a file that
     failed to parse) lookups compose the text again.
+
+    ``utf8``: ``text`` is the :func:`byte_view` of the file's UTF-8 bytes (JSON files with
+    non-ASCII text); offsets count bytes, line and column are still reported in characters.
     """
 
     uri: str
     display: str
     text: str
     syntax: Syntax
+    utf8: bool = False
+    #: JSON that parsed without duplicate keys: a lookup stops at the first occurrence of a key.
+    unique_keys: bool = False
     document: Any = field(default=None, repr=False)
     positions: dict[int, Any] | None = field(default=None, repr=False)
     _lines: _LineTable | None = field(default=None, repr=False)
@@ -305,14 +419,14 @@ class SourceFile:
     @property
     def lines(self) -> _LineTable:
         if self._lines is None:
-            self._lines = _LineTable(self.text)
+            self._lines = _LineTable(self.text, self.utf8)
         return self._lines
 
     def find(self, pointer: str) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
         tokens = split_pointer(pointer)
         if self.syntax == "json":
             if self._json is None:
-                self._json = _JsonNavigator(self.text)
+                self._json = _JsonNavigator(self.text, self.utf8, self.unique_keys)
             offset, occurrences = self._json.find(tokens)
             return self.lines.position(offset), [self.lines.position(o) for o in occurrences]
         if self.positions is not None:
@@ -345,13 +459,21 @@ class SourceMap:
         *,
         document: Any = None,
         positions: dict[int, Any] | None = None,
+        utf8: bool = False,
+        unique_keys: bool = False,
     ) -> SourceFile:
-        """Register (or replace) the text of ``uri`` (with YAML positions once parsed)."""
+        """Register (or replace) the text of ``uri`` (with YAML positions once parsed).
+
+        ``utf8``: ``text`` is the :func:`byte_view` of the file; ``unique_keys``: parsed JSON
+        without duplicate keys (see :class:`SourceFile`).
+        """
         source = SourceFile(
             uri=uri,
             display=self.display(uri),
             text=text,
             syntax=syntax,
+            utf8=utf8,
+            unique_keys=unique_keys,
             document=document,
             positions=positions,
         )
@@ -427,7 +549,7 @@ class SourceMap:
         return Location(source.display if source else self.display(uri), line, col)
 
     def offset_location(self, uri: str, offset: int) -> Location:
-        """A location from a character offset into the registered text."""
+        """A location from an offset into the registered text (``SourceFile.text``)."""
         source = self._files.get(uri)
         if source is None:
             return Location(self.display(uri), 0, 0)

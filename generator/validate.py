@@ -66,7 +66,7 @@ _MAX_REF_HOPS = 64
 
 
 # -- locations ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Loc:
     """A value somewhere in the spec: its document, pointer tokens, and the value itself."""
 
@@ -769,6 +769,8 @@ class _Validation:
         return self._registry
 
     def default_check(self, target: _Loc, default: Any) -> None:
+        if plainly_valid_default(target.value, default):
+            return  # certainly no finding: no validator needed (nor importing one, ~0.2 s)
         from openapi_schema_validator import (
             OAS30Validator,
             OAS31Validator,
@@ -912,6 +914,68 @@ class _Validation:
 
 
 _UNRESOLVED = object()
+
+
+#: Keywords that never fail (annotations, ``x-`` extensions aside) or that
+#: :func:`plainly_valid_default` checks itself, with the OAS 3.0 and 3.1 validators alike.
+_PLAIN_KEYWORDS = frozenset(
+    {
+        "type",
+        "enum",
+        "minimum",
+        "maximum",
+        "nullable",
+        "description",
+        "title",
+        "default",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
+)
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+}
+
+
+def plainly_valid_default(schema: Any, value: Any) -> bool:
+    """True only when ``value`` certainly matches ``schema`` under OAS 3.0 and 3.1 rules alike.
+
+    Covers what most defaults look like (``type`` string/boolean/integer/number, ``enum``,
+    ``minimum``/``maximum``); anything else, or any doubt (``null``, ``NaN``, a float for
+    ``integer``, ``True`` for ``1``), returns False and the real validator decides.
+    """
+    if not isinstance(schema, dict) or value is None:
+        return False
+    for keyword in schema:
+        if keyword not in _PLAIN_KEYWORDS and not (
+            isinstance(keyword, str) and keyword.startswith("x-")
+        ):
+            return False
+    kind = type(value)
+    if "type" in schema:
+        allowed = _PLAIN_TYPES.get(schema["type"]) if isinstance(schema["type"], str) else None
+        if allowed is None or kind not in allowed:
+            return False
+    if "enum" in schema:
+        options = schema["enum"]
+        if not isinstance(options, list) or not any(
+            type(option) is kind and option == value for option in options
+        ):
+            return False
+    for keyword in ("minimum", "maximum"):
+        if keyword in schema:
+            bound = schema[keyword]
+            if type(bound) not in (int, float) or kind not in (int, float):
+                return False
+            if not (bound <= value if keyword == "minimum" else value <= bound):
+                return False
+    return True
 
 
 def _file_uri(path: str) -> str:

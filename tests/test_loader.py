@@ -370,6 +370,70 @@ def test_minified_json_locations(tmp_path: Path) -> None:
     assert loc is not None and loc.line == 1 and loc.col == text.index('"operationId"') + 1
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_non_ascii_json_locations_count_characters(
+    tmp_path: Path, indent: int | None, bom: bytes
+) -> None:
+    """Non-ASCII JSON is kept as a byte view; lines, columns and shown lines stay in characters."""
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "\U0001fab2 caf\u00e9 \u65e5\u672c", "version": "1"},
+        "paths": {
+            "/\u00fcber": {"get": {"description": "\u00e9\u00e9\U0001f600", "operationId": "a"}},
+            "/b": {"get": {"operationId": "b", "x-\u65e5": {"\u00e9\U0001f600": [1, {"k": 2}]}}},
+        },
+    }
+    text = json.dumps(doc, indent=indent, ensure_ascii=False)
+    path = tmp_path / "spec.json"
+    path.write_bytes(bom + text.encode("utf-8"))
+    spec, _ = load(path)
+    assert spec is not None
+    assert spec.documents[spec.root_uri] == doc
+    smap = spec.source_map
+    lines = text.split("\n")
+
+    def expect(needle: str, start: int = 0) -> tuple[int, int]:
+        offset = text.index(needle, start)
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+    cases = {
+        "#/paths/~1\u00fcber/get/operationId": expect('"operationId"'),
+        "#/paths/~1b/get/operationId": expect('"operationId"', text.index('"/b"')),
+        "#/paths/~1b/get/x-\u65e5/\u00e9\U0001f600/1/k": expect('"k"'),
+        "#/paths/~1b/get/x-\u65e5/\u00e9\U0001f600/1/nope": expect(
+            "{", text.rindex("{", 0, text.index('"k"'))
+        ),
+        "#/info/version": expect('"version"'),
+    }
+    for pointer, (line, col) in cases.items():
+        loc = smap.locate(pointer)
+        assert loc is not None and (loc.line, loc.col) == (line, col), pointer
+        assert smap.source_line(loc) == lines[line - 1][:1000].rstrip("\r")
+
+
+def test_non_ascii_json_problems_are_located(tmp_path: Path) -> None:
+    text = '{"openapi": "3.0.3", "info": {"title": "\U0001fab2", "title": "\u00e9"}, "paths": {}}'
+    spec, sink = load(write(tmp_path, "spec.json", text.encode("utf-8")))
+    dup = [d for d in sink.items if d.code == codes.E_DUPLICATE_KEY]
+    assert len(dup) == 1
+    second = text.rindex('"title"') + 1
+    assert (dup[0].line, dup[0].col) == (1, second)
+    first = text.index('"title"') + 1
+    assert f"first defined at {dup[0].file}:1:{first}" in dup[0].message
+    bad = '{"openapi": "3.0.3", "info": {"title": "\U0001fab2" "x"}}'
+    _, sink = load(write(tmp_path, "bad.json", bad.encode("utf-8")))
+    err = [d for d in sink.items if d.code == codes.E_JSON_SYNTAX]
+    assert len(err) == 1 and err[0].line == 1 and err[0].col == bad.index('"x"') + 1
+    assert err[0].source_line == bad
+    deep = '{"openapi": "3.0.3", "x": "\U0001fab2", "y": ' + "[" * (MAX_DEPTH + 5)
+    deep += "]" * (MAX_DEPTH + 5) + "}"
+    _, sink = load(write(tmp_path, "deep.json", deep.encode("utf-8")))
+    err = [d for d in sink.items if d.code == codes.E_TOO_DEEP]
+    assert len(err) == 1 and (err[0].line, err[0].col) == (1, deep.index("[") + MAX_DEPTH)
+
+
 # -- $refs across files ------------------------------------------------------------------------
 ROOT_WITH_REFS = """\
 openapi: 3.0.3

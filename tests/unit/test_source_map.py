@@ -1,0 +1,88 @@
+"""Source map internals: lazy JSON navigation and the block line table land where full reads do."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import escape_pointer_token
+from generator.source_map import SourceMap, byte_view
+
+
+def _pointers(node: Any, prefix: str = "#") -> list[str]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _pointers(value, f"{prefix}/{escape_pointer_token(key)}")
+        out.append(f"{prefix}/missing")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _pointers(value, f"{prefix}/{index}")
+        out += [f"{prefix}/{len(node)}", f"{prefix}/x", f"{prefix}/01"]
+    return out
+
+
+DOC = {
+    "openapi": "3.1.0",
+    "info": {"title": "caf\u00e9 \U0001fab2", "version": "1"},
+    "paths": {
+        f"/p{i}": {"get": {"operationId": f"op{i}", "tags": ["a", "b"], "x": [[i], {"k": i}]}}
+        for i in range(30)
+    },
+    "components": {
+        "schemas": {f"S\u00e9{i}": {"type": "object", "enum": [1, 2]} for i in range(30)}
+    },
+    "z": [],
+    "e": {},
+}
+
+
+def test_lazy_lookups_match_full_reads() -> None:
+    pointers = _pointers(DOC)
+    for indent in (None, 1):
+        text = json.dumps(DOC, indent=indent, ensure_ascii=False)
+        data = text.encode("utf-8")
+        full, lazy = SourceMap("/spec.json"), SourceMap("/spec.json")
+        full.add("/spec.json", text, "json")
+        lazy.add("/spec.json", byte_view(data), "json", utf8=True, unique_keys=True)
+        expected = {p: full.locate(p) for p in pointers}
+        shuffled = pointers[:]
+        random.Random(indent).shuffle(shuffled)
+        for pointer in shuffled:
+            assert lazy.locate(pointer) == expected[pointer], pointer
+            assert lazy.key_occurrences("/spec.json", pointer) == full.key_occurrences(
+                "/spec.json", pointer
+            )
+
+
+def test_duplicate_keys_read_every_occurrence() -> None:
+    text = '{"a": {"k": 1, "b": 2, "k": 3}}'
+    smap = SourceMap("/spec.json")
+    smap.add("/spec.json", text, "json")
+    occurrences = smap.key_occurrences("/spec.json", "#/a/k")
+    assert [loc.col for loc in occurrences] == [8, 24]
+
+
+def test_line_table_matches_naive_counting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import source_map
+
+    rng = random.Random(5)
+    for block in (4, 8, 1 << 16):
+        monkeypatch.setattr(source_map, "_BLOCK", block)
+        for _ in range(60):
+            text = "".join(
+                rng.choice(["a", "b", "\n", "\n\n", "xyz" * rng.randint(0, 9), "\r\n"])
+                for _ in range(rng.randint(0, 40))
+            )
+            table = source_map._LineTable(text)
+            lines = text.split("\n")
+            for offset in range(len(text) + 1):
+                line = text.count("\n", 0, offset) + 1
+                col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                assert table.position(offset) == (line, col), (text, offset)
+            for number in range(0, len(lines) + 2):
+                expected = lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else None
+                assert table.line_text(number) == expected, (text, number)
