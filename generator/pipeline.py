@@ -20,16 +20,18 @@ from generator.naming import snake_case
 from generator.operations import HTTP_METHODS
 from generator.output import (
     MANIFEST,
+    CompileCheck,
     FormatterUnavailable,
     OutputError,
     clean_leftovers,
     diff_trees,
     format_tree,
     manifest,
+    read_files,
     read_tree,
+    ruff_command,
     stage,
     swap,
-    syntax_errors,
 )
 from generator.plan import Planner
 from generator.render import TemplateError, make_environment, render
@@ -197,23 +199,43 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             else:
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
+    formatted = config.formatter == "ruff" and not opts.skip_format
+    ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
+    # The compile check of every module starts now, beside the writing and formatting below.
+    checker = CompileCheck({k: v for k, v in rendered.items() if k.endswith(".py")})
+    try:
+        _write_format_swap(opts, report, outcome, rendered, checker, ruff, spec, config_path)
+    finally:
+        checker.close()
+
+
+def _write_format_swap(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    rendered: dict[str, bytes],
+    checker: CompileCheck,
+    ruff: list[str] | None,
+    spec: LoadedSpec,
+    config_path: Path | None,
+) -> None:
     with report.stage("write"):
         if not opts.check:  # --check never touches anything at or beside the output
             clean_leftovers(opts.output)
         staged = stage(opts.output, rendered, beside=not opts.check)
     try:
         with report.stage("format"):
-            formatted = config.formatter == "ruff" and not opts.skip_format
-            if formatted:
-                result_fmt = format_tree(staged)
+            if ruff is not None:
+                result_fmt = format_tree(staged, checker, ruff)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
-            files = read_tree(staged)
-            # ruff format refuses code that does not parse, so the parse check is only needed
-            # when no formatter ran.
-            broken = [] if formatted else syntax_errors(files)
-            if broken:
-                raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
+                # ruff rewrites files in place and creates none: read back what was written.
+                files = read_files(staged, rendered)
+            else:
+                broken = checker.errors()
+                if broken:
+                    raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
+                files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
             spec_bytes = [
                 Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()
             ]
