@@ -428,9 +428,17 @@ def ruff_command() -> list[str]:
 
 
 def format_tree(
-    root: Path, check: CompileCheck | None = None, ruff: Sequence[str] | None = None
+    root: Path,
+    check: CompileCheck | None = None,
+    ruff: Sequence[str] | None = None,
+    *,
+    fix: bool = True,
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
+
+    ``fix=False`` skips the fixer (``ruff check --fix --select I,F401,UP``): the stock templates
+    and the planner emit imports sorted, merged and used exactly as that pass would leave them
+    (:mod:`generator.imports`), so on their output it changes nothing.
 
     Every ``.py`` file must also *compile* (:func:`syntax_errors`): ruff only parses, and text
     from the spec that breaks out of a docstring can parse yet not compile (a statement before
@@ -447,25 +455,27 @@ def format_tree(
         check = CompileCheck(
             {k: v for k, v in read_tree(root).items() if k.endswith(".py")}, fork=False
         )
-    fix = subprocess.run(
-        [
-            *base,
-            "check",
-            "--fix",
-            "--quiet",
-            "--exit-zero",
-            "--no-cache",
-            "--select",
-            "I,F401,UP",
-            ".",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    fixer: subprocess.CompletedProcess[str] | None = None
+    if fix:
+        fixer = subprocess.run(
+            [
+                *base,
+                "check",
+                "--fix",
+                "--quiet",
+                "--exit-zero",
+                "--no-cache",
+                "--select",
+                "I,F401,UP",
+                ".",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
     fmt = None
-    if fix.returncode in (0, 1):
+    if fixer is None or fixer.returncode in (0, 1):
         fmt = subprocess.run(
             [*base, "format", "--quiet", "--no-cache", "."],
             cwd=root,
@@ -477,7 +487,8 @@ def format_tree(
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
     if fmt is None:
-        return FormatResult(False, fix.stderr or fix.stdout)
+        assert fixer is not None
+        return FormatResult(False, fixer.stderr or fixer.stdout)
     if fmt.returncode != 0:
         return FormatResult(False, fmt.stderr or fmt.stdout or "ruff format failed")
     return FormatResult(True)

@@ -60,7 +60,10 @@ TEMPLATE_CONTEXTS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "model.py.jinja": (("model", "ModelView"),),
     "enum.py.jinja": (("model", "EnumView"),),
     "union.py.jinja": (("model", "UnionView"),),
-    "models_init.py.jinja": (("exports", "list[tuple[str, str]]"),),
+    "models_init.py.jinja": (
+        ("exports", "list[tuple[str, str]]"),
+        ("export_imports", "list[str]"),
+    ),
     "operation.py.jinja": (("op", "OperationView"),),
     "api_tag_init.py.jinja": (("tag", "str"), ("ops", "list[OperationView]")),
     "api_init.py.jinja": (("tags", "list[str]"),),
