@@ -497,19 +497,34 @@ def format_tree(
 class CompileCheck:
     """:func:`syntax_errors` of ``files``, computed while the caller does other work.
 
-    On Linux the check runs in a forked child (it sees ``files`` without copying them) and sends
-    its findings back through a pipe; :meth:`errors` waits for it. Where there is no ``fork``, or
-    the child fails in any way (killed, unreadable answer), the check runs in this process
-    instead, so a result is always the real one. Fork it before anything is locked or written
-    (the child must not inherit lock descriptors), and :meth:`close` it on every path.
+    On Linux a forked child (it sees ``files`` without copying them) compiles the first
+    ``1 - PARENT_SHARE`` of the bytes and sends its findings back through a pipe; :meth:`errors`
+    compiles the rest here (the caller has finished its own work by then), then waits for the
+    child. Where there is no ``fork``, or the child fails in any way (killed, unreadable answer),
+    its part is compiled here too, so a result is always the real one. Findings come in the
+    order of ``files``. Fork it before anything is locked or written (the child must not inherit
+    lock descriptors), and :meth:`close` it on every path.
     """
+
+    PARENT_SHARE = 0.3
+    """Share of the bytes compiled in this process: writing the tree and ruff take about half
+    as long as compiling it, so both sides finish at about the same time on two cores."""
 
     def __init__(self, files: Mapping[str, bytes], *, fork: bool = True) -> None:
         self._files = files
+        self._child_part: Mapping[str, bytes] = {}
+        self._own_part: Mapping[str, bytes] = files
         self._pid = 0
         self._fd = -1
         self._result: list[str] | None = None
         if fork and sys.platform.startswith("linux") and hasattr(os, "fork"):
+            items = list(files.items())
+            budget = sum(len(data) for _rel, data in items) * (1 - self.PARENT_SHARE)
+            cut = 0
+            while cut < len(items) and budget > 0:
+                budget -= len(items[cut][1])
+                cut += 1
+            self._child_part, self._own_part = dict(items[:cut]), dict(items[cut:])
             self._start()
 
     def _start(self) -> None:
@@ -530,7 +545,7 @@ class CompileCheck:
                 null = os.open(os.devnull, os.O_RDWR)
                 for fd in (0, 1, 2):
                     os.dup2(null, fd)
-                view = memoryview(json.dumps(syntax_errors(self._files)).encode())
+                view = memoryview(json.dumps(syntax_errors(self._child_part)).encode())
                 while view:
                     view = view[os.write(write_fd, view) :]
                 code = 0
@@ -542,13 +557,16 @@ class CompileCheck:
     def errors(self) -> list[str]:
         """``file:line:col: message`` for every file that does not compile (waits for the child)."""
         if self._result is None:
+            own = syntax_errors(self._own_part)
             found = self._collect()
-            self._result = found if found is not None else syntax_errors(self._files)
+            if found is None:
+                found = syntax_errors(self._child_part)
+            self._result = found + own
         return self._result
 
     def _collect(self) -> list[str] | None:
         if not self._pid:
-            return None
+            return None if self._child_part else []
         with open(self._fd, "rb") as pipe:
             self._fd = -1
             data = pipe.read()
