@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import importlib.util
 import json
@@ -673,6 +672,8 @@ def diff_trees(
         elif current[rel] != wanted[rel]:
             result.changed.append(rel)
     result.extra = sorted(set(current) - set(wanted))
+    import difflib  # only --check with drift needs it
+
     for rel in result.changed[:excerpt_files]:
         try:
             a = current[rel].decode().splitlines(keepends=True)
