@@ -1,9 +1,11 @@
 """Formatting, atomic writing and drift checking of a rendered output tree.
 
-- :func:`format_tree`: ``ruff check --fix`` (import sorting, safe fixes) and ``ruff format`` on the
-  staged tree in one process each; then every ``.py`` file must ``compile`` (a generator bug
-  otherwise, exit 3). black is never on this path: ruff's formatter is black-compatible and ~100x
-  faster; ``black --check`` stays a CI gate.
+- :func:`format_tree`: ``ruff format`` on the staged tree (preceded by ``ruff check --fix`` for
+  import sorting only when the planner cannot vouch for the imports, see
+  :func:`generator.pipeline.needs_fix_pass`); every ``.py`` file must also ``compile`` (a generator
+  bug otherwise, exit 3), checked on the rendered bytes by :class:`CompileCheck` while the tree is
+  written and formatted. black is never on this path: ruff's formatter is black-compatible and
+  ~100x faster; ``black --check`` stays a CI gate.
 - :func:`stage`: write all files into a fresh temp dir *beside* the target (same file system), then
   :func:`swap` it in: rename the old tree aside, rename the new one in, delete the old one. A crash
   at any point leaves either the old tree or the new tree at the target; leftovers are named

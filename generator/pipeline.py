@@ -230,8 +230,9 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     formatted = config.formatter == "ruff" and not opts.skip_format
     fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
-    # The compile check of every module starts now, beside the writing and formatting below.
-    checker = CompileCheck({k: v for k, v in rendered.items() if k.endswith(".py")})
+    with report.stage("write"):
+        # The compile check of every module starts now, beside the writing and formatting below.
+        checker = CompileCheck({k: v for k, v in rendered.items() if k.endswith(".py")})
     try:
         _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
     finally:
