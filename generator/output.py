@@ -1,9 +1,11 @@
 """Formatting, atomic writing and drift checking of a rendered output tree.
 
-- :func:`format_tree`: ``ruff check --fix`` (import sorting, safe fixes) and ``ruff format`` on the
-  staged tree in one process each; then every ``.py`` file must ``compile`` (a generator bug
-  otherwise, exit 3). black is never on this path: ruff's formatter is black-compatible and ~100x
-  faster; ``black --check`` stays a CI gate.
+- :func:`format_tree`: ``ruff format`` on the staged tree (preceded by ``ruff check --fix`` for
+  import sorting only when the planner cannot vouch for the imports, see
+  :func:`generator.pipeline.needs_fix_pass`); every ``.py`` file must also ``compile`` (a generator
+  bug otherwise, exit 3), checked on the rendered bytes by :class:`CompileCheck` while the tree is
+  written and formatted. black is never on this path: ruff's formatter is black-compatible and
+  ~100x faster; ``black --check`` stays a CI gate.
 - :func:`stage`: write all files into a fresh temp dir *beside* the target (same file system), then
   :func:`swap` it in: rename the old tree aside, rename the new one in, delete the old one. A crash
   at any point leaves either the old tree or the new tree at the target; leftovers are named
@@ -16,16 +18,16 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +41,28 @@ class OutputError(Exception):
     """The output location is unusable (not a directory, not writable, outside the allowed root)."""
 
 
+_OTHER_SEPS = tuple(sep for sep in {os.sep, os.altsep} if sep and sep != "/")
+
+
+def check_relative(relative: str) -> None:
+    """Refuse a planned path that is absolute, empty, has ``..``/``.``/empty parts or a NUL."""
+    norm = relative
+    for sep in _OTHER_SEPS:  # Windows: ``\`` separates too
+        norm = norm.replace(sep, "/")
+    if (
+        not norm
+        or norm.startswith("/")
+        or "\x00" in norm
+        or any(part in ("..", ".", "") for part in norm.split("/"))
+        or (_OTHER_SEPS and (Path(relative).drive or Path(relative).root))
+    ):
+        raise OutputError(f"refusing to write outside the output directory: {relative!r}")
+
+
 def safe_join(root: Path, relative: str) -> Path:
     """``root / relative``, refusing absolute paths and ``..`` escapes."""
+    check_relative(relative)
     rel = Path(relative)
-    if rel.is_absolute() or any(part in ("..", "") for part in rel.parts) or "\x00" in relative:
-        raise OutputError(f"refusing to write outside the output directory: {relative!r}")
     target = (root / rel).resolve()
     if not target.is_relative_to(root.resolve()):
         raise OutputError(f"refusing to write outside the output directory: {relative!r}")
@@ -99,6 +118,10 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
     a rename) and locks it while this process lives, so a concurrent run's :func:`clean_leftovers`
     leaves it alone. ``beside=False`` (for ``--check``) uses the system temp dir and never touches
     anything near ``target``.
+
+    The temp dir is new and private (``mkdtemp``: mode 0700), and every directory in it is created
+    here from paths that passed :func:`check_relative`, so no path can resolve outside it; files
+    are created with ``O_EXCL | O_NOFOLLOW`` (never through a link, never over another file).
     """
     if beside:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,11 +129,39 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
         _hold(tmp)
     else:
         tmp = Path(tempfile.mkdtemp(prefix="portarium-codegen-check-"))
+    root = os.fspath(tmp)
+    made = {""}
     for rel, data in files.items():
-        path = safe_join(tmp, rel)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        check_relative(rel)
+        parent = rel.rpartition("/")[0]
+        if parent not in made:
+            os.makedirs(os.path.join(root, parent), exist_ok=True)
+            while parent not in made:
+                made.add(parent)
+                parent = parent.rpartition("/")[0]
+        _create_file(os.path.join(root, rel), data)
     return tmp
+
+
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _create_file(path: str, data: bytes) -> None:
+    """Create ``path`` (it must not exist) holding ``data``."""
+    fd = os.open(path, _CREATE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def swap(staged: Path, target: Path) -> None:
@@ -301,19 +352,50 @@ def _fsync_dir(path: Path) -> None:
 _BUILD_ARTIFACTS = frozenset({"build", "dist"})
 
 
+_SKIPPED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache"})
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative ``/``-path -> bytes), in path order; caches, build
+    artefacts and ``*.egg-info`` are not ours and are left out. Symlinks are not followed into
+    directories; a link to a file is read like the file."""
     out: dict[str, bytes] = {}
     if not root.is_dir():
         return out
-    for path in sorted(root.rglob("*")):
-        parts = path.relative_to(root).parts
-        if parts[0] in _BUILD_ARTIFACTS:  # `python -m build` run inside the output: not ours
-            continue
-        if path.is_file() and not any(
-            p in ("__pycache__", ".mypy_cache", ".ruff_cache") or p.endswith(".egg-info")
-            for p in parts
-        ):
-            out[path.relative_to(root).as_posix()] = path.read_bytes()
+    found: list[tuple[list[str], str]] = []
+    stack: list[tuple[str, str]] = [(os.fspath(root), "")]
+    while stack:
+        directory, prefix = stack.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if name in _SKIPPED_DIRS or name.endswith(".egg-info"):
+                        continue
+                    if not prefix and name in _BUILD_ARTIFACTS:
+                        continue  # `python -m build` run inside the output: not ours
+                    stack.append((entry.path, f"{prefix}{name}/"))
+                elif entry.is_file():
+                    if name in _SKIPPED_DIRS or name.endswith(".egg-info"):
+                        continue
+                    if not prefix and name in _BUILD_ARTIFACTS:
+                        continue
+                    rel = prefix + name
+                    found.append((rel.split("/"), entry.path))
+    found.sort()
+    for parts, path in found:
+        with open(path, "rb") as fh:
+            out["/".join(parts)] = fh.read()
+    return out
+
+
+def read_files(root: Path, names: Iterable[str]) -> dict[str, bytes]:
+    """``names`` (relative ``/``-paths) read from ``root``, in path order."""
+    base = os.fspath(root)
+    out: dict[str, bytes] = {}
+    for rel in sorted(names, key=lambda r: r.split("/")):
+        with open(os.path.join(base, rel), "rb") as fh:
+            out[rel] = fh.read()
     return out
 
 
@@ -341,54 +423,177 @@ def _ruff() -> list[str]:
     return [sys.executable, "-m", "ruff"]
 
 
-def format_tree(root: Path) -> FormatResult:
+def ruff_command() -> list[str]:
+    """How to run ruff here; :class:`FormatterUnavailable` when it is not installed."""
+    return _ruff()
+
+
+def format_tree(
+    root: Path,
+    check: CompileCheck | None = None,
+    ruff: Sequence[str] | None = None,
+    *,
+    fix: bool = True,
+) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
+
+    ``fix=False`` skips the fixer (``ruff check --fix --select I,F401,UP``): the stock templates
+    and the planner emit imports sorted, merged and used exactly as that pass would leave them
+    (:mod:`generator.imports`), so on their output it changes nothing.
 
     Every ``.py`` file must also *compile* (:func:`syntax_errors`): ruff only parses, and text
     from the spec that breaks out of a docstring can parse yet not compile (a statement before
     ``from __future__ import annotations``; a duplicate parameter name is another such error).
-    The compile check runs on the rendered bytes while the ruff processes work, so it costs no
-    wall time; ruff's fixes (imports, pyupgrade) and formatting do not change what compiles.
+    ``check`` is that compile check of the rendered bytes, started before the tree was written
+    (:class:`CompileCheck`: in a child process, so it runs while the tree is written and ruff
+    works); without one, the ``.py`` files under ``root`` are compiled here first. A compile
+    failure wins over ruff's own complaint: it names file:line:col. ruff's fixes (imports,
+    pyupgrade) and formatting do not change what compiles.
     """
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
-    base = _ruff()
-    rendered = read_tree(root)
-    fix = subprocess.Popen(
-        [
-            *base,
-            "check",
-            "--fix",
-            "--quiet",
-            "--exit-zero",
-            "--no-cache",
-            "--select",
-            "I,F401,UP",
-            ".",
-        ],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        broken = syntax_errors(rendered)
-    finally:
-        fix_out, fix_err = fix.communicate()
+    base = list(ruff) if ruff is not None else _ruff()
+    if check is None:
+        check = CompileCheck(
+            {k: v for k, v in read_tree(root).items() if k.endswith(".py")}, fork=False
+        )
+    fixer: subprocess.CompletedProcess[str] | None = None
+    if fix:
+        fixer = subprocess.run(
+            [
+                *base,
+                "check",
+                "--fix",
+                "--quiet",
+                "--exit-zero",
+                "--no-cache",
+                "--select",
+                "I,F401,UP",
+                ".",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    fmt = None
+    if fixer is None or fixer.returncode in (0, 1):
+        fmt = subprocess.run(
+            [*base, "format", "--quiet", "--no-cache", "."],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    broken = check.errors()
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
-    if fix.returncode not in (0, 1):
-        return FormatResult(False, fix_err or fix_out)
-    fmt = subprocess.run(
-        [*base, "format", "--quiet", "--no-cache", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    if fmt is None:
+        assert fixer is not None
+        return FormatResult(False, fixer.stderr or fixer.stdout)
     if fmt.returncode != 0:
         return FormatResult(False, fmt.stderr or fmt.stdout or "ruff format failed")
     return FormatResult(True)
+
+
+class CompileCheck:
+    """:func:`syntax_errors` of ``files``, computed while the caller does other work.
+
+    On Linux a forked child (it sees ``files`` without copying them) compiles the first
+    ``1 - PARENT_SHARE`` of the bytes and sends its findings back through a pipe; :meth:`errors`
+    compiles the rest here (the caller has finished its own work by then), then waits for the
+    child. Where there is no ``fork``, or the child fails in any way (killed, unreadable answer),
+    its part is compiled here too, so a result is always the real one. Findings come in the
+    order of ``files``. Fork it before anything is locked or written (the child must not inherit
+    lock descriptors), and :meth:`close` it on every path.
+    """
+
+    PARENT_SHARE = 0.3
+    """Share of the bytes compiled in this process: writing the tree and ruff take about half
+    as long as compiling it, so both sides finish at about the same time on two cores."""
+
+    def __init__(self, files: Mapping[str, bytes], *, fork: bool = True) -> None:
+        self._files = files
+        self._child_part: Mapping[str, bytes] = {}
+        self._own_part: Mapping[str, bytes] = files
+        self._pid = 0
+        self._fd = -1
+        self._result: list[str] | None = None
+        if fork and sys.platform.startswith("linux") and hasattr(os, "fork"):
+            items = list(files.items())
+            budget = sum(len(data) for _rel, data in items) * (1 - self.PARENT_SHARE)
+            cut = 0
+            while cut < len(items) and budget > 0:
+                budget -= len(items[cut][1])
+                cut += 1
+            self._child_part, self._own_part = dict(items[:cut]), dict(items[cut:])
+            self._start()
+
+    def _start(self) -> None:
+        try:
+            read_fd, write_fd = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return
+        if pid == 0:  # pragma: no cover - the child; its coverage is not collected
+            code = 70
+            try:
+                os.close(read_fd)
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+                view = memoryview(json.dumps(syntax_errors(self._child_part)).encode())
+                while view:
+                    view = view[os.write(write_fd, view) :]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self._pid, self._fd = pid, read_fd
+
+    def errors(self) -> list[str]:
+        """``file:line:col: message`` for every file that does not compile (waits for the child)."""
+        if self._result is None:
+            own = syntax_errors(self._own_part)
+            found = self._collect()
+            if found is None:
+                found = syntax_errors(self._child_part)
+            self._result = found + own
+        return self._result
+
+    def _collect(self) -> list[str] | None:
+        if not self._pid:
+            return None if self._child_part else []
+        with open(self._fd, "rb") as pipe:
+            self._fd = -1
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            return None
+        try:
+            found = json.loads(data)
+        except ValueError:
+            return None
+        if isinstance(found, list) and all(isinstance(x, str) for x in found):
+            return found
+        return None
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the run failed before asking for the result)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self._pid, 0)
+            self._pid = 0
 
 
 def syntax_errors(files: Mapping[str, bytes]) -> list[str]:
@@ -469,6 +674,8 @@ def diff_trees(
         elif current[rel] != wanted[rel]:
             result.changed.append(rel)
     result.extra = sorted(set(current) - set(wanted))
+    import difflib  # only --check with drift needs it
+
     for rel in result.changed[:excerpt_files]:
         try:
             a = current[rel].decode().splitlines(keepends=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.build import model_refs
 from generator.gcpause import gc_paused
+from generator.imports import sort_imports
 from generator.ir import (
     AnyModel,
     Api,
@@ -78,11 +79,14 @@ class ModelView:
     cursor_alias: str  # attribute to expose as .cursor, or ""
     cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
     imports: list[str]
-    type_checking_imports: list[str]
-    lazy_imports: list[str]
+    type_checking_imports: list[str]  # in isort order
+    lazy_imports: list[str]  # in isort order
     encode_head: list[FieldView]  # leading fields written unconditionally (one dict display)
     encode_tail: list[FieldView]  # the remaining fields, in order
     prelude: list[str]  # module-level constants the decode expressions use
+    import_block: str = ""  # every module-level import, laid out as isort (ruff I001) would
+    lazy_encode_imports: list[str] = field(default_factory=list)  # what to_dict uses
+    lazy_decode_imports: list[str] = field(default_factory=list)  # what from_dict uses
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +125,9 @@ class UnionView:
     encode_fn: str
     decode_fn: str
     imports: list[str]
-    type_checking_imports: list[str]
-    lazy_imports: list[str]
+    type_checking_imports: list[str]  # in isort order
+    lazy_imports: list[str]  # in isort order
+    import_block: str = ""  # every module-level import, laid out as isort (ruff I001) would
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +173,7 @@ class OperationView:
     imports: list[str]
     deprecated: bool
     degraded: list[str]
+    import_block: str = ""  # every module-level import, laid out as isort (ruff I001) would
 
 
 # ------------------------------------------------------------------------------------------------
@@ -297,6 +303,7 @@ class Planner:
 
     def model_view(self, model: Model) -> ModelView:
         code = self._code(model, enum_tables=True)  # model.py.jinja renders ``prelude``
+        code.phase = "decode"  # lazy imports used by from_dict; "encode": by to_dict
         fields: list[FieldView] = []
         for f in model.fields:
             ann = code.annotation(f.type)
@@ -339,6 +346,9 @@ class Planner:
                 )
                 guard = f"self.{f.name} is not None"
             omit = "ALWAYS" if not guard else ("UNSET" if "Unset" in guard else "None")
+            code.phase = "encode"
+            encode = code.encode(f.type, f"self.{f.name}")
+            code.phase = "decode"
             fields.append(
                 FieldView(
                     name=f.name,
@@ -346,7 +356,7 @@ class Planner:
                     declaration=decl,
                     decode=decode,
                     encode_guard=guard,
-                    encode=code.encode(f.type, f"self.{f.name}"),
+                    encode=encode,
                     doc=comment(f.description),
                     omit=omit,
                 )
@@ -358,7 +368,9 @@ class Planner:
         if model.extra is not None:
             extra_ann = f"dict[str, {code.annotation(model.extra)}]"
             extra_decode = code.decode(model.extra, "src[_x_key]")
+            code.phase = "encode"
             encoded = code.encode(MapOf(model.extra), "self.additional_properties")
+            code.phase = "decode"
             extra_encode = (
                 "dict(self.additional_properties)"
                 if encoded == "self.additional_properties"
@@ -400,11 +412,25 @@ class Planner:
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
             imports=code.import_lines(),
-            type_checking_imports=code.type_checking_lines(),
-            lazy_imports=code.lazy_lines(),
             encode_head=fields[:head],
             encode_tail=fields[head:],
             prelude=code.prelude_lines(),
+            type_checking_imports=sort_imports(code.type_checking_lines(), indent_width=4),
+            lazy_imports=sort_imports(code.lazy_lines(), indent_width=8),
+            lazy_encode_imports=sort_imports(
+                code.lazy_lines("encode"), indent_width=8, wrap_like=code.lazy_lines()
+            ),
+            lazy_decode_imports=sort_imports(
+                code.lazy_lines("decode"), indent_width=8, wrap_like=code.lazy_lines()
+            ),
+            import_block=_block(
+                "from __future__ import annotations",
+                "from collections.abc import Mapping",
+                "from dataclasses import dataclass, field" if keeps_extra else "",
+                "from dataclasses import dataclass",
+                *code.import_lines(),
+                wrap_like=["from dataclasses import field"],
+            ),
         )
 
     def _default_literal(self, t: TypeRef, value: object, code: ModuleCode) -> str:
@@ -432,6 +458,7 @@ class Planner:
         code.typing("TypeAlias")
         members: list[str] = []
         variants: list[VariantView] = []
+        check_names: dict[str, dict[str, set[str]]] = {}
         for v in model.variants:
             ann = self._flat_annotation(v.type, code, frozenset({model.id}))
             for part in _split_union(ann):
@@ -443,7 +470,12 @@ class Planner:
                 decoder = f"{_model_name(self.models, v.type)}.from_dict"
             else:
                 decoder = f"lambda {var}: {dec}"
-            spec, check = code.variant_check(v.type)
+            # The check's runtime helpers are imported only if the check is used (below).
+            scratch = ModuleCode(
+                self.models, code.models_prefix, code.runtime_prefix, code.types_prefix
+            )
+            spec, check = scratch.variant_check(v.type)
+            check_names[check] = scratch.runtime_names
             variants.append(
                 VariantView(ann, decoder, [py_literal(t) for t in v.tags], f"{spec:03d}|{check}")
             )
@@ -470,6 +502,8 @@ class Planner:
                 # One tag value selects several variants: try them by shape, most specific first.
                 decode_untagged = code.runtime("modeling", "decode_untagged")
                 ranked = sorted(candidates, key=lambda v: -int(v.check.split("|", 1)[0]))
+                for used in ranked:
+                    _merge_runtime(code, check_names[used.check.split("|", 1)[1]])
                 pairs = ", ".join(f"({v.check.split('|', 1)[1]}, {v.decode})" for v in ranked)
                 table.append(
                     (
@@ -481,6 +515,8 @@ class Planner:
         else:
             code.runtime("modeling", "decode_untagged")
             variants.sort(key=lambda v: -int(v.check.split("|", 1)[0]))
+            for used in variants:
+                _merge_runtime(code, check_names[used.check.split("|", 1)[1]])
         variants = [
             VariantView(v.annotation, v.decode, v.tags, v.check.split("|", 1)[1]) for v in variants
         ]
@@ -499,8 +535,15 @@ class Planner:
             encode_fn=f"encode_{model.module}",
             decode_fn=f"decode_{model.module}",
             imports=code.import_lines(),
-            type_checking_imports=code.type_checking_lines(),
-            lazy_imports=code.lazy_lines(),
+            type_checking_imports=sort_imports(code.type_checking_lines(), indent_width=4),
+            lazy_imports=sort_imports(code.lazy_lines(), indent_width=4),
+            import_block=_block(
+                "from __future__ import annotations",
+                *code.import_lines(),
+                wrap_like=[
+                    line for names in check_names.values() for line in _runtime_lines(code, names)
+                ],
+            ),
         )
 
     def _flat_annotation(self, t: TypeRef, code: ModuleCode, seen: frozenset[str]) -> str:
@@ -603,7 +646,6 @@ class Planner:
             paging_params = [p for p in params if p.name != page.cursor_param]
             paging_args = [f"{p.name}={p.name}" for p in paging_params]
             page_item = code.annotation(page.item_type)
-        code.typing("Any")
         stream = op.stream or ""
         exports = ["build_request", "sync", "sync_detailed", "asyncio", "asyncio_detailed"]
         if page:
@@ -665,6 +707,20 @@ class Planner:
             imports=code.import_lines() + code.type_checking_lines(),
             deprecated=op.deprecated,
             degraded=list(op.degraded),
+            import_block=_block(
+                "from __future__ import annotations",
+                "from collections.abc import Mapping",
+                "from collections.abc import AsyncIterator, Iterator" if page or stream else "",
+                "import httpx",
+                "from ..._runtime.endpoint import Endpoint, RequestParts",
+                "from ..._runtime.pagination import aiterate_pages, iterate_pages" if page else "",
+                "from ..._runtime.responses import ResponseSpec",
+                "from ...client import AuthenticatedClient, Client",
+                "from ...types import NOT_GIVEN, NotGiven, Response",
+                *code.import_lines(),
+                *code.type_checking_lines(),
+                wrap_like=["from typing import Any"],
+            ),
         )
 
     def _param_view(self, p: Param, code: ModuleCode) -> ParamView:
@@ -817,7 +873,16 @@ class Planner:
         )
         out.append(
             PlannedFile(
-                f"{pkg}/models/__init__.py", "models_init.py.jinja", {**common, "exports": exports}
+                f"{pkg}/models/__init__.py",
+                "models_init.py.jinja",
+                {
+                    **common,
+                    "exports": exports,
+                    "export_imports": sort_imports(
+                        (f"from .{module} import {name} as {name}" for name, module in exports),
+                        indent_width=4,
+                    ),
+                },
             )
         )
         tags: dict[str, list[OperationView]] = {}
@@ -989,7 +1054,18 @@ class Planner:
             )
         code.typing("Any")
         code.runtime("jsonlib", "loads")
-        return [{"imports": "\n".join(code.import_lines() + code.type_checking_lines())}, *views]
+        block = _block(
+            "from __future__ import annotations",
+            *code.import_lines(),
+            *code.type_checking_lines(),
+        )
+        return [
+            {
+                "imports": "\n".join(code.import_lines() + code.type_checking_lines()),
+                "import_block": block,
+            },
+            *views,
+        ]
 
     def readme_examples(self) -> dict[str, object]:
         ops = list(self.api.operations)
@@ -1018,6 +1094,26 @@ class Planner:
             "streamed_args": call(streamed),
             "idem": idem,
         }
+
+
+def _block(*lines: str, wrap_like: Sequence[str] = ()) -> str:
+    """The import statements ``lines`` (empty ones ignored) as one isort-ordered block;
+    ``wrap_like``: see :func:`generator.imports.sort_imports`."""
+    return "\n".join(sort_imports((line for line in lines if line), wrap_like=wrap_like))
+
+
+def _runtime_lines(code: ModuleCode, names: Mapping[str, set[str]]) -> list[str]:
+    """``from <runtime>._runtime.<module> import ...`` lines for ``names`` as ``code`` spells them."""
+    return [
+        f"from {code.runtime_prefix}_runtime.{module} import {', '.join(sorted(found))}"
+        for module, found in names.items()
+        if module != "__types__"
+    ]
+
+
+def _merge_runtime(code: ModuleCode, names: Mapping[str, set[str]]) -> None:
+    for module, found in names.items():
+        code.runtime_names.setdefault(module, set()).update(found)
 
 
 def _page_attr_expr(model: AnyModel, attr: str, obj: str, py_type: str, fallback: str) -> str:

@@ -107,6 +107,10 @@ class ModuleCode:
     std_imports: set[str] = field(default_factory=set)
     enum_tables: bool = False  # a model module: decode enums via lookup tables (hot path)
     prelude: dict[str, str] = field(default_factory=dict)
+    phase: str = ""
+    """Which function the expressions being produced go into (``lazy_phase`` records lazy
+    imports per function, so each function imports only what it uses)."""
+    lazy_phase: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     _counter: int = 0
 
     # -- imports ----------------------------------------------------------------------------------
@@ -120,6 +124,9 @@ class ModuleCode:
             return
         bucket = self.lazy_imports if model.id in self.lazy else self.model_imports
         bucket.setdefault(module, set()).update(names)
+        if model.id in self.lazy:
+            phase = self.lazy_phase.setdefault(self.phase, {})
+            phase.setdefault(module, set()).update(names)
 
     def runtime(self, module: str, name: str) -> str:
         self.runtime_names.setdefault(module, set()).add(name)
@@ -373,11 +380,13 @@ class ModuleCode:
                 out.append(f"from {self.models_prefix}{module} import {', '.join(sorted(names))}")
         return out
 
-    def lazy_lines(self) -> list[str]:
-        """Imports that must run inside functions (models in the same import cycle)."""
+    def lazy_lines(self, phase: str | None = None) -> list[str]:
+        """Imports that must run inside functions (models in the same import cycle); with
+        ``phase``, only those the expressions produced in that phase use."""
+        found = self.lazy_imports if phase is None else self.lazy_phase.get(phase, {})
         out: list[str] = []
-        for module in sorted(self.lazy_imports):
+        for module in sorted(found):
             out.append(
-                f"from {self.models_prefix}{module} import {', '.join(sorted(self.lazy_imports[module]))}"
+                f"from {self.models_prefix}{module} import {', '.join(sorted(found[module]))}"
             )
         return out

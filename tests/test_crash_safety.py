@@ -88,6 +88,7 @@ DRIVER = textwrap.dedent("""
         event("write", self)
         return real_write(self, data)
     Path.write_bytes = write_bytes
+    wrap(out, "_create_file", "write", 1)
 
     from generator.cli import main
     code = main(sys.argv[2:])

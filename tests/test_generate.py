@@ -34,7 +34,8 @@ def tree(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
+        if p.is_file()
+        and not {"__pycache__", ".mypy_cache", ".ruff_cache"} & set(p.parts)  # tool caches
     }
 
 
