@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,7 +179,9 @@ def _target_uri(address: str, base_uri: str) -> str | None:
     if is_remote(base_uri):
         return urllib.parse.urljoin(base_uri, address) if not scheme else None
     if scheme == "file":
-        path = urllib.request.url2pathname(urllib.parse.urlsplit(address).path)
+        from urllib.request import url2pathname  # only for file: URIs (urllib.request is slow)
+
+        path = url2pathname(urllib.parse.urlsplit(address).path)
     elif scheme and len(scheme) > 1:  # "c:" would be a drive letter
         return None
     else:
@@ -472,6 +472,9 @@ class _Loader:
         return data, "", ""
 
     def _fetch(self, url: str) -> tuple[bytes | None, str, str]:
+        import urllib.error  # imported here: ~20 ms that runs without remote refs never need
+        import urllib.request
+
         request = urllib.request.Request(
             url,
             headers={
