@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from _common import (  # noqa: E402
     need,
     print_table,
     verdict,
+    work_dir,
 )
 
 # Targets from issue 5: ours at least this many times faster; peak memory no more than OPC's.
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_opc_env()
     chosen = args.spec or ["portarium", "github"]
     rows, checks = [], []
-    with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp:
+    with work_dir("bench-generate-") as tmp:
         for item in chosen:
             if item == "github-reachable":
                 spec = Path(tmp) / "github-rest-reachable.json"

@@ -17,7 +17,6 @@ import copy
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ from _common import (  # noqa: E402
     need,
     ours_python,
     print_table,
+    work_dir,
 )
 
 SCHEMA_REF = "#/components/schemas/"
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     stages: dict[int, dict[str, float]] = {}
     sizes: dict[int, tuple[int, int, int]] = {}
     made: dict[int, tuple[int, int]] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-scaling-") as tmp:
+    with work_dir("bench-scaling-") as tmp:
         work = Path(tmp)
         for factor in factors:
             spec_doc = multiply(base, factor)

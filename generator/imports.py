@@ -23,6 +23,7 @@ Only the simple one-line statements the planner and the stock templates write ar
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterable
@@ -164,9 +165,21 @@ def sort_imports(
     (what ``ruff check --fix`` used to remove as unused, F401). Such a statement stays wrapped
     when its longer form would have been wrapped: the fixer wrapped it first and then removed
     members, and the trailing comma it left keeps it wrapped."""
-    lines = [line for line in lines if line]
-    if not lines:
+    key = (tuple(line for line in lines if line), indent_width, line_length)
+    if not key[0]:
         return []
+    return list(_sorted_block(*key, tuple(first_party), tuple(wrap_like)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _sorted_block(
+    lines: tuple[str, ...],
+    indent_width: int,
+    line_length: int,
+    first_party: tuple[str, ...],
+    wrap_like: tuple[str, ...],
+) -> tuple[str, ...]:
+    """:func:`sort_imports` on hashable arguments (modules of one API repeat the same blocks)."""
     known = frozenset(first_party)
     straight: dict[int, set[str]] = {}
     merged: dict[tuple[int, int, str], set[str]] = {}
@@ -208,7 +221,7 @@ def sort_imports(
             if out:
                 out.append("")
             out.extend(chunk)
-    return out
+    return tuple(out)
 
 
 def _collect(

@@ -231,8 +231,12 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
     with report.stage("write"):
-        # The compile check of every module starts now, beside the writing and formatting below.
-        checker = CompileCheck({k: v for k, v in rendered.items() if k.endswith(".py")})
+        # The compile check of every rendered module starts now, beside the writing and
+        # formatting below. Verbatim copies (the runtime) are the generator's own tested source.
+        verbatim = {pf.path for pf in planned if pf.template is None}
+        checker = CompileCheck(
+            {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
+        )
     try:
         _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
     finally:
