@@ -1028,7 +1028,10 @@ class Planner:
         return {
             "default_base_url": py_literal(url if has_default else ""),
             "has_default_base_url": has_default,
-            "example_base_url": py_literal(url if has_default else "https://api.example.com"),
+            # Shown in the client's docstring: escaped like any text from the spec placed there.
+            "example_base_url": docstring(
+                py_literal(url if has_default else "https://api.example.com")
+            ),
             "timeout_default": timeout_default,
             "timeout_doc": f"{self.timeout:g} s overall, {self.connect_timeout:g} s to connect",
             "max_retries": self.max_retries,

@@ -54,8 +54,18 @@ def py_literal(value: object) -> str:
             repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
         )
     if isinstance(value, str):
-        return repr(value)
+        return _str_literal(value)
     raise TypeError(f"not a JSON scalar: {value!r}")
+
+
+def _str_literal(value: str) -> str:
+    """``repr`` of a string, in double quotes where ruff format would put them (it prefers double
+    quotes unless that needs more escapes), so the formatter has nothing to rewrite."""
+    text = repr(value)
+    if text[0] == '"' or '"' in value:
+        return text
+    return '"' + text[1:-1] + '"'
+
 
 
 # A name or a subscript with a literal key: evaluating it twice is cheap and has no effect.

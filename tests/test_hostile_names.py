@@ -451,6 +451,8 @@ def _minimal(**patch: Any) -> dict[str, Any]:
     for key, value in patch.items():
         if key == "title":
             spec["info"]["title"] = value
+        elif key == "server":
+            spec["servers"] = [{"url": value}]
         else:
             spec["components"]["securitySchemes"]["s"] = value
             spec["security"] = [{"s": []}]
@@ -489,6 +491,12 @@ KNOWN_BREAKOUTS: dict[str, tuple[str, Any]] = {
     # client.py's module docstring: client.py.jinja line 2 uses `api.title | comment` only
     "title-triple-quote": ("title", 'x"""; __import__("os").system("touch {m}"); """'),
     "title-backslash": ("title", "Acme \\N{nope} \\x4 API"),
+    # client.py's docstring example: plan.py pasted py_literal(servers[0].url) unescaped
+    "server-url-triple-quote": (
+        "server",
+        'https://x.test/"""; __import__("os").system("touch {m}"); """',
+    ),
+    "server-url-backslash": ("server", "https://x.test/\\N{nope}"),
 }
 
 

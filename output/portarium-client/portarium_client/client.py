@@ -6,7 +6,7 @@ retries (``max_retries=2``), and are passed to every operation function::
 
     from portarium_client import AuthenticatedClient
 
-    with AuthenticatedClient(base_url='https://portarium.example.com', token="...") as client:
+    with AuthenticatedClient(base_url="https://portarium.example.com" , token="...") as client:
         ...
 
 Use one client for many calls; close it (or use ``with`` / ``async with``) when done.
