@@ -67,7 +67,6 @@ def _str_literal(value: str) -> str:
     return '"' + text[1:-1] + '"'
 
 
-
 # A name or a subscript with a literal key: evaluating it twice is cheap and has no effect.
 _SIMPLE_SOURCE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\[\]()]*\])?")
 
