@@ -22,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -434,6 +435,7 @@ def format_tree(
     ruff: Sequence[str] | None = None,
     *,
     fix: bool = True,
+    compile_rules: bool = False,
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
 
@@ -444,6 +446,8 @@ def format_tree(
     Every ``.py`` file must also *compile* (:func:`syntax_errors`): ruff only parses, and text
     from the spec that breaks out of a docstring can parse yet not compile (a statement before
     ``from __future__ import annotations``; a duplicate parameter name is another such error).
+    ``compile_rules=True`` (the stock templates) does that check with ruff instead, before
+    formatting (:func:`ruff_compile_errors`, ``check`` then holds nothing). Otherwise
     ``check`` is that compile check of the rendered bytes, started before the tree was written
     (:class:`CompileCheck`: in a child process, so it runs while the tree is written and ruff
     works); without one, the ``.py`` files under ``root`` are compiled here first. A compile
@@ -452,6 +456,10 @@ def format_tree(
     """
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     base = list(ruff) if ruff is not None else _ruff()
+    if compile_rules:
+        found = ruff_compile_errors(root, base, env)
+        if found:
+            return FormatResult(False, "generated code does not compile:\n" + "\n".join(found[:20]))
     if check is None:
         check = CompileCheck(
             {k: v for k, v in read_tree(root).items() if k.endswith(".py")}, fork=False
@@ -493,6 +501,50 @@ def format_tree(
     if fmt.returncode != 0:
         return FormatResult(False, fmt.stderr or fmt.stdout or "ruff format failed")
     return FormatResult(True)
+
+
+# What CPython's compiler rejects after parsing, as ruff rules: a late ``from __future__`` import
+# (F404) or an unknown feature (F407); ``break``/``continue`` outside a loop (F701, F702);
+# ``yield``/``await`` outside a function (F704, PLE1142); ``return`` outside one (F706);
+# ``nonlocal``/``global`` misuse (PLE0117, PLE0118). ruff reports the rest of the compiler's
+# checks (duplicate parameters or keyword arguments, assignments to ``__debug__``, ...) and every
+# parse error as ``invalid-syntax`` whatever is selected.
+RUFF_COMPILE_RULES = "F404,F407,F701,F702,F704,F706,PLE0117,PLE0118,PLE1142"
+
+
+def ruff_compile_errors(root: Path, ruff: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """``file:line:col: message`` for what would stop ``compile()`` on the ``.py`` files under
+    ``root``, found by ruff (~0.1 s for GitHub's 3,900 modules, where ``compile()`` of every
+    module costs 1.5 s of CPU). Used for the stock templates, whose output the test suite compiles
+    across the corpus; output of template overrides still goes through :class:`CompileCheck`."""
+    proc = subprocess.run(
+        [
+            *ruff,
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--no-fix",
+            "--quiet",
+            "--target-version",
+            "py310",
+            "--output-format",
+            "concise",
+            "--select",
+            RUFF_COMPILE_RULES,
+            ".",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=dict(env),
+    )
+    found = [line for line in proc.stdout.splitlines() if _LOCATED.match(line)]
+    if proc.returncode == 0:
+        return []
+    return found or [(proc.stderr or proc.stdout or "ruff check failed").strip()]
+
+
+_LOCATED = re.compile(r".+:\d+:\d+: ")
 
 
 class CompileCheck:

@@ -231,14 +231,23 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
     with report.stage("write"):
-        # The compile check of every rendered module starts now, beside the writing and
-        # formatting below. Verbatim copies (the runtime) are the generator's own tested source.
+        # What the stock templates render is checked for compile errors by ruff (the rules of
+        # output.RUFF_COMPILE_RULES, in format_tree); anything else -- template overrides, or no
+        # ruff at all -- by compiling every rendered module, which starts now beside the writing
+        # and formatting below. Verbatim copies (the runtime) are the generator's tested source.
+        ruff_compiles = ruff is not None and config.templates_dir is None
         verbatim = {pf.path for pf in planned if pf.template is None}
-        checker = CompileCheck(
-            {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
+        checker = (
+            CompileCheck({}, fork=False)
+            if ruff_compiles
+            else CompileCheck(
+                {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
+            )
         )
     try:
-        _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
+        _write_format_swap(
+            opts, report, outcome, rendered, checker, ruff, fix, ruff_compiles, spec, config_path
+        )
     finally:
         checker.close()
 
@@ -251,6 +260,7 @@ def _write_format_swap(
     checker: CompileCheck,
     ruff: list[str] | None,
     fix: bool,
+    ruff_compiles: bool,
     spec: LoadedSpec,
     config_path: Path | None,
 ) -> None:
@@ -261,7 +271,9 @@ def _write_format_swap(
     try:
         with report.stage("format"):
             if ruff is not None:
-                result_fmt = format_tree(staged, checker, ruff, fix=fix)
+                result_fmt = format_tree(
+                    staged, checker, ruff, fix=fix, compile_rules=ruff_compiles
+                )
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
                 # ruff rewrites files in place and creates none: read back what was written.

@@ -3,14 +3,17 @@
 - :class:`CompileCheck` (compile check in a forked child plus this process) finds every module
   that parses but does not compile, located, in file order, forked or not, and when its child
   dies;
-- a generated module that does not compile still fails the whole run with file:line:col;
+- a generated module that does not compile still fails the whole run with file:line:col, both
+  through compile() (template overrides) and through ruff's rules (stock templates);
 - :func:`stage` refuses paths that could leave the temp dir and never writes through a link;
 - :func:`read_tree` reads what the old ``rglob`` version read.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -124,3 +127,55 @@ def test_read_tree_leaves_out_caches_and_build_artefacts(tmp_path: Path) -> None
     got = read_tree(root)
     assert list(got) == ["link.txt", "pkg/build/kept.py", "pkg/m.py", "z.txt"]
     assert got["link.txt"] == b"z.txt"
+
+
+COMPILE_ONLY_ERRORS = {
+    "late_future.py": LATE_FUTURE,
+    "duplicate_arg.py": DUPLICATE_ARG,
+    "return_outside.py": b"return 1\n",
+    "nonlocal_unbound.py": b"def f():\n    nonlocal x\n",
+    "keyword_repeated.py": b"f(a=1, a=2)\n",
+    "break_outside.py": b"class A:\n    break\n",
+    "debug_assigned.py": b"__debug__ = 1\n",
+    "global_after_use.py": b"def f():\n    x = 1\n    global x\n",
+    "await_outside.py": b"def g():\n    await z\n",
+    "unknown_future.py": b"from __future__ import braces_please\n",
+    "parse_error.py": b"x = (\n",
+}
+
+
+def test_ruff_finds_what_compile_finds(tmp_path: Path) -> None:
+    """The stock templates' compile check (ruff rules) rejects every module ``compile()`` does,
+    one finding per module, located; a clean tree passes."""
+    root = stage(tmp_path / "client", {**COMPILE_ONLY_ERRORS, "fine.py": GOOD})
+    assert len(syntax_errors(COMPILE_ONLY_ERRORS)) == len(COMPILE_ONLY_ERRORS)  # all do fail
+    found = output.ruff_compile_errors(root, output.ruff_command(), dict(os.environ))
+    assert {line.split(":", 1)[0] for line in found} == set(COMPILE_ONLY_ERRORS)
+    assert all(re.match(r"[\w.]+:\d+:\d+: ", line) for line in found)
+    clean = stage(tmp_path / "clean", {"fine.py": GOOD})
+    assert output.ruff_compile_errors(clean, output.ruff_command(), dict(os.environ)) == []
+
+
+def test_stock_templates_output_that_does_not_compile_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the stock templates (checked by ruff, not compile()), an escaping bug that lets spec
+    text break out of a docstring still stops the run with a located message, writing nothing."""
+    from generator import plan
+
+    monkeypatch.setattr(plan, "docstring", lambda text, indent="": text)  # the bug
+    spec = tmp_path / "s.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "t", "version": "1"},
+                "servers": [{"url": 'https://x.test/"""; import os; """'}],
+                "paths": {},
+            }
+        )
+    )
+    out = tmp_path / "client"
+    with pytest.raises(RuntimeError, match=r"does not compile:\n.*client\.py:\d+:\d+: "):
+        run(Options(spec=spec, output=out))
+    assert not out.exists()
