@@ -24,17 +24,21 @@ seconds (historic local mean times) is written to the minute.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from .serde import b64encode, format_date, format_datetime
 
-__all__ = ["ALWAYS", "FAST", "WireFields", "dumps", "loads"]
+__all__ = ["ALWAYS", "FAST", "WireFields", "dumps", "loads", "loads_as"]
+
+
+T = TypeVar("T")
 
 
 class _Always:
@@ -117,6 +121,28 @@ def loads(data: bytes | bytearray | memoryview | str) -> Any:
     if isinstance(data, memoryview):
         data = data.tobytes()
     return _std_loads(data)
+
+
+GC_PAUSE_BYTES = 64 * 1024
+"""Bodies at least this large are decoded with the cyclic garbage collector paused."""
+
+
+def loads_as(data: bytes | bytearray | memoryview | str, parse: Callable[[Any], T]) -> T:
+    """``parse(loads(data))``: a response body into its model.
+
+    A large body becomes tens of thousands of new objects, none of them garbage yet, and the cyclic
+    collector would walk them over and over while they are made (a quarter of the decoding time of
+    a 1.5 MB list). So from :data:`GC_PAUSE_BYTES` on, the collector is paused for the duration
+    (reference counting still frees everything as usual) -- unless it is already off, in which case
+    it is left alone.
+    """
+    if len(data) < GC_PAUSE_BYTES or not gc.isenabled():
+        return parse(loads(data))
+    gc.disable()
+    try:
+        return parse(loads(data))
+    finally:
+        gc.enable()
 
 
 def dumps(value: Any) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import gc
 import json
 import math
 import uuid
@@ -195,3 +196,34 @@ def ep(R: SimpleNamespace) -> Any:
 
 def spec(R: SimpleNamespace) -> Any:
     return R.responses.ResponseSpec({"2XX": R.responses.json_decoder(lambda v: v)})
+
+
+def test_loads_as_pauses_the_collector_only_for_large_bodies(
+    jl: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+
+    def parse(value: Any) -> Any:
+        seen.append(gc.isenabled())
+        return value
+
+    small = jl.dumps({"a": 1})
+    large = jl.dumps(["x" * 100] * (jl.GC_PAUSE_BYTES // 100))
+    assert gc.isenabled()
+    assert jl.loads_as(small, parse) == {"a": 1}
+    assert jl.loads_as(large, parse) == json.loads(large)
+    assert seen == [True, False] and gc.isenabled()  # paused during the large one, then back on
+
+    def boom(value: Any) -> Any:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        jl.loads_as(large, boom)
+    assert gc.isenabled()  # back on after an error too
+    gc.disable()
+    try:
+        seen.clear()
+        jl.loads_as(large, parse)
+        assert seen == [False] and not gc.isenabled()  # a collector the caller stopped stays off
+    finally:
+        gc.enable()

@@ -54,10 +54,10 @@ DECODE_ERRORS = (KeyError, TypeError, ValueError)
 
 def json_decoder(parse: Callable[[Any], T]) -> Decoder[T]:
     """A decoder that parses the body as JSON and hands the value to ``parse`` (a ``from_dict``)."""
-    loads = jsonlib.loads
+    loads_as = jsonlib.loads_as
 
     def decode(response: httpx.Response) -> T:
-        return parse(loads(response.content))
+        return loads_as(response.content, parse)
 
     return decode
 
