@@ -28,12 +28,9 @@ import gc
 import importlib
 import json
 from collections.abc import Callable
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar
-from uuid import UUID
 
-from .serde import b64encode, format_date, format_datetime
+from .modeling import encode_value
 
 __all__ = ["ALWAYS", "FAST", "WireFields", "dumps", "loads", "loads_as"]
 
@@ -89,21 +86,12 @@ def _wire_form(value: Any) -> Any:
 
 
 def _json_form(value: Any) -> Any:
-    """The stdlib encoder's hook: models via ``to_dict`` (also any without a ``_wire_`` table)."""
-    to_dict = getattr(value, "to_dict", None)
-    if to_dict is not None:
-        return to_dict()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):  # before ``date``: a datetime is a date
-        return format_datetime(value)
-    if isinstance(value, date):
-        return format_date(value)
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, (bytes, bytearray)):
-        return b64encode(bytes(value))
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    """The stdlib encoder's hook: models via ``to_dict`` (also any without a ``_wire_`` table),
+    enums, dates and times, UUIDs and bytes as :func:`.modeling.encode_value` writes them."""
+    encoded = encode_value(value)
+    if encoded is value:  # nothing it knows: not JSON
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return encoded
 
 
 _std_encoder = json.JSONEncoder(
