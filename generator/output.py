@@ -370,19 +370,16 @@ def read_tree(root: Path) -> dict[str, bytes]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 name = entry.name
+                if (
+                    name in _SKIPPED_DIRS
+                    or name.endswith(".egg-info")
+                    or (not prefix and name in _BUILD_ARTIFACTS)  # `python -m build` output
+                ):
+                    continue
                 if entry.is_dir(follow_symlinks=False):
-                    if name in _SKIPPED_DIRS or name.endswith(".egg-info"):
-                        continue
-                    if not prefix and name in _BUILD_ARTIFACTS:
-                        continue  # `python -m build` run inside the output: not ours
                     stack.append((entry.path, f"{prefix}{name}/"))
                 elif entry.is_file():
-                    if name in _SKIPPED_DIRS or name.endswith(".egg-info"):
-                        continue
-                    if not prefix and name in _BUILD_ARTIFACTS:
-                        continue
-                    rel = prefix + name
-                    found.append((rel.split("/"), entry.path))
+                    found.append(((prefix + name).split("/"), entry.path))
     found.sort()
     for parts, path in found:
         with open(path, "rb") as fh:
@@ -435,7 +432,6 @@ def format_tree(
     ruff: Sequence[str] | None = None,
     *,
     fix: bool = True,
-    compile_rules: bool = False,
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
 
@@ -446,24 +442,19 @@ def format_tree(
     Every ``.py`` file must also *compile* (:func:`syntax_errors`): ruff only parses, and text
     from the spec that breaks out of a docstring can parse yet not compile (a statement before
     ``from __future__ import annotations``; a duplicate parameter name is another such error).
-    ``compile_rules=True`` (the stock templates) does that check with ruff instead, before
-    formatting (:func:`ruff_compile_errors`, ``check`` then holds nothing). Otherwise
     ``check`` is that compile check of the rendered bytes, started before the tree was written
     (:class:`CompileCheck`: in a child process, so it runs while the tree is written and ruff
-    works); without one, the ``.py`` files under ``root`` are compiled here first. A compile
+    works). Without one (the stock templates) the check is ruff's compile-error rules, run here
+    before formatting (:func:`ruff_compile_errors`). A compile
     failure wins over ruff's own complaint: it names file:line:col. ruff's fixes (imports,
     pyupgrade) and formatting do not change what compiles.
     """
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     base = list(ruff) if ruff is not None else _ruff()
-    if compile_rules:
+    if check is None:
         found = ruff_compile_errors(root, base, env)
         if found:
             return FormatResult(False, "generated code does not compile:\n" + "\n".join(found[:20]))
-    if check is None:
-        check = CompileCheck(
-            {k: v for k, v in read_tree(root).items() if k.endswith(".py")}, fork=False
-        )
     fixer: subprocess.CompletedProcess[str] | None = None
     if fix:
         fixer = subprocess.run(
@@ -492,7 +483,7 @@ def format_tree(
             text=True,
             env=env,
         )
-    broken = check.errors()
+    broken = check.errors() if check is not None else []
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
     if fmt is None:

@@ -235,21 +235,17 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         # output.RUFF_COMPILE_RULES, in format_tree); anything else -- template overrides, or no
         # ruff at all -- by compiling every rendered module, which starts now beside the writing
         # and formatting below. Verbatim copies (the runtime) are the generator's tested source.
-        ruff_compiles = ruff is not None and config.templates_dir is None
-        verbatim = {pf.path for pf in planned if pf.template is None}
-        checker = (
-            CompileCheck({}, fork=False)
-            if ruff_compiles
-            else CompileCheck(
+        checker: CompileCheck | None = None
+        if ruff is None or config.templates_dir is not None:
+            verbatim = {pf.path for pf in planned if pf.template is None}
+            checker = CompileCheck(
                 {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
             )
-        )
     try:
-        _write_format_swap(
-            opts, report, outcome, rendered, checker, ruff, fix, ruff_compiles, spec, config_path
-        )
+        _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
     finally:
-        checker.close()
+        if checker is not None:
+            checker.close()
 
 
 def _write_format_swap(
@@ -257,10 +253,9 @@ def _write_format_swap(
     report: Report,
     outcome: Outcome,
     rendered: dict[str, bytes],
-    checker: CompileCheck,
+    checker: CompileCheck | None,
     ruff: list[str] | None,
     fix: bool,
-    ruff_compiles: bool,
     spec: LoadedSpec,
     config_path: Path | None,
 ) -> None:
@@ -271,14 +266,13 @@ def _write_format_swap(
     try:
         with report.stage("format"):
             if ruff is not None:
-                result_fmt = format_tree(
-                    staged, checker, ruff, fix=fix, compile_rules=ruff_compiles
-                )
+                result_fmt = format_tree(staged, checker, ruff, fix=fix)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
                 # ruff rewrites files in place and creates none: read back what was written.
                 files = read_files(staged, rendered)
             else:
+                assert checker is not None  # built whenever no formatter runs
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
