@@ -59,9 +59,8 @@ class FieldView:
     encode_guard: str  # "" when always written
     encode: str
     doc: str
-    omit: (
-        str  # the value that leaves the key out of the wire form: "ALWAYS" (never), "None", "UNSET"
-    )
+    # The value that leaves the key out of the wire form: "ALWAYS" (never), "None" or "UNSET".
+    omit: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,11 +313,11 @@ class Planner:
                 decl = f"{f.name}: {ann} = {default}"
                 dec = code.decode(f.type, f"src[{wire}]")
                 decode = f"({dec} if {wire} in src else {default})"
-                guard = ""
+                guard, omit = "", "ALWAYS"
             elif f.required:
                 decl = f"{f.name}: {ann}"
                 decode = code.decode(f.type, f"src[{wire}]")
-                guard = ""
+                guard, omit = "", "ALWAYS"
             elif f.type.nullable:
                 code.runtime_names.setdefault("__types__", set()).update({"UNSET", "Unset"})
                 decl = f"{f.name}: {ann} | Unset = UNSET"
@@ -330,7 +329,7 @@ class Planner:
                     else f"(UNSET if ({var} := src.get({wire}, UNSET)) is UNSET "
                     f"else (None if {var} is None else {inner}))"
                 )
-                guard = f"not isinstance(self.{f.name}, Unset)"
+                guard, omit = f"not isinstance(self.{f.name}, Unset)", "UNSET"
             else:
                 decl = (
                     f"{f.name}: {ann} | None = None"
@@ -344,8 +343,7 @@ class Planner:
                     if inner == var
                     else f"(None if ({var} := {plain_get}) is None else {inner})"
                 )
-                guard = f"self.{f.name} is not None"
-            omit = "ALWAYS" if not guard else ("UNSET" if "Unset" in guard else "None")
+                guard, omit = f"self.{f.name} is not None", "None"
             code.phase = "encode"
             encode = code.encode(f.type, f"self.{f.name}")
             code.phase = "decode"
@@ -381,8 +379,6 @@ class Planner:
         code.typing("ClassVar")
         if any(fv.omit == "ALWAYS" for fv in fields):
             code.runtime("jsonlib", "ALWAYS")
-        if any(fv.omit == "UNSET" for fv in fields):
-            code.runtime_names.setdefault("__types__", set()).add("UNSET")
         if not keeps_extra:
             code.runtime("strict", "is_strict")
         code.typing("Any")
