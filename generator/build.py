@@ -341,9 +341,9 @@ def _note_unused(
 ) -> None:
     """One note for the component schemas nothing uses (config ``models: referenced``)."""
     dropped = [m for k, m in models.items() if k not in kept]
-    tops = [m.pointer for m in dropped if _COMPONENT_SCHEMA.search(m.pointer)]
     if not dropped:
         return
+    tops = [m.pointer for m in dropped if _COMPONENT_SCHEMA.search(m.pointer)]
     names = ", ".join(p.rsplit("/", 1)[1] for p in tops[:5]) + (", ..." if len(tops) > 5 else "")
     sink.note(
         "N0556",
