@@ -81,6 +81,12 @@ _encoded_segment: Final = re.compile(
 _USE_CLIENT_DEFAULT: Final = httpx.USE_CLIENT_DEFAULT
 
 
+def _has_header(headers: Mapping[str, str], name: str) -> bool:
+    """Whether ``headers`` (a plain dict) holds ``name`` in any letter case."""
+    wanted = name.lower()
+    return any(key.lower() == wanted for key in headers)
+
+
 class _Call:
     """Everything about one call that does not change between its attempts."""
 
@@ -344,10 +350,8 @@ class BaseClient:
             headers["Content-Type"] = parts.content_type
         _, auth, retry_safe = self._plan(endpoint)
         idempotency_header = endpoint.idempotency_header
-        if idempotency_header is not None:
-            wanted = idempotency_header.lower()
-            if not any(name.lower() == wanted for name in headers):
-                headers[idempotency_header] = str(uuid.uuid4())
+        if idempotency_header is not None and not _has_header(headers, idempotency_header):
+            headers[idempotency_header] = str(uuid.uuid4())
         if retry_safe and (parts.content is not None or parts.files is not None):
             retry_safe = _replayable(parts)
         return _Call(
@@ -379,7 +383,7 @@ class BaseClient:
         if not isinstance(body, NotGiven):
             # Serialised here (orjson when installed) rather than by httpx's ``json=``.
             content = b"null" if body is None else jsonlib.dumps(body)
-            if not any(name.lower() == "content-type" for name in headers):
+            if not _has_header(headers, "Content-Type"):
                 headers["Content-Type"] = "application/json"
         params: Any = query or None  # httpx's own annotation is narrower than what it takes
         return http.build_request(
