@@ -133,6 +133,12 @@ collector rescans the growing heap over and over (a quarter of the CPU time of p
 spec). Cycles are still collected, just less often; the previous thresholds come back after."""
 
 
+SMALL_TREE = 128 * 1024
+"""Bytes of rendered (not verbatim) Python up to which ``compile()`` in this process checks the
+output instead of ruff's compile rules: starting a ruff process costs about what compiling
+~100 KB of Python does."""
+
+
 def run(opts: Options) -> Outcome:
     report = Report(spec=str(opts.spec), output=str(opts.output))
     sink = DiagnosticSink()
@@ -240,12 +246,15 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         # What the stock templates render is checked for compile errors by ruff (the rules of
         # output.RUFF_COMPILE_RULES, in format_tree); anything else -- template overrides, or no
         # ruff at all -- by compiling every rendered module, which starts now beside the writing
-        # and formatting below. Verbatim copies (the runtime) are the generator's tested source.
+        # and formatting below. A small tree (up to SMALL_TREE) is compiled in this process after
+        # formatting, which is quicker than a ruff process. Verbatim copies (the runtime) are
+        # the generator's tested source.
         checker: CompileCheck | None = None
-        if ruff is None or config.templates_dir is not None:
-            checker = CompileCheck(
-                {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
-            )
+        generated = {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
+        small = sum(map(len, generated.values())) <= SMALL_TREE
+        if ruff is None or config.templates_dir is not None or small:
+            checker = CompileCheck(generated, fork=not small)
+        del generated
     try:
         _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
     finally:
