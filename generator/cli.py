@@ -19,7 +19,6 @@ import argparse
 import shutil
 import subprocess
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -284,6 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - the boundary: any bug becomes exit 3 with a traceback
+        import traceback  # only here: it loads linecache, tokenize and textwrap
+
         traceback.print_exc()
         print(
             "internal error: this is a bug in portarium-codegen; the previous output is untouched",
