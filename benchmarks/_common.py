@@ -181,6 +181,9 @@ class Measured:
     returncode: int
     output: str
     timed_out: bool = False
+    #: user + system CPU seconds of the process and the descendants it waited for (ruff): on a
+    #: shared machine far steadier than wall time
+    cpu_seconds: float = 0.0
 
 
 def run_measured(
@@ -225,7 +228,8 @@ def run_measured(
         proc.returncode = os.waitstatus_to_exitcode(status)
         sink.seek(0)
         output = sink.read().decode("utf-8", "replace")
-    return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output, timed_out)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output, timed_out, cpu)
 
 
 def check(result: Measured, what: str) -> Measured:

@@ -2,8 +2,9 @@
 
 Each run is a fresh interpreter (validation and ruff formatting included) writing into an empty
 directory; the two generators alternate (ours, OPC, OPC, ours, ...) after one untimed warm-up each.
-Prints median wall time and peak RSS (largest process of the tree, from wait4), the ratios, our
-per-stage times (from ``--report``) and time per operation.
+Prints median wall time and peak RSS (largest process of the tree, from wait4), the ratios, the
+CPU time of each tool's process tree (user + system, from wait4: steadier than wall time on a
+shared machine), our per-stage times (from ``--report``) and time per operation.
 
     python benchmarks/bench_generate.py [-n 3] [--spec NAME|PATH ...] [--opc-timeout 900]
 
@@ -110,6 +111,8 @@ class Result:
     opc_files: int
     ops: int
     stages: dict[str, float]
+    ours_cpu: float
+    opc_cpu: float | None
 
 
 def bench_spec(
@@ -122,6 +125,7 @@ def bench_spec(
         generate_ours(spec, out_ours)
         generate_opc(spec, out_opc, timeout=opc_timeout)
     times: dict[str, list[float]] = {"ours": [], "opc": []}
+    cpu: dict[str, list[float]] = {"ours": [], "opc": []}
     rss: dict[str, list[float]] = {"ours": [], "opc": []}
     per_stage: dict[str, list[float]] = {}
     ops = 0
@@ -144,8 +148,12 @@ def bench_spec(
                     log(f"[{name}] OPC did not finish within {opc_timeout:.0f} s: killed")
                     continue
             times[tool].append(m.seconds)
+            cpu[tool].append(m.cpu_seconds)
             rss[tool].append(m.peak_rss_mib)
-            log(f"[{name}] run {i + 1}/{runs} {tool}: {m.seconds:.2f} s, {m.peak_rss_mib:.0f} MiB")
+            log(
+                f"[{name}] run {i + 1}/{runs} {tool}: {m.seconds:.2f} s (CPU {m.cpu_seconds:.2f} s),"
+                f" {m.peak_rss_mib:.0f} MiB"
+            )
     return Result(
         ours_t=median(times["ours"]),
         opc_t=median(times["opc"]) if times["opc"] else None,
@@ -155,6 +163,8 @@ def bench_spec(
         opc_files=sum(1 for _ in out_opc.rglob("*.py")) if times["opc"] else 0,
         ops=ops,
         stages={k: median(v) for k, v in per_stage.items()},
+        ours_cpu=median(cpu["ours"]),
+        opc_cpu=median(cpu["opc"]) if cpu["opc"] else None,
     )
 
 
@@ -212,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                     fmt_ratio(mem) if mem else "-",
                     f"{r.ours_files}/{r.opc_files}",
                     str(runs),
+                    fmt_time(r.ours_cpu),
+                    fmt_time(r.opc_cpu) if r.opc_cpu else "-",
+                    fmt_ratio(r.opc_cpu / r.ours_cpu) if r.opc_cpu else "-",
                 ]
             )
             stage_rows.append(
@@ -253,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             "ours/OPC RSS",
             ".py files ours/OPC",
             "N",
+            "CPU ours",
+            "CPU OPC",
+            "OPC/ours CPU",
         ],
         rows,
     )
