@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IR_VERSION = "1.2"
+IR_VERSION = "1.3"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
