@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{r.ours_rss:.0f} MiB",
                     f"{r.opc_rss:.0f} MiB" if r.opc_rss else "-",
                     fmt_ratio(mem) if mem else "-",
-                    f"{r.ours_files}/{r.opc_files}",
+                    f"{r.ours_files}/{r.opc_files if r.opc_t else '-'}",
                     str(runs),
                     fmt_time(r.ours_cpu),
                     fmt_time(r.opc_cpu) if r.opc_cpu else "-",
