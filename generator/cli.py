@@ -8,6 +8,8 @@ Subcommands::
     validate   [--spec S] [--report FILE]
     templates  list | export [--all] [--force] NAME [NAME...] DIR
     build      [--output O] [--dist DIR] [--check] [--no-isolation]   (wheel + sdist)
+               [--bump auto|major|minor|patch [--spec S] [--since PKG|VERSION]]
+    diff       OLD NEW [--json] [--fail-on breaking|behaviour|never]  (spec files or packages)
 
 Defaults generate the Portarium client: ``--spec spec/portarium-control-plane.v1.yaml --output
 output/portarium-client``. Exit codes are documented in :mod:`generator.report`.
@@ -115,7 +117,44 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build with the current environment's setuptools (no download)",
     )
+    dif = sub.add_parser(
+        "diff",
+        help="what changes in the generated Python API between two specs or packages",
+        description="Each side is a spec file or a generated package directory. Lists every "
+        "change to the public surface and the wire contract behind it (breaking, behaviour, "
+        "additive, docs), with the SemVer advice. See docs/evolution.md.",
+    )
+    dif.add_argument("old", type=Path, help="old spec file or generated package directory")
+    dif.add_argument("new", type=Path, help="new spec file or generated package directory")
+    dif.add_argument("--json", action="store_true", help="machine-readable output")
+    dif.add_argument(
+        "--fail-on",
+        default="breaking",
+        choices=["breaking", "behaviour", "never"],
+        help="exit 1 when a change of this kind or worse is found (default: breaking)",
+    )
+    dif.add_argument("--config", default=None, help="config for spec sides (as for generate)")
+    dif.add_argument("--package-name", default=None, help="import name for spec sides")
+    dif.add_argument("--allow-remote-refs", action="store_true", help="follow http(s) $refs")
+    dif.add_argument("--allow-outside-root", action="store_true", help="follow $refs outside")
     return parser
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.apidiff import SideOptions, diff_command
+
+    return diff_command(
+        args.old,
+        args.new,
+        opts=SideOptions(
+            config=args.config,
+            package_name=args.package_name,
+            allow_remote_refs=args.allow_remote_refs,
+            allow_outside_root=args.allow_outside_root,
+        ),
+        as_json=args.json,
+        fail_on=args.fail_on,
+    )
 
 
 def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
@@ -280,6 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _templates(args)
         if command == "build":
             return _build(args)
+        if command == "diff":
+            return _diff(args)
     except KeyboardInterrupt:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERNAL

@@ -37,6 +37,7 @@ from generator.output import (
 from generator.plan import Planner
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
+from generator.surface import SURFACE_FILE, Surface, extract
 from generator.validate import validate_spec
 from generator.versions import package_version
 
@@ -59,6 +60,7 @@ class Options:
     allow_outside_root: bool = False
     validate_only: bool = False
     skip_format: bool = False
+    surface_only: bool = False  # stop after planning with ``Outcome.surface`` (``diff``)
 
 
 @dataclass
@@ -67,6 +69,7 @@ class Outcome:
     sink: DiagnosticSink
     diff_text: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    surface: Surface | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -218,6 +221,13 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             timeout=config.timeout,
             connect_timeout=config.connect_timeout,
         ).files()
+    with report.stage("surface"):
+        surface = extract(
+            api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
+        )
+    outcome.surface = surface
+    if opts.surface_only:
+        return
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])
         rendered: dict[str, bytes] = {}
@@ -227,6 +237,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             else:
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
+        rendered[SURFACE_FILE] = surface.dumps()
     formatted = config.formatter == "ruff" and not opts.skip_format
     fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
