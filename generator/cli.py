@@ -199,6 +199,13 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         )
     elif report.exit_code == EXIT_DRIFT:
         print(f"drift: {opts.output} differs from what the spec generates now:", file=sys.stderr)
+        from generator.apidiff import drift_summary
+
+        api_change = drift_summary(opts.output, outcome.surface)
+        if api_change is not None:
+            print(f"api: {api_change.summary()}", file=sys.stderr)
+            if api_change.changes:
+                print(api_change.render_text(limit=20, summary=False), file=sys.stderr)
         print(outcome.diff_text, file=sys.stderr)
         print("run the same command without --check to update it", file=sys.stderr)
     elif not args.quiet:

@@ -111,7 +111,9 @@ class Comparison:
             "changes": [c.to_json(self.old.package, self.new.package) for c in self.changes],
         }
 
-    def render_text(self, limit: int | None = None) -> str:
+    def render_text(self, limit: int | None = None, *, summary: bool = True) -> str:
+        """One change a line (kind, symbol, why), its spec location on each side indented below;
+        then the summary and the version advice (``summary=False``: the advice only)."""
         lines: list[str] = []
         shown = self.changes if limit is None else self.changes[:limit]
         for c in shown:
@@ -128,7 +130,8 @@ class Comparison:
         if limit is not None and len(self.changes) > limit:
             lines.append(f"... {len(self.changes) - limit} more change(s); see `diff`")
         bump = advise(self)
-        lines.append(self.summary())
+        if summary:
+            lines.append(self.summary())
         if bump != "none":
             lines.append(
                 f"advice: {bump} bump ({self.old.version} -> "
@@ -266,23 +269,25 @@ class _Differ:
 
     # -- renames ------------------------------------------------------------------------------------
 
+    @staticmethod
     def _match_renames(
-        self,
         removed: list[str],
         added: list[str],
         key_old: Mapping[str, object],
         key_new: Mapping[str, object],
     ) -> list[tuple[str, str]]:
-        by_key: dict[object, list[str]] = {}
+        """Pairs (removed, added) whose keys are equal and unique on both sides."""
+        by_new: dict[object, list[str]] = {}
         for sym in added:
-            by_key.setdefault(key_new[sym], []).append(sym)
-        pairs: list[tuple[str, str]] = []
+            by_new.setdefault(key_new[sym], []).append(sym)
+        by_old: dict[object, list[str]] = {}
         for sym in removed:
-            candidates = by_key.get(key_old[sym], [])
-            if len(candidates) == 1:
-                pairs.append((sym, candidates[0]))
-                candidates.clear()
-        return pairs
+            by_old.setdefault(key_old[sym], []).append(sym)
+        return [
+            (olds[0], by_new[key][0])
+            for key, olds in by_old.items()
+            if len(olds) == 1 and len(by_new.get(key, [])) == 1
+        ]
 
     def _signature(self, surface: Surface, parent: str) -> object:
         """What identifies a model across a rename: its kind and its children's wire facts."""
@@ -392,6 +397,17 @@ class _Differ:
                 key_old,
                 key_new,
             )
+            paired_o = {o for o, _ in pairs}
+            paired_n = {n for _, n in pairs}
+            # then: the one removed and the one added child of the same shape (a spec rename)
+            shape_old = {s: self._shape(old_e[s]) for s in rem if s not in paired_o}
+            shape_new = {s: self._shape(new_e[s]) for s in add if s not in paired_n}
+            pairs += self._match_renames(
+                [s for s, k in shape_old.items() if k is not None],
+                [s for s, k in shape_new.items() if k is not None],
+                shape_old,
+                shape_new,
+            )
             for o, n in pairs:
                 self._renamed_child(o, n)
             paired_o = {o for o, _ in pairs}
@@ -411,6 +427,13 @@ class _Differ:
             return None if wire == "-" else (entry.kind, wire, entry.attrs.get("in", ""))
         if entry.kind == "member":
             return ("member", entry.attrs.get("wire"))
+        return None
+
+    @staticmethod
+    def _shape(entry: Entry) -> object:
+        if entry.kind in ("parameter", "field") and entry.attrs.get("wire", "-") != "-":
+            a = entry.attrs
+            return (entry.kind, a.get("in", ""), a["annotation"], a["required"], a["default"])
         return None
 
     # -- parents ------------------------------------------------------------------------------------
@@ -449,8 +472,7 @@ class _Differ:
             f"{kind}-renamed",
             o,
             n,
-            f"{what} renamed from {_leaf(o)} to {_leaf(n)} (same wire name): code using the old "
-            "name fails",
+            f"{what} renamed from {_leaf(o)} to {_leaf(n)}: code using the old name fails",
         )
         self._compare(o, n, self.old.entries[o], self.new.entries[n])
 
@@ -647,7 +669,7 @@ class _Differ:
                 f"wire: moved from {a['in']} to {b['in']}; clients built from the old spec send it "
                 "where the API no longer reads it",
             )
-        elif a["wire"] != b["wire"]:
+        elif a["wire"] != b["wire"] and _leaf(o) == _leaf(n):
             self.emit(
                 "breaking", "param-wire-renamed", o, n,
                 f"wire: sent as {b['wire']!r} instead of {a['wire']!r} (the Python name stays)",
@@ -673,7 +695,7 @@ class _Differ:
     ) -> None:
         reads = role in ("response", "both")
         writes = role in ("request", "both")
-        if a["wire"] != b["wire"]:
+        if a["wire"] != b["wire"] and _leaf(o) == _leaf(n):
             self.emit(
                 "breaking", "field-wire-renamed", o, n,
                 f"wire: key {b['wire']!r} instead of {a['wire']!r} (the Python name stays); old "
