@@ -117,6 +117,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build with the current environment's setuptools (no download)",
     )
+    bld.add_argument(
+        "--bump",
+        choices=["auto", "major", "minor", "patch"],
+        default=None,
+        help="first regenerate from --spec with the next version (auto: by the API changes, "
+        "SemVer with the 0.x rule) and add a CHANGELOG.md entry; see docs/evolution.md",
+    )
+    bld.add_argument(
+        "--spec", type=Path, default=DEFAULT_SPEC, help="spec to regenerate from (with --bump)"
+    )
+    bld.add_argument(
+        "--since",
+        default=None,
+        help="previous release: a generated package directory or a version "
+        "(default: the package at --output)",
+    )
+    bld.add_argument("--config", default=None, help="config file (with --bump)")
+    bld.add_argument(
+        "--no-dist", action="store_true", help="with --bump: version and changelog only, no dists"
+    )
     dif = sub.add_parser(
         "diff",
         help="what changes in the generated Python API between two specs or packages",
@@ -276,6 +296,14 @@ def _build(args: argparse.Namespace) -> int:
     import tempfile
 
     out: Path = args.output
+    if args.bump is not None:
+        from generator.bump import bump_command
+
+        code = bump_command(
+            spec=args.spec, output=out, bump=args.bump, since=args.since, config=args.config
+        )
+        if code != EXIT_OK or args.no_dist:
+            return code
     if not (out / "pyproject.toml").is_file():
         print(f"error: {out} has no pyproject.toml; generate the client first", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build_api
+from generator.changelog import latest_version
 from generator.config import Config, find_config, load_config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
@@ -41,6 +42,7 @@ from generator.surface import SURFACE_FILE, Surface, extract
 from generator.validate import validate_spec
 from generator.versions import package_version
 
+CHANGELOG = "CHANGELOG.md"
 DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
 DEFAULT_OUTPUT = Path("output/portarium-client")
 
@@ -61,6 +63,8 @@ class Options:
     validate_only: bool = False
     skip_format: bool = False
     surface_only: bool = False  # stop after planning with ``Outcome.surface`` (``diff``)
+    version: str | None = None  # package version, over config and spec (``build --bump``)
+    changelog: bytes | None = None  # CHANGELOG.md to write (``build --bump``); None: keep it
 
 
 @dataclass
@@ -195,8 +199,14 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.operations_skipped = report.operations_total - report.operations_generated
     if sink.has_errors:
         return
-    version, unchanged = package_version(config.version or api.version or "0.1.0")
-    if not unchanged:
+    changelog = opts.changelog
+    if changelog is None and (opts.output / CHANGELOG).is_file():
+        changelog = (opts.output / CHANGELOG).read_bytes()
+    released = latest_version(changelog.decode("utf-8", "replace")) if changelog else None
+    version, unchanged = package_version(
+        opts.version or config.version or released or api.version or "0.1.0"
+    )
+    if not unchanged and not (opts.version or released):
         where = "#/info/version" if not config.version else ""
         sink.warning(
             "W0140",
@@ -238,6 +248,9 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
         rendered[SURFACE_FILE] = surface.dumps()
+        # CHANGELOG.md is written by ``build --bump``, not generated: every run carries it over.
+        if changelog is not None:
+            rendered[CHANGELOG] = changelog
     formatted = config.formatter == "ruff" and not opts.skip_format
     fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
