@@ -15,7 +15,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build import build_api
 from generator.changelog import latest_version
-from generator.config import Config, find_config, load_config
+from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
 from generator.naming import snake_case
@@ -36,6 +36,7 @@ from generator.output import (
     swap,
 )
 from generator.plan import Planner
+from generator.pyproject_config import config_source, load_any_config
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
@@ -169,8 +170,8 @@ def run(opts: Options) -> Outcome:
 
 def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) -> None:
     with report.stage("config"):
-        config_path = find_config(opts.config, Path.cwd())
-        config = load_config(config_path, sink)
+        config_path = config_source(opts.config, Path.cwd(), sink)
+        config = load_any_config(config_path, sink)
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
