@@ -18,7 +18,14 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, DiagnosticSink, Location, Severity, render_all
+from generator.diagnostics import (
+    Diagnostic,
+    DiagnosticSink,
+    Location,
+    Locator,
+    Severity,
+    render_all,
+)
 from generator.evolution import Comparison, compare, dumps
 from generator.output import MANIFEST
 from generator.pipeline import Options, run
@@ -95,7 +102,7 @@ def load_side(path: Path, opts: SideOptions) -> Surface:
     return outcome.surface
 
 
-def _package_locator(directory: Path, surface: Surface) -> object | None:
+def _package_locator(directory: Path, surface: Surface) -> Locator | None:
     """The source map of the spec the package was generated from, if it is still there as it was."""
     from generator.loader import load_spec
 
@@ -125,7 +132,10 @@ def diff_command(
     fail_on: str,
 ) -> int:
     if fail_on not in FAIL_ON:
-        print(f"error[{E_BAD_FAIL_ON}]: --fail-on must be one of {', '.join(FAIL_ON)}", file=sys.stderr)
+        print(
+            f"error[{E_BAD_FAIL_ON}]: --fail-on must be one of {', '.join(FAIL_ON)}",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     try:
         before = load_side(old, opts)

@@ -103,8 +103,16 @@ class Comparison:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "old": {"package": self.old.package, "version": self.old.version, "spec": self.old.spec},
-            "new": {"package": self.new.package, "version": self.new.version, "spec": self.new.spec},
+            "old": {
+                "package": self.old.package,
+                "version": self.old.version,
+                "spec": self.old.spec,
+            },
+            "new": {
+                "package": self.new.package,
+                "version": self.new.version,
+                "spec": self.new.spec,
+            },
             "summary": {k: self.count(k) for k in KINDS},
             "advice": advise(self),
             "next_version": next_version(self.old.version, advise(self)),
@@ -248,9 +256,7 @@ class _Differ:
 
     # -- recording ----------------------------------------------------------------------------------
 
-    def emit(
-        self, kind: Kind, change: str, old_sym: str, new_sym: str, why: str
-    ) -> None:
+    def emit(self, kind: Kind, change: str, old_sym: str, new_sym: str, why: str) -> None:
         o = self.old.entries.get(old_sym) if old_sym else None
         n = self.new.entries.get(new_sym) if new_sym else None
         self.changes.append(
@@ -480,10 +486,16 @@ class _Differ:
         entry = self.old.entries[sym]
         kind = entry.kind
         if kind == "parameter":
-            self.emit("breaking", "param-removed", sym, "", "parameter removed: calls passing it fail")
+            self.emit(
+                "breaking", "param-removed", sym, "", "parameter removed: calls passing it fail"
+            )
         elif kind == "field":
             self.emit(
-                "breaking", "field-removed", sym, "", "field removed: code reading or passing it fails"
+                "breaking",
+                "field-removed",
+                sym,
+                "",
+                "field removed: code reading or passing it fails",
             )
         elif kind == "member":
             self.emit("breaking", "enum-member-removed", sym, "", "enum member removed")
@@ -496,7 +508,13 @@ class _Differ:
                 "union variant removed: values of that type are no longer accepted or returned",
             )
         elif kind == "error":
-            self.emit("breaking", "error-class-removed", sym, "", "error class removed: `except` of it fails")
+            self.emit(
+                "breaking",
+                "error-class-removed",
+                sym,
+                "",
+                "error class removed: `except` of it fails",
+            )
         elif kind == "auth":
             self.emit("breaking", "auth-removed", sym, "", "authentication option removed")
         else:
@@ -577,7 +595,9 @@ class _Differ:
                     if old.kind == "error" and key == "base":
                         kind = "breaking"
                     if old.kind == "server":
-                        self.emit(kind, "server-url-changed", o, n, f"default server URL {a} -> {b}")
+                        self.emit(
+                            kind, "server-url-changed", o, n, f"default server URL {a} -> {b}"
+                        )
                         continue
                     self.emit(kind, f"{old.kind}-{key}-changed", o, n, f"{key}: {a} -> {b}")
         if old.doc != new.doc:
@@ -596,14 +616,25 @@ class _Differ:
                 "from the old spec call an endpoint that is gone",
             )
         if a["returns"] != b["returns"]:
-            self.emit("breaking", "return-type-changed", o, n, f"returns {a['returns']} -> {b['returns']}")
+            self.emit(
+                "breaking", "return-type-changed", o, n, f"returns {a['returns']} -> {b['returns']}"
+            )
         if a["operation_id"] != b["operation_id"]:
             self.emit(
-                "behaviour", "operation-id-changed", o, n,
+                "behaviour",
+                "operation-id-changed",
+                o,
+                n,
                 f"operationId {a['operation_id']} -> {b['operation_id']} (seen by hooks and logs)",
             )
         if a["success"] != b["success"]:
-            self.emit("behaviour", "success-status-changed", o, n, f"success statuses {a['success']} -> {b['success']}")
+            self.emit(
+                "behaviour",
+                "success-status-changed",
+                o,
+                n,
+                f"success statuses {a['success']} -> {b['success']}",
+            )
         self._errors(o, n, a["errors"], b["errors"])
         for key, label in (("pagination", "pagination"), ("stream", "streaming")):
             if a[key] == b[key]:
@@ -611,24 +642,48 @@ class _Differ:
             if a[key] == "-":
                 self.emit("additive", f"{key}-added", o, n, f"{label} added ({b[key]})")
             elif b[key] == "-":
-                self.emit("breaking", f"{key}-removed", o, n, f"{label} removed: iterate/stream helpers are gone")
+                self.emit(
+                    "breaking",
+                    f"{key}-removed",
+                    o,
+                    n,
+                    f"{label} removed: iterate/stream helpers are gone",
+                )
             else:
                 self.emit("breaking", f"{key}-changed", o, n, f"{label} {a[key]} -> {b[key]}")
         if a["security"] != b["security"]:
             if a["security"] == "none":
                 self.emit(
-                    "breaking", "auth-required", o, n,
+                    "breaking",
+                    "auth-required",
+                    o,
+                    n,
                     f"now requires credentials ({b['security']}): calls from a Client without them fail",
                 )
             elif b["security"] == "none":
                 self.emit("additive", "auth-dropped", o, n, "no longer requires credentials")
             else:
-                self.emit("behaviour", "auth-changed", o, n, f"security {a['security']} -> {b['security']}")
+                self.emit(
+                    "behaviour",
+                    "auth-changed",
+                    o,
+                    n,
+                    f"security {a['security']} -> {b['security']}",
+                )
         if a["idempotency"] != b["idempotency"]:
-            self.emit("behaviour", "idempotency-changed", o, n, f"idempotency header {a['idempotency']} -> {b['idempotency']}")
+            self.emit(
+                "behaviour",
+                "idempotency-changed",
+                o,
+                n,
+                f"idempotency header {a['idempotency']} -> {b['idempotency']}",
+            )
         if a["deprecated"] != b["deprecated"]:
             self.emit(
-                "docs", "deprecated" if b["deprecated"] == "yes" else "undeprecated", o, n,
+                "docs",
+                "deprecated" if b["deprecated"] == "yes" else "undeprecated",
+                o,
+                n,
                 "marked deprecated" if b["deprecated"] == "yes" else "no longer deprecated",
             )
 
@@ -646,17 +701,26 @@ class _Differ:
         for status in sorted(set(ta) | set(tb)):
             if status not in ta:
                 self.emit(
-                    "behaviour", "error-status-added", o, n,
+                    "behaviour",
+                    "error-status-added",
+                    o,
+                    n,
                     f"documents error status {status} (its error class gets a typed {tb[status]} body)",
                 )
             elif status not in tb:
                 self.emit(
-                    "behaviour", "error-status-removed", o, n,
+                    "behaviour",
+                    "error-status-removed",
+                    o,
+                    n,
                     f"no longer documents error status {status} (its body is no longer parsed as {ta[status]})",
                 )
             elif ta[status] != tb[status]:
                 self.emit(
-                    "behaviour", "error-body-changed", o, n,
+                    "behaviour",
+                    "error-body-changed",
+                    o,
+                    n,
                     f"error status {status} body {ta[status]} -> {tb[status]}",
                 )
 
@@ -665,30 +729,66 @@ class _Differ:
     ) -> None:
         if a["in"] != b["in"]:
             self.emit(
-                "breaking", "param-moved", o, n,
+                "breaking",
+                "param-moved",
+                o,
+                n,
                 f"wire: moved from {a['in']} to {b['in']}; clients built from the old spec send it "
                 "where the API no longer reads it",
             )
         elif a["wire"] != b["wire"] and _leaf(o) == _leaf(n):
             self.emit(
-                "breaking", "param-wire-renamed", o, n,
+                "breaking",
+                "param-wire-renamed",
+                o,
+                n,
                 f"wire: sent as {b['wire']!r} instead of {a['wire']!r} (the Python name stays)",
             )
         if a["annotation"] != b["annotation"]:
             pa, pb = _parts(a["annotation"]), _parts(b["annotation"])
             if pa < pb:
-                self.emit("additive", "param-widened", o, n, f"accepts more: {a['annotation']} -> {b['annotation']}")
+                self.emit(
+                    "additive",
+                    "param-widened",
+                    o,
+                    n,
+                    f"accepts more: {a['annotation']} -> {b['annotation']}",
+                )
             else:
-                self.emit("breaking", "param-retyped", o, n, f"type {a['annotation']} -> {b['annotation']}")
+                self.emit(
+                    "breaking",
+                    "param-retyped",
+                    o,
+                    n,
+                    f"type {a['annotation']} -> {b['annotation']}",
+                )
         if a["required"] != b["required"]:
             if b["required"] == "yes":
-                self.emit("breaking", "param-now-required", o, n, "now required: calls that leave it out fail")
+                self.emit(
+                    "breaking",
+                    "param-now-required",
+                    o,
+                    n,
+                    "now required: calls that leave it out fail",
+                )
             else:
                 self.emit("additive", "param-now-optional", o, n, "now optional")
         elif a["default"] != b["default"]:
-            self.emit("behaviour", "param-default-changed", o, n, f"default {a['default'] or '(none)'} -> {b['default'] or '(none)'}")
+            self.emit(
+                "behaviour",
+                "param-default-changed",
+                o,
+                n,
+                f"default {a['default'] or '(none)'} -> {b['default'] or '(none)'}",
+            )
         if a["in"] == b["in"] and a.get("style") != b.get("style"):
-            self.emit("behaviour", "param-style-changed", o, n, f"serialised as {a.get('style')} -> {b.get('style')}")
+            self.emit(
+                "behaviour",
+                "param-style-changed",
+                o,
+                n,
+                f"serialised as {a.get('style')} -> {b.get('style')}",
+            )
 
     def _cmp_field(
         self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str], role: str
@@ -697,7 +797,10 @@ class _Differ:
         writes = role in ("request", "both")
         if a["wire"] != b["wire"] and _leaf(o) == _leaf(n):
             self.emit(
-                "breaking", "field-wire-renamed", o, n,
+                "breaking",
+                "field-wire-renamed",
+                o,
+                n,
                 f"wire: key {b['wire']!r} instead of {a['wire']!r} (the Python name stays); old "
                 "clients read and write the old key",
             )
@@ -711,38 +814,88 @@ class _Differ:
                         if made_nullable
                         else f"widened {a['annotation']} -> {b['annotation']}: readers must handle more"
                     )
-                    self.emit("breaking", "field-nullable" if made_nullable else "field-widened", o, n, why)
+                    self.emit(
+                        "breaking",
+                        "field-nullable" if made_nullable else "field-widened",
+                        o,
+                        n,
+                        why,
+                    )
                 else:
-                    self.emit("additive", "field-widened", o, n, f"accepts more: {a['annotation']} -> {b['annotation']}")
+                    self.emit(
+                        "additive",
+                        "field-widened",
+                        o,
+                        n,
+                        f"accepts more: {a['annotation']} -> {b['annotation']}",
+                    )
             elif pb < pa and not writes:
-                self.emit("additive", "field-narrowed", o, n, f"narrowed {a['annotation']} -> {b['annotation']} (readers get less)")
+                self.emit(
+                    "additive",
+                    "field-narrowed",
+                    o,
+                    n,
+                    f"narrowed {a['annotation']} -> {b['annotation']} (readers get less)",
+                )
             else:
-                self.emit("breaking", "field-retyped", o, n, f"type {a['annotation']} -> {b['annotation']}")
+                self.emit(
+                    "breaking",
+                    "field-retyped",
+                    o,
+                    n,
+                    f"type {a['annotation']} -> {b['annotation']}",
+                )
         if a["required"] != b["required"]:
             if b["required"] == "no":
                 if reads:
                     self.emit(
-                        "breaking", "field-made-optional", o, n,
+                        "breaking",
+                        "field-made-optional",
+                        o,
+                        n,
                         "made optional: readers may now get None/UNSET where a value was guaranteed",
                     )
                 else:
                     self.emit("additive", "field-made-optional", o, n, "now optional")
             elif writes:
-                self.emit("breaking", "field-made-required", o, n, "now required: code that builds the model must pass it")
+                self.emit(
+                    "breaking",
+                    "field-made-required",
+                    o,
+                    n,
+                    "now required: code that builds the model must pass it",
+                )
             else:
-                self.emit("additive", "field-made-required", o, n, "now always present in responses")
+                self.emit(
+                    "additive", "field-made-required", o, n, "now always present in responses"
+                )
         elif a["default"] != b["default"]:
-            self.emit("behaviour", "field-default-changed", o, n, f"default {a['default'] or '(none)'} -> {b['default'] or '(none)'}")
+            self.emit(
+                "behaviour",
+                "field-default-changed",
+                o,
+                n,
+                f"default {a['default'] or '(none)'} -> {b['default'] or '(none)'}",
+            )
         for key in ("read_only", "write_only"):
             if a.get(key) != b.get(key):
-                self.emit("behaviour", f"field-{key.replace('_', '-')}-changed", o, n, f"{key.replace('_', ' ')}: {a.get(key)} -> {b.get(key)}")
+                self.emit(
+                    "behaviour",
+                    f"field-{key.replace('_', '-')}-changed",
+                    o,
+                    n,
+                    f"{key.replace('_', ' ')}: {a.get(key)} -> {b.get(key)}",
+                )
 
     def _cmp_member(
         self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str], role: str
     ) -> None:
         if a["wire"] != b["wire"]:
             self.emit(
-                "breaking", "enum-value-changed", o, n,
+                "breaking",
+                "enum-value-changed",
+                o,
+                n,
                 f"wire: value {a['wire']} -> {b['wire']} (the member name stays)",
             )
 
@@ -750,7 +903,13 @@ class _Differ:
         self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str], role: str
     ) -> None:
         if a["tags"] != b["tags"]:
-            self.emit("breaking", "union-tags-changed", o, n, f"wire: discriminator values {a['tags']} -> {b['tags']}")
+            self.emit(
+                "breaking",
+                "union-tags-changed",
+                o,
+                n,
+                f"wire: discriminator values {a['tags']} -> {b['tags']}",
+            )
 
     def _cmp_class(
         self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str], role: str
@@ -760,7 +919,13 @@ class _Differ:
             if a["extra"] == "-":
                 self.emit("additive", "extra-allowed", o, n, f"keeps unknown keys ({b['extra']})")
             else:
-                self.emit("breaking", "extra-changed", o, n, f"additional_properties {a['extra']} -> {b['extra']}")
+                self.emit(
+                    "breaking",
+                    "extra-changed",
+                    o,
+                    n,
+                    f"additional_properties {a['extra']} -> {b['extra']}",
+                )
 
     def _cmp_enum(
         self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str], role: str
@@ -775,14 +940,20 @@ class _Differ:
         self._module(o, n, a, b)
         if a["discriminator"] != b["discriminator"]:
             self.emit(
-                "breaking", "discriminator-changed", o, n,
+                "breaking",
+                "discriminator-changed",
+                o,
+                n,
                 f"wire: discriminator {a['discriminator']} -> {b['discriminator']}",
             )
 
     def _module(self, o: str, n: str, a: Mapping[str, str], b: Mapping[str, str]) -> None:
         if a["module"] != b["module"]:
             self.emit(
-                "breaking", "module-renamed", o, n,
+                "breaking",
+                "module-renamed",
+                o,
+                n,
                 f"moved from models.{a['module']} to models.{b['module']}: direct module imports fail",
             )
 

@@ -38,7 +38,7 @@ from generator.diagnostics import DiagnosticSink, FatalInputError, Location, joi
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "portarium-codegen")

@@ -211,7 +211,14 @@ class _Extractor:
         self.entries: dict[str, Entry] = {}
 
     def add(
-        self, symbol: str, kind: str, attrs: dict[str, str], pointer: str, *, role: str = "", doc: str = ""
+        self,
+        symbol: str,
+        kind: str,
+        attrs: dict[str, str],
+        pointer: str,
+        *,
+        role: str = "",
+        doc: str = "",
     ) -> None:
         self.entries[symbol] = Entry(kind, attrs, role, doc.strip(), pointer)
 
@@ -334,7 +341,9 @@ class _Extractor:
                         "style": f"{body.kind} {body.content_type}" if body else "-",
                     }
                 )
-                pointer, doc = (body.pointer if body else "") or op.pointer, body.description if body else ""
+                pointer, doc = (body.pointer if body else "") or op.pointer, (
+                    body.description if body else ""
+                )
             self.add(f"{sym}({pv.name})", "parameter", attrs, pointer, doc=doc)
 
     def client(self, view: Mapping[str, object]) -> None:

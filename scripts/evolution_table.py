@@ -64,8 +64,12 @@ def griffe_breakages(old: Path, new: Path) -> list[tuple[str, str, str]]:
     """(kind, object path, parameter name or "") of each breakage griffe finds."""
     import griffe
 
-    before = griffe.load(PACKAGE, search_paths=[str(old)], allow_inspection=False, resolve_aliases=False)
-    after = griffe.load(PACKAGE, search_paths=[str(new)], allow_inspection=False, resolve_aliases=False)
+    before = griffe.load(
+        PACKAGE, search_paths=[str(old)], allow_inspection=False, resolve_aliases=False
+    )
+    after = griffe.load(
+        PACKAGE, search_paths=[str(new)], allow_inspection=False, resolve_aliases=False
+    )
     found = []
     for b in griffe.find_breaking_changes(before, after):
         param = ""
@@ -124,12 +128,18 @@ def covered(symbol: str, comparison: Comparison) -> tuple[bool, bool]:
     hit = False
     breaking = False
     for c in comparison.changes:
+        if c.kind == "docs":
+            continue
         for sym in {c.symbol, c.old_symbol} - {""}:
-            if sym == symbol or symbol.startswith(sym) or sym.startswith(symbol):
-                if c.kind != "docs":
-                    hit = True
-                    breaking = breaking or c.kind == "breaking"
+            if _within(symbol, sym) or _within(sym, symbol):
+                hit = True
+                breaking = breaking or c.kind == "breaking"
     return hit, breaking
+
+
+def _within(symbol: str, outer: str) -> bool:
+    """``symbol`` is ``outer`` or one of its members (``outer.x``, ``outer(x)``, ``outer[x]``)."""
+    return symbol == outer or (symbol.startswith(outer) and symbol[len(outer)] in ".([")
 
 
 def history(name: str, work: Path) -> list[Row]:
@@ -143,7 +153,7 @@ def history(name: str, work: Path) -> list[Row]:
             built[spec] = out if generate(spec, out / "evo-client") else None
         return built[spec]
 
-    for old_spec, new_spec in zip(specs, specs[1:]):
+    for old_spec, new_spec in zip(specs, specs[1:], strict=False):
         row = Row(old_spec.stem[:2], new_spec.stem[:2])
         rows.append(row)
         a, b = package(old_spec), package(new_spec)
@@ -172,7 +182,9 @@ def history(name: str, work: Path) -> list[Row]:
 
 def print_table(name: str, rows: list[Row]) -> None:
     print(f"\n{name}: {len(rows)} consecutive pairs")
-    print(f"{'pair':7} {'break':>5} {'behav':>5} {'add':>5} {'griffe':>6} {'g∩ours':>6} {'g∩brk':>5}  note")
+    print(
+        f"{'pair':7} {'break':>5} {'behav':>5} {'add':>5} {'griffe':>6} {'g∩ours':>6} {'g∩brk':>5}  note"
+    )
     for r in rows:
         if r.note:
             print(f"{r.old}->{r.new:3} {'':>5} {'':>5} {'':>5} {'':>6} {'':>6} {'':>5}  {r.note}")

@@ -24,7 +24,9 @@ Spec = dict[str, Any]
 
 def base_spec() -> Spec:
     page = {"name": "cursor", "in": "query", "schema": {"type": "string"}}
-    problem = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    problem = {
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "Evo", "version": "1.2.0"},
@@ -43,13 +45,19 @@ def base_spec() -> Spec:
                             "in": "query",
                             "schema": {"type": "integer", "default": 20},
                         },
-                        {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}},
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "schema": {"$ref": "#/components/schemas/Kind"},
+                        },
                     ],
                     "responses": {
                         "200": {
                             "description": "ok",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/PetPage"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/PetPage"}
+                                }
                             },
                         },
                         "404": {"description": "nope", **problem},
@@ -79,7 +87,12 @@ def base_spec() -> Spec:
                     "operationId": "getPet",
                     "tags": ["pets"],
                     "parameters": [
-                        {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {
+                            "name": "petId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
                         {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
                     ],
                     "responses": {
@@ -101,7 +114,9 @@ def base_spec() -> Spec:
                         "200": {
                             "description": "ok",
                             "content": {
-                                "application/json": {"schema": {"$ref": "#/components/schemas/Event"}}
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Event"}
+                                }
                             },
                         }
                     },
@@ -199,7 +214,9 @@ def _add_op(s: Spec) -> None:
     s["paths"]["/pets/{petId}"]["delete"] = {
         "operationId": "deletePet",
         "tags": ["pets"],
-        "parameters": [{"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "parameters": [
+            {"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
         "responses": {"204": {"description": "gone"}},
     }
 
@@ -358,27 +375,75 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str]] = [
     ("operation-added", _add_op, "operation-added", "additive", "api.pets.delete_pet"),
     ("operation-removed", _remove_op, "operation-removed", "breaking", "api.pets.get_pet"),
     ("operation-renamed", _rename_op, "operation-renamed", "breaking", "api.pets.fetch_pet"),
-    ("param-added-required", _add_param(True), "param-added-required", "breaking", "api.pets.list_pets(owner)"),
-    ("param-added-optional", _add_param(False), "param-added-optional", "additive", "api.pets.list_pets(owner)"),
+    (
+        "param-added-required",
+        _add_param(True),
+        "param-added-required",
+        "breaking",
+        "api.pets.list_pets(owner)",
+    ),
+    (
+        "param-added-optional",
+        _add_param(False),
+        "param-added-optional",
+        "additive",
+        "api.pets.list_pets(owner)",
+    ),
     ("param-removed", _remove_param, "param-removed", "breaking", "api.pets.list_pets(kind)"),
-    ("param-renamed", _rename_param, "parameter-renamed", "breaking", "api.pets.list_pets(page_size)"),
+    (
+        "param-renamed",
+        _rename_param,
+        "parameter-renamed",
+        "breaking",
+        "api.pets.list_pets(page_size)",
+    ),
     ("param-retyped", _retype_param, "param-retyped", "breaking", "api.pets.list_pets(limit)"),
-    ("param-default", _default_param, "param-default-changed", "behaviour", "api.pets.list_pets(limit)"),
+    (
+        "param-default",
+        _default_param,
+        "param-default-changed",
+        "behaviour",
+        "api.pets.list_pets(limit)",
+    ),
     ("param-moved", _move_param, "param-moved", "breaking", "api.pets.get_pet(x_trace)"),
-    ("request-field-required", _request_required, "field-added-required", "breaking", "models.NewPet.species"),
+    (
+        "request-field-required",
+        _request_required,
+        "field-added-required",
+        "breaking",
+        "models.NewPet.species",
+    ),
     ("request-field-removed", _request_remove, "field-removed", "breaking", "models.NewPet.tag"),
     ("request-field-retyped", _request_retype, "field-retyped", "breaking", "models.NewPet.weight"),
     ("response-field-removed", _response_remove, "field-removed", "breaking", "models.Pet.age"),
     ("response-field-retyped", _response_retype, "field-retyped", "breaking", "models.Pet.age"),
-    ("response-field-optional", _response_optional, "field-made-optional", "breaking", "models.Pet.name"),
-    ("response-field-nullable", _response_nullable, "field-nullable", "breaking", "models.Pet.name"),
+    (
+        "response-field-optional",
+        _response_optional,
+        "field-made-optional",
+        "breaking",
+        "models.Pet.name",
+    ),
+    (
+        "response-field-nullable",
+        _response_nullable,
+        "field-nullable",
+        "breaking",
+        "models.Pet.name",
+    ),
     ("response-field-added", _response_add, "field-added", "additive", "models.Pet.color"),
     ("enum-member-removed", _enum_remove, "enum-member-removed", "breaking", "models.Kind.DOG"),
     ("enum-member-added", _enum_add, "enum-member-added", "additive", "models.Kind.BIRD"),
     ("enum-wire-value", _enum_wire, "enum-value-changed", "breaking", "models.Kind.IN_BETWEEN"),
     ("field-wire-name", _field_wire, "field-wire-renamed", "breaking", "models.Pet.owner_id"),
     ("union-variant-added", _variant_add, "union-variant-added", "additive", "models.Event[Hiss]"),
-    ("union-variant-removed", _variant_remove, "union-variant-removed", "breaking", "models.Event[Meow]"),
+    (
+        "union-variant-removed",
+        _variant_remove,
+        "union-variant-removed",
+        "breaking",
+        "models.Event[Meow]",
+    ),
     ("error-status", _error_status, "error-status-added", "behaviour", "api.pets.list_pets"),
     ("pagination-removed", _no_pagination, "pagination-removed", "breaking", "api.pets.list_pets"),
     ("streaming-added", _stream, "stream-added", "additive", "api.events.get_event"),
@@ -418,7 +483,9 @@ def test_change_kind(
     old = base_spec()
     new = copy.deepcopy(old)
     edit(new)
-    code, report = _diff(capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new))
+    code, report = _diff(
+        capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new)
+    )
     found = [(c["change"], c["kind"], c["symbol"]) for c in report["changes"]]
     assert (change, kind, f"{P}.{symbol}") in found, found
     assert code == (1 if any(k == "breaking" for _, k, _ in found) else 0)
@@ -440,7 +507,9 @@ def test_location_has_line_and_pointer(tmp_path: Path, capsys: pytest.CaptureFix
     old = base_spec()
     new = copy.deepcopy(old)
     _response_remove(new)
-    _, report = _diff(capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new))
+    _, report = _diff(
+        capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new)
+    )
     (change,) = report["changes"]
     assert change["old"]["pointer"] == "#/components/schemas/Pet/properties/age"
     text = (tmp_path / "old.json").read_text().splitlines()
@@ -516,7 +585,9 @@ def test_semver_advice(
     old["info"]["version"] = version
     new = copy.deepcopy(old)
     kind_edit(new)
-    _, report = _diff(capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new))
+    _, report = _diff(
+        capsys, _write(tmp_path / "old.json", old), _write(tmp_path / "new.json", new)
+    )
     assert (report["advice"], report["next_version"]) == (advice, after)
 
 
@@ -537,7 +608,10 @@ def test_package_directories_as_sides(tmp_path: Path, capsys: pytest.CaptureFixt
     for name, spec in (("old", old), ("new", new)):
         path = _write(tmp_path / f"{name}.json", spec)
         out = tmp_path / f"pkg-{name}"
-        assert main(["generate", "--spec", str(path), "--output", str(out), "--package-name", P, "-q"]) == 0
+        assert (
+            main(["generate", "--spec", str(path), "--output", str(out), "--package-name", P, "-q"])
+            == 0
+        )
         sides.append(out)
     capsys.readouterr()
     code, report = _diff(capsys, sides[0], sides[1])
@@ -560,14 +634,22 @@ def test_generate_check_prints_the_summary_first(
     old = base_spec()
     spec = _write(tmp_path / "spec.json", old)
     out = tmp_path / "pkg"
-    assert main(["generate", "--spec", str(spec), "--output", str(out), "--package-name", P, "-q"]) == 0
+    assert (
+        main(["generate", "--spec", str(spec), "--output", str(out), "--package-name", P, "-q"])
+        == 0
+    )
     new = copy.deepcopy(old)
     _response_remove(new)
     _response_add(new)
     _enum_add(new)
     _write(spec, new)
     capsys.readouterr()
-    assert main(["generate", "--spec", str(spec), "--output", str(out), "--package-name", P, "--check"]) == 1
+    assert (
+        main(
+            ["generate", "--spec", str(spec), "--output", str(out), "--package-name", P, "--check"]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "api: breaking: 1, additive: 2" in err
     assert err.index("api: breaking: 1, additive: 2") < err.index(f"changed  {P}/models/pet.py")

@@ -81,7 +81,9 @@ def test_both_present_is_refused(project: Path, capsys: pytest.CaptureFixture[st
     assert not (project / "out").exists()
 
 
-@pytest.mark.parametrize(("chosen", "package"), [("pyproject.toml", "from_toml"), ("codegen.yaml", "from_yaml")])
+@pytest.mark.parametrize(
+    ("chosen", "package"), [("pyproject.toml", "from_toml"), ("codegen.yaml", "from_yaml")]
+)
 def test_both_present_with_config_choosing_one(project: Path, chosen: str, package: str) -> None:
     (project / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (project / "codegen.yaml").write_text("package_name: from_yaml\n", encoding="utf-8")
