@@ -654,3 +654,74 @@ def test_generate_check_prints_the_summary_first(
     assert "api: breaking: 1, additive: 2" in err
     assert err.index("api: breaking: 1, additive: 2") < err.index(f"changed  {P}/models/pet.py")
     assert "advice: major bump (1.2.0 -> 2.0.0)" in err
+
+
+def test_build_bump_writes_version_and_changelog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    v1 = base_spec()
+    out = tmp_path / "evo-client"
+    spec1 = _write(tmp_path / "v1.json", v1)
+    assert (
+        main(["generate", "--spec", str(spec1), "--output", str(out), "--package-name", P, "-q"])
+        == 0
+    )
+    v2 = copy.deepcopy(v1)
+    _response_remove(v2)
+    _response_add(v2)
+    spec2 = _write(tmp_path / "v2.json", v2)
+    bump = ["build", "--bump", "auto", "--output", str(out), "--no-dist"]
+    assert main([*bump, "--spec", str(spec2)]) == 0
+    assert 'version = "2.0.0"' in (out / "pyproject.toml").read_text()
+    assert '__version__ = "2.0.0"' in (out / P / "__init__.py").read_text()
+    log = (out / "CHANGELOG.md").read_text()
+    assert log.startswith("# Changelog\n")
+    entry = log[log.index("## [2.0.0] - 2026-01-01") :]
+    assert entry.index("### Breaking") < entry.index(f"- `{P}.models.Pet.age`: field removed")
+    assert entry.index("### Added") < entry.index(f"- `{P}.models.Pet.color`: new optional field")
+    # the released version sticks: the drift check on the same spec is clean
+    capsys.readouterr()
+    check = ["generate", "--spec", str(spec2), "--output", str(out), "--package-name", P, "--check"]
+    assert main(check) == 0, capsys.readouterr().err
+    # a docs-only change: patch; entries newest first
+    v3 = copy.deepcopy(v2)
+    _docs(v3)
+    spec3 = _write(tmp_path / "v3.json", v3)
+    assert main([*bump, "--spec", str(spec3)]) == 0
+    log = (out / "CHANGELOG.md").read_text()
+    assert log.index("## [2.0.1]") < log.index("## [2.0.0]")
+    assert "### Documentation" in log[: log.index("## [2.0.0]")]
+    # a forced bump smaller than the advice is done, with a warning
+    v4 = copy.deepcopy(v3)
+    _enum_remove(v4)
+    spec4 = _write(tmp_path / "v4.json", v4)
+    capsys.readouterr()
+    assert main([*bump.copy()[:2], "patch", *bump[3:], "--spec", str(spec4)]) == 0
+    assert "smaller than the changes call for (major)" in capsys.readouterr().err
+    assert 'version = "2.0.2"' in (out / "pyproject.toml").read_text()
+
+
+def test_build_bump_since_version_and_zero_x(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1 = base_spec()
+    out = tmp_path / "evo-client"
+    spec1 = _write(tmp_path / "v1.json", v1)
+    assert (
+        main(["generate", "--spec", str(spec1), "--output", str(out), "--package-name", P, "-q"])
+        == 0
+    )
+    v2 = copy.deepcopy(v1)
+    _response_remove(v2)
+    spec2 = _write(tmp_path / "v2.json", v2)
+    bump = ["build", "--bump", "auto", "--output", str(out), "--no-dist", "--spec", str(spec2)]
+    assert main([*bump, "--since", "0.3.4"]) == 0  # breaking below 1.0: minor
+    assert 'version = "0.4.0"' in (out / "pyproject.toml").read_text()
+    assert main([*bump, "--since", "not a version"]) == 2
+    assert "E0906" in capsys.readouterr().err
+    assert (
+        main(["build", "--bump", "auto", "--output", str(tmp_path / "none"), "--spec", str(spec2)])
+        == 2
+    )
+    assert "E0905" in capsys.readouterr().err
