@@ -139,6 +139,55 @@ class Surface:
 
 
 # ------------------------------------------------------------------------------------------------
+# symbols
+# ------------------------------------------------------------------------------------------------
+
+
+def parent_symbol(symbol: str) -> str:
+    """``api.t.op(p)`` -> ``api.t.op``; ``models.A.f`` -> ``models.A``; ``models.U[X]`` -> ``models.U``."""
+    if symbol.endswith(")") and "(" in symbol:
+        return symbol[: symbol.index("(")]
+    if symbol.endswith("]") and "[" in symbol:
+        return symbol[: symbol.index("[")]
+    return symbol.rsplit(".", 1)[0]
+
+
+def leaf_symbol(symbol: str) -> str:
+    if symbol.endswith(")") and "(" in symbol:
+        return symbol[symbol.index("(") + 1 : -1]
+    if symbol.endswith("]") and "[" in symbol:
+        return symbol[symbol.index("[") + 1 : -1]
+    return symbol.rsplit(".", 1)[1]
+
+
+def child_symbol(parent: str, leaf: str, like: str) -> str:
+    if like.endswith(")"):
+        return f"{parent}({leaf})"
+    if like.endswith("]"):
+        return f"{parent}[{leaf}]"
+    return f"{parent}.{leaf}"
+
+
+def annotation_parts(annotation: str) -> set[str]:
+    """Top-level members of a ``A | B | None`` annotation."""
+    parts: list[str] = []
+    depth = 0
+    cur = ""
+    for ch in annotation:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur.strip())
+    return {p for p in parts if p}
+
+
+# ------------------------------------------------------------------------------------------------
 # extraction
 # ------------------------------------------------------------------------------------------------
 
