@@ -172,7 +172,7 @@ class Rules:
                 a, b = old.attrs.get(key, ""), new.attrs.get(key, "")
                 if a != b:
                     kind: Kind = "behaviour"
-                    if old.kind == "error" and key == "base":
+                    if (old.kind, key) in (("error", "base"), ("webhook", "annotation")):
                         kind = "breaking"
                     if old.kind == "server":
                         self.emit(

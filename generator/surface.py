@@ -3,7 +3,7 @@
 A :class:`Surface` is a flat table ``symbol -> Entry``. Symbols are Python paths relative to the
 package (``api.runs.list_runs``, ``api.runs.list_runs(limit)``, ``models.Run``,
 ``models.Run.owner``, ``models.RunStatus.RUNNING``, ``models.Event[RunEvent]``,
-``errors.NotFoundError``, ``client.DEFAULT_BASE_URL``, ``client.AuthenticatedClient(token)``), so
+``errors.NotFoundError``, ``webhooks.parse_run_finished``, ``client.DEFAULT_BASE_URL``, ``client.AuthenticatedClient(token)``), so
 two packages with different import names still line up. Each entry carries:
 
 - ``kind``: what the symbol is (operation, parameter, class, field, enum, member, union, variant,
@@ -502,6 +502,18 @@ def extract(
             oview = ctx["op"]
             assert isinstance(oview, OperationView)
             ex.operation(ops[(oview.tag_module, oview.name)], oview)
+        elif pf.template == "webhooks.py.jinja":
+            hooks = ctx["hooks"]
+            assert isinstance(hooks, list)
+            pointers = {h.name: h.pointer for h in api.webhooks}
+            for hook in hooks[1:]:  # the first item carries the module's import block
+                ex.add(
+                    f"webhooks.{hook['fn']}",
+                    "webhook",
+                    {"name": hook["name"], "annotation": hook["annotation"]},
+                    pointers.get(hook["name"], ""),
+                    role="response",
+                )
         elif pf.template == "client.py.jinja":
             client = ctx["client"]
             assert isinstance(client, Mapping)

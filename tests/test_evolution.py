@@ -365,6 +365,21 @@ def _rename_model(s: Spec) -> None:
     body["schema"]["$ref"] = "#/components/schemas/Creature"
 
 
+def _webhook(s: Spec) -> None:
+    s["webhooks"] = {
+        "petAdopted": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}
+                    }
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    }
+
+
 def _remove_op(s: Spec) -> None:
     del s["paths"]["/pets/{petId}"]
 
@@ -451,6 +466,7 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str]] = [
     ("server-url", _server, "server-url-changed", "behaviour", "client.DEFAULT_BASE_URL"),
     ("docs", _docs, "description-changed", "docs", "models.Pet"),
     ("deprecated", _deprecate, "deprecated", "docs", "api.pets.get_pet"),
+    ("webhook-added", _webhook, "webhook-added", "additive", "webhooks.parse_pet_adopted"),
     ("model-renamed", _rename_model, "class-renamed", "breaking", "models.Creature"),
 ]
 
