@@ -1,10 +1,10 @@
 """The public surface of one generated package, as data that two versions can be compared by.
 
 A :class:`Surface` is a flat table ``symbol -> Entry``. Symbols are Python paths relative to the
-package (``api.runs.list_runs``, ``api.runs.list_runs(limit)``, ``models.Run``,
-``models.Run.owner``, ``models.RunStatus.RUNNING``, ``models.Event[RunEvent]``,
-``errors.NotFoundError``, ``webhooks.parse_run_finished``, ``client.DEFAULT_BASE_URL``, ``client.AuthenticatedClient(token)``), so
-two packages with different import names still line up. Each entry carries:
+package (``api.pets.list_pets``, ``api.pets.list_pets(limit)``, ``models.Pet``,
+``models.Pet.owner``, ``models.Kind.DOG``, ``models.Event[Bark]``, ``errors.NotFoundError``,
+``webhooks.parse_pet_adopted``, ``client.DEFAULT_BASE_URL``,
+``client.AuthenticatedClient(token)``), so two packages with different import names still line up. Each entry carries:
 
 - ``kind``: what the symbol is (operation, parameter, class, field, enum, member, union, variant,
   error, server, auth);
