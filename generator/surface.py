@@ -4,7 +4,8 @@ A :class:`Surface` is a flat table ``symbol -> Entry``. Symbols are Python paths
 package (``api.pets.list_pets``, ``api.pets.list_pets(limit)``, ``models.Pet``,
 ``models.Pet.owner``, ``models.Kind.DOG``, ``models.Event[Bark]``, ``errors.NotFoundError``,
 ``webhooks.parse_pet_adopted``, ``client.DEFAULT_BASE_URL``,
-``client.AuthenticatedClient(token)``), so two packages with different import names still line up. Each entry carries:
+``client.AuthenticatedClient(token)``), so two packages with different import names still
+line up. Each entry carries:
 
 - ``kind``: what the symbol is (operation, parameter, class, field, enum, member, union, variant,
   error, server, auth);
