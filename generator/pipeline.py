@@ -19,7 +19,6 @@ from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
 from generator.naming import snake_case
-from generator.operations import HTTP_METHODS
 from generator.output import (
     MANIFEST,
     CompileCheck,
@@ -35,6 +34,7 @@ from generator.output import (
     stage,
     swap,
 )
+from generator.path_items import operations_of
 from generator.plan import Planner
 from generator.pyproject_config import config_source, load_any_config
 from generator.render import TemplateError, make_environment, render
@@ -114,7 +114,7 @@ def count_operations(spec: LoadedSpec) -> int:
             found = resolve_ref(spec, item["$ref"], spec.root_uri)
             item = found[2] if found else None
         if isinstance(item, dict):
-            total += sum(1 for m in HTTP_METHODS if m in item)
+            total += sum(1 for _ in operations_of(item, spec.oas))
     return total
 
 
