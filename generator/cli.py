@@ -8,6 +8,8 @@ Subcommands::
     validate   [--spec S] [--report FILE]
     templates  list | export [--all] [--force] NAME [NAME...] DIR
     build      [--output O] [--dist DIR] [--check] [--no-isolation]   (wheel + sdist)
+               [--bump auto|major|minor|patch [--spec S] [--since PKG|VERSION]]
+    diff       OLD NEW [--json] [--fail-on breaking|behaviour|never]  (spec files or packages)
 
 Defaults generate the Portarium client: ``--spec spec/portarium-control-plane.v1.yaml --output
 output/portarium-client``. Exit codes are documented in :mod:`generator.report`.
@@ -40,7 +42,7 @@ def _tags(value: str | None) -> list[str]:
     return [t.strip() for t in value.split(",") if t.strip()] if value else []
 
 
-COMMANDS = ("generate", "validate", "templates", "build")
+COMMANDS = ("generate", "validate", "templates", "build", "diff")
 
 
 class _Reparse(Exception):
@@ -88,6 +90,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         _templates_parser(sub)
     if only in (None, "build"):
         _build_parser(sub)
+    if only in (None, "diff"):
+        _diff_parser(sub)
     return parser
 
 
@@ -144,6 +148,66 @@ def _build_parser(sub: Any) -> None:
         action="store_true",
         help="build with the current environment's setuptools (no download)",
     )
+    bld.add_argument(
+        "--bump",
+        choices=["auto", "major", "minor", "patch"],
+        default=None,
+        help="first regenerate from --spec with the next version (auto: by the API changes, "
+        "SemVer with the 0.x rule) and add a CHANGELOG.md entry; see docs/evolution.md",
+    )
+    bld.add_argument(
+        "--spec", type=Path, default=DEFAULT_SPEC, help="spec to regenerate from (with --bump)"
+    )
+    bld.add_argument(
+        "--since",
+        default=None,
+        help="previous release: a generated package directory or a version "
+        "(default: the package at --output)",
+    )
+    bld.add_argument("--config", default=None, help="config file (with --bump)")
+    bld.add_argument(
+        "--no-dist", action="store_true", help="with --bump: version and changelog only, no dists"
+    )
+
+
+def _diff_parser(sub: Any) -> None:
+    dif = sub.add_parser(
+        "diff",
+        help="what changes in the generated Python API between two specs or packages",
+        description="Each side is a spec file or a generated package directory. Lists every "
+        "change to the public surface and the wire contract behind it (breaking, behaviour, "
+        "additive, docs), with the SemVer advice. See docs/evolution.md.",
+    )
+    dif.add_argument("old", type=Path, help="old spec file or generated package directory")
+    dif.add_argument("new", type=Path, help="new spec file or generated package directory")
+    dif.add_argument("--json", action="store_true", help="machine-readable output")
+    dif.add_argument(
+        "--fail-on",
+        default="breaking",
+        choices=["breaking", "behaviour", "never"],
+        help="exit 1 when a change of this kind or worse is found (default: breaking)",
+    )
+    dif.add_argument("--config", default=None, help="config for spec sides (as for generate)")
+    dif.add_argument("--package-name", default=None, help="import name for spec sides")
+    dif.add_argument("--allow-remote-refs", action="store_true", help="follow http(s) $refs")
+    dif.add_argument("--allow-outside-root", action="store_true", help="follow $refs outside")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.apidiff import SideOptions, diff_command
+
+    return diff_command(
+        args.old,
+        args.new,
+        opts=SideOptions(
+            config=args.config,
+            package_name=args.package_name,
+            allow_remote_refs=args.allow_remote_refs,
+            allow_outside_root=args.allow_outside_root,
+        ),
+        as_json=args.json,
+        fail_on=args.fail_on,
+    )
 
 
 def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
@@ -188,6 +252,13 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         )
     elif report.exit_code == EXIT_DRIFT:
         print(f"drift: {opts.output} differs from what the spec generates now:", file=sys.stderr)
+        from generator.apidiff import drift_summary
+
+        api_change = drift_summary(opts.output, outcome.surface)
+        if api_change is not None:
+            print(f"api: {api_change.summary()}", file=sys.stderr)
+            if api_change.changes:
+                print(api_change.render_text(limit=20, summary=False), file=sys.stderr)
         print(outcome.diff_text, file=sys.stderr)
         print("run the same command without --check to update it", file=sys.stderr)
     elif not args.quiet:
@@ -258,6 +329,14 @@ def _build(args: argparse.Namespace) -> int:
     import tempfile
 
     out: Path = args.output
+    if args.bump is not None:
+        from generator.bump import bump_command
+
+        code = bump_command(
+            spec=args.spec, output=out, bump=args.bump, since=args.since, config=args.config
+        )
+        if code != EXIT_OK or args.no_dist:
+            return code
     if not (out / "pyproject.toml").is_file():
         print(f"error: {out} has no pyproject.toml; generate the client first", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -313,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _templates(args)
         if command == "build":
             return _build(args)
+        if command == "diff":
+            return _diff(args)
     except KeyboardInterrupt:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERNAL

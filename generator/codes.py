@@ -18,6 +18,8 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
 ``W06xx``  build: pagination overrides that do not fit the operation
 ``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
+``E051x``  config from ``[tool.portarium-codegen]`` in ``pyproject.toml`` (and which file wins)
+``E090x``  ``diff`` / ``build --bump``: a side that cannot be read, a missing previous release
 ``W0140``  the package version had to be derived (``info.version`` is not PEP 440)
 =========  ===========================================================================
 
@@ -169,6 +171,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "E0507": "config values contradict each other",
         "E0508": "config templates directory does not exist",
         "W0509": "config include_tags and exclude_tags overlap",
+        "E0510": "both codegen.yaml and [tool.portarium-codegen] in pyproject.toml configure",
+        "E0511": "pyproject.toml is not valid TOML",
+        "E0512": "tool.portarium-codegen in pyproject.toml is not a table",
         "E0701": "template syntax error",
         "E0702": "template uses an undefined value",
         "E0703": "template not found",
@@ -177,5 +182,11 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "E0706": "template override directory not found",
         "E0801": "the output location cannot be used (a file, not writable, outside the root)",
         "E0802": "the configured formatter (ruff) is not installed",
+        "E0901": "diff: a side is neither an existing spec file nor a package directory",
+        "E0902": "diff: a package directory without a recorded API surface",
+        "E0903": "diff: a spec side that does not generate (its errors are listed)",
+        "E0904": "diff: --fail-on is not breaking, behaviour or never",
+        "E0905": "build --bump: no previous package to compare with",
+        "E0906": "build --bump: --since is neither a package directory nor a version",
     }
 )

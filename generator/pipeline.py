@@ -14,7 +14,8 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build_api
-from generator.config import Config, find_config, load_config
+from generator.changelog import latest_version
+from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
 from generator.naming import snake_case
@@ -35,11 +36,14 @@ from generator.output import (
 )
 from generator.path_items import operations_of
 from generator.plan import Planner
+from generator.pyproject_config import config_source, load_any_config
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
+from generator.surface import SURFACE_FILE, Surface, extract
 from generator.validate import validate_spec
 from generator.versions import package_version
 
+CHANGELOG = "CHANGELOG.md"
 DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
 DEFAULT_OUTPUT = Path("output/portarium-client")
 
@@ -59,6 +63,9 @@ class Options:
     allow_outside_root: bool = False
     validate_only: bool = False
     skip_format: bool = False
+    surface_only: bool = False  # stop after planning with ``Outcome.surface`` (``diff``)
+    version: str | None = None  # package version, over config and spec (``build --bump``)
+    changelog: bytes | None = None  # CHANGELOG.md to write (``build --bump``); None: keep it
 
 
 @dataclass
@@ -67,6 +74,7 @@ class Outcome:
     sink: DiagnosticSink
     diff_text: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    surface: Surface | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -168,8 +176,8 @@ def run(opts: Options) -> Outcome:
 
 def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) -> None:
     with report.stage("config"):
-        config_path = find_config(opts.config, Path.cwd())
-        config = load_config(config_path, sink)
+        config_path = config_source(opts.config, Path.cwd(), sink)
+        config = load_any_config(config_path, sink)
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
@@ -198,8 +206,14 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.operations_skipped = report.operations_total - report.operations_generated
     if sink.has_errors:
         return
-    version, unchanged = package_version(config.version or api.version or "0.1.0")
-    if not unchanged:
+    changelog = opts.changelog
+    if changelog is None and (opts.output / CHANGELOG).is_file():
+        changelog = (opts.output / CHANGELOG).read_bytes()
+    released = latest_version(changelog.decode("utf-8", "replace")) if changelog else None
+    version, unchanged = package_version(
+        opts.version or config.version or released or api.version or "0.1.0"
+    )
+    if not unchanged and not (opts.version or released):
         where = "#/info/version" if not config.version else ""
         sink.warning(
             "W0140",
@@ -224,6 +238,13 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             timeout=config.timeout,
             connect_timeout=config.connect_timeout,
         ).files()
+    with report.stage("surface"):
+        surface = extract(
+            api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
+        )
+    outcome.surface = surface
+    if opts.surface_only:
+        return
     fix = needs_fix_pass(config, api.package_name)
     del api, result  # the views hold what rendering needs; see below
     verbatim = {pf.path for pf in planned if pf.template is None}
@@ -240,6 +261,10 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             else:
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
+        rendered[SURFACE_FILE] = surface.dumps()
+        # CHANGELOG.md is written by ``build --bump``, not generated: every run carries it over.
+        if changelog is not None:
+            rendered[CHANGELOG] = changelog
     formatted = config.formatter == "ruff" and not opts.skip_format
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
     with report.stage("write"):
