@@ -351,7 +351,7 @@ class Planner:
         names = {f.name for f in model.fields}
         cursor_alias = ""
         cursor_expr = ""
-        if page and "cursor" not in names:
+        if page and page.next_cursor_field and "cursor" not in names:
             cursor_alias = page.next_cursor_field
             cursor_expr = page_attr_expr(model, cursor_alias, "self", "str", "None")
         return ModelView(

@@ -15,9 +15,11 @@ from generator.ir import (
     AnyModel,
     Api,
     EnumModel,
+    ListOf,
     Model,
     ModelRef,
     Operation,
+    Pagination,
     Param,
     Prim,
     ResponseCase,
@@ -70,6 +72,11 @@ class OperationView:
     deprecated: bool
     degraded: list[str]
     import_block: str = ""  # every module-level import, laid out as isort (ruff I001) would
+    # -- since 1.3: every paging style (``paginated`` above stays the 1.2 cursor-only flag) --
+    paging: bool = False  # iterate/aiterate/iterate_pages/aiterate_pages are generated
+    page_style: str = ""  # "cursor", "item_cursor", "offset", "page", "link_header", "next_url"
+    pager: str = ""  # the runtime ``Pager(...)`` constructor expression
+    paging_doc: str = ""  # one docstring line: how this operation pages
 
 
 class OperationPlanner:
@@ -146,17 +153,19 @@ class OperationPlanner:
             endpoint_args += f", security={security!r}"
         call_args = [f"{p.name}={p.name}" for p in params]
         page = op.pagination
+        legacy = _legacy_cursor(op, self.models)
         paging_params: list[ParamView] = []
         paging_args: list[str] = []
         page_item = ""
         if page:
+            page_item = code.annotation(page.item_type)
+        if page and legacy:
             paging_params = [p for p in params if p.name != page.cursor_param]
             paging_args = [f"{p.name}={p.name}" for p in paging_params]
-            page_item = code.annotation(page.item_type)
         stream = op.stream or ""
         exports = ["build_request", "sync", "sync_detailed", "asyncio", "asyncio_detailed"]
         if page:
-            exports += ["iterate", "aiterate"]
+            exports += ["iterate", "aiterate", "iterate_pages", "aiterate_pages"]
         if stream:
             exports += ["stream", "astream"]
         doc_lines = [op.summary or f"{op.method} {op.path}"]
@@ -180,28 +189,23 @@ class OperationPlanner:
             stream=stream,
             stream_item=stream_item,
             stream_decoder=stream_decoder,
-            paginated=page is not None,
+            paginated=legacy,
             page_item=page_item,
             page_items_attr=page.items_field if page else "",
             page_cursor_attr=page.next_cursor_field if page else "",
-            page_items_expr=(
-                page_attr_expr(
-                    self.models[page.page_model_id], page.items_field, "page", "list", "[]"
-                )
-                if page
-                else ""
-            ),
+            page_items_expr=items_expr(page, ret, self.models, code) if page else "",
             page_cursor_expr=(
                 page_attr_expr(
                     self.models[page.page_model_id], page.next_cursor_field, "page", "str", "None"
                 )
-                if page
+                if page and legacy
                 else ""
             ),
             cursor_param=page.cursor_param if page else "",
             paging_params=paging_params,
             paging_args=paging_args,
-            fetch_args=paging_args + ([f"{page.cursor_param}=cursor_value"] if page else []),
+            fetch_args=paging_args
+            + ([f"{page.cursor_param}=cursor_value"] if page and legacy else []),
             stream_type=(
                 f"ServerSentEvent[{stream_item}]"
                 if stream == "sse"
@@ -214,13 +218,18 @@ class OperationPlanner:
             imports=code.import_lines() + code.type_checking_lines(),
             deprecated=op.deprecated,
             degraded=list(op.degraded),
+            paging=page is not None,
+            page_style=page.style if page else "",
+            pager=pager_expr(page) if page else "",
+            paging_doc=paging_doc(page) if page else "",
             import_block=block(
                 "from __future__ import annotations",
                 "from collections.abc import Mapping",
                 "from collections.abc import AsyncIterator, Iterator" if page or stream else "",
                 "import httpx",
                 "from ..._runtime.endpoint import Endpoint, RequestParts",
-                "from ..._runtime.pagination import aiterate_pages, iterate_pages" if page else "",
+                "from ..._runtime.pagination import Page, Pager" if page else "",
+                "from collections.abc import Sequence" if page else "",
                 "from ..._runtime.responses import ResponseSpec",
                 "from ...client import AuthenticatedClient, Client",
                 "from ...types import NOT_GIVEN, NotGiven, Response",
@@ -381,3 +390,95 @@ def page_attr_expr(model: AnyModel, attr: str, obj: str, py_type: str, fallback:
     if f is not None and f.required and not f.type.nullable:
         return f"{obj}.{attr}"
     return f"({obj}.{attr} if isinstance({obj}.{attr}, {py_type}) else {fallback})"
+
+
+def _legacy_cursor(op: Operation, models: Mapping[str, AnyModel]) -> bool:
+    """Whether the 1.2 cursor-only view attributes describe ``op`` (``paginated``)."""
+    page = op.pagination
+    return bool(
+        page
+        and page.style == "cursor"
+        and page.location == "query"
+        and page.cursor_param
+        and page.next_cursor_field
+        and page.items_field
+        and isinstance(models.get(page.page_model_id), Model)
+    )
+
+
+def items_expr(page: Pagination, ret: str, models: Mapping[str, AnyModel], code: ModuleCode) -> str:
+    """An expression over ``page`` (typed ``ret``) giving the page's items as a list."""
+    conds: list[str] = []
+    if not page.page_model_id:
+        if ret == code.annotation(ListOf(page.item_type)):
+            return "page"
+        return "(page if isinstance(page, list) else [])"
+    model = models[page.page_model_id]
+    cls = model.class_name
+    code._need_model(model, [cls], runtime=True)
+    if ret != cls:
+        conds.append(f"isinstance(page, {cls})")
+    obj = "page"
+    current: AnyModel | None = model
+    attrs = page.items_attrs or (page.items_field,)
+    for i, attr in enumerate(attrs):
+        fld = (
+            next((f for f in current.fields if f.name == attr), None)
+            if isinstance(current, Model)
+            else None
+        )
+        if i == len(attrs) - 1:
+            if fld is None or not fld.required or fld.type.nullable:
+                conds.append(f"isinstance({obj}.{attr}, list)")
+            expr = f"{obj}.{attr}"
+            break
+        inner = models.get(fld.type.model_id) if fld and isinstance(fld.type, ModelRef) else None
+        if inner is None:
+            return "[]"
+        code._need_model(inner, [inner.class_name], runtime=True)
+        var = f"_p{i}"
+        conds.append(f"isinstance({var} := {obj}.{attr}, {inner.class_name})")
+        obj, current = var, inner
+    return f"({expr} if {' and '.join(conds)} else [])" if conds else expr
+
+
+def pager_expr(page: Pagination) -> str:
+    """The runtime ``Pager(...)`` constructor for ``page`` (defaults left out)."""
+    args = [py_literal(page.style)]
+    for key, value, default in (
+        ("param", page.param, ""),
+        ("location", page.location, "query"),
+        ("size_param", page.size_param, ""),
+        ("items", page.items_path, ()),
+        ("next", page.next_path, ()),
+        ("has_more", page.has_more_path, ()),
+        ("total", page.total_path, ()),
+        ("pages", page.pages_path, ()),
+        ("item_id", page.item_id, "id"),
+        ("start", page.start, 0),
+    ):
+        if value != default:
+            args.append(f"{key}={_literal(value)}")
+    return f"Pager({', '.join(args)})"
+
+
+def paging_doc(page: Pagination) -> str:
+    """How the operation pages, for docstrings (one line)."""
+    where = f"``{page.param}`` ({'query' if page.location == 'query' else 'JSON body'})"
+    nxt = ".".join(page.next_path)
+    text = {
+        "cursor": f"Pages with the cursor {where} from ``{nxt}``.",
+        "item_cursor": f"Pages with {where} set to the last item's ``{nxt or page.item_id}``.",
+        "offset": f"Pages by offset {where}.",
+        "page": f"Pages by page number {where}.",
+        "link_header": 'Follows the ``Link: <...>; rel="next"`` response header.',
+        "next_url": f"Follows the next-page URL in ``{nxt}``.",
+    }[page.style]
+    return comment(text)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, tuple):
+        inner = ", ".join(py_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return py_literal(value)
