@@ -148,6 +148,7 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "W0601": "a pagination override does not match the operation",
         "W0602": "a pagination override names fields the success body does not have",
         "W0603": "an operation looks paginated but no iterate() could be wired (the reason says why)",
+        "N0605": "an operation takes a page parameter but its success body holds no list",
         "W0604": "a pagination vendor extension cannot be used; pagination is inferred instead",
         "E0501": "config file not found",
         "E0502": "config file cannot be read",

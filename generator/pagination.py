@@ -61,6 +61,7 @@ from generator.pagination_hints import (
 )
 
 W_UNWIRED = "W0603"
+N_NOT_A_LIST = "N0605"
 
 Models = Mapping[str, AnyModel | None]
 
@@ -91,7 +92,10 @@ class Shape:
 
 
 def success_type(op: Operation) -> TypeRef | None:
-    bodies = [r for r in op.responses if not r.is_error and r.kind != "empty"]
+    """The type of the one JSON body among the 2xx responses (None: none, several, not JSON)."""
+    bodies = [
+        r for r in op.responses if not r.is_error and r.kind != "empty" and r.status.startswith("2")
+    ]
     if len(bodies) != 1 or bodies[0].kind != "json":
         return None
     return bodies[0].type
@@ -162,24 +166,53 @@ def shape(op: Operation, models: Models) -> Shape | str:
     model = _model(t, models)
     if model is None:
         return "its success body is neither an array nor an object model"
-    found = _items_in(model)
+    found = _items_in(model, op)
     if found is not None:
         return Shape((found.wire_name,), (found.name,), found.type.item, model)  # type: ignore[union-attr]
-    for f in _ranked(model.fields, CONTAINERS):
+    nested: list[tuple[Field, Field]] = []
+    for f in model.fields:
         inner = _model(f.type, models)
-        if inner is None:
-            continue
-        found = _items_in(inner)
+        found = _items_in(inner, op) if inner is not None else None
         if found is not None:
-            item = found.type.item  # type: ignore[union-attr]
-            return Shape((f.wire_name, found.wire_name), (f.name, found.name), item, model)
+            nested.append((f, found))
+    if len(nested) > 1:  # several wrapped lists: the one under a container name, if any
+        preferred = {norm(f.wire_name) for f in _ranked(model.fields, CONTAINERS)}
+        nested = [pair for pair in nested if norm(pair[0].wire_name) in preferred][:1]
+    if len(nested) == 1:
+        outer, found = nested[0]
+        item = found.type.item  # type: ignore[union-attr]
+        return Shape((outer.wire_name, found.wire_name), (outer.name, found.name), item, model)
     return "its success body has no single item array"
 
 
-def _items_in(model: Model) -> Field | None:
+def holds_list(op: Operation, models: Models) -> bool:
+    """Whether the 2xx body is an array or an object with an array at most two levels down."""
+    t = success_type(op)
+    if isinstance(t, ListOf):
+        return True
+    model = _model(t, models)
+    if model is None:
+        return t is not None and _kind(t, models) == "object"  # unions: cannot tell, say yes
+    level = [model]
+    for _ in range(2):
+        if any(isinstance(f.type, ListOf) for m in level for f in m.fields):
+            return True
+        level = [inner for m in level for f in m.fields if (inner := _model(f.type, models))]
+    return False
+
+
+def _items_in(model: Model, op: Operation) -> Field | None:
+    """The item array of ``model``: its only array; else the one named ``items``/``data``/...;
+    else the one the operation is named after (``list_guild_audit_log_entries`` ->
+    ``audit_log_entries`` beside ``users`` and ``webhooks``)."""
     arrays = [f for f in model.fields if isinstance(f.type, ListOf)]
     if len(arrays) > 1:
-        arrays = [f for f in arrays if norm(f.wire_name) in ITEM_FIELDS][:1]
+        named = [f for f in arrays if norm(f.wire_name) in ITEM_FIELDS][:1]
+        if not named:
+            op_name = norm(op.id) + "/" + norm(op.path.rsplit("/", 1)[-1])
+            named = [f for f in arrays if norm(f.wire_name) in op_name]
+            named = sorted(named, key=lambda f: -len(f.wire_name))[:1]
+        arrays = named
     return arrays[0] if len(arrays) == 1 else None
 
 
@@ -194,10 +227,19 @@ def find_field(
     kinds: tuple[str, ...],
     models: Models,
     depth: int = 3,
+    within: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
     """Wire path of the first field named like ``names`` with a kind in ``kinds``: top level
-    first, then under ``meta``/``pagination``/``links``/... containers (breadth first)."""
+    first, then under ``meta``/``pagination``/``links``/... containers (breadth first), and
+    beside the item array when it is wrapped (``within``: the items path, e.g. Spotify's
+    ``playlists.items`` next to ``playlists.next``)."""
     level: list[tuple[tuple[str, ...], Model]] = [((), model)] if model else []
+    if model is not None and within:
+        inner = _model(
+            next((f.type for f in model.fields if f.wire_name == within[0]), None), models
+        )
+        if inner is not None:
+            level.append((within[:1], inner))
     for _ in range(depth):
         for prefix, m in level:
             for f in _ranked(m.fields, names):
@@ -225,7 +267,13 @@ def find_field(
 
 
 def looks_paginated(op: Operation, models: Models, hints: PageHints | None) -> str:
-    """Why the operation looks paginated ("" when it does not)."""
+    """Why the operation looks paginated ("" when it does not).
+
+    Only reads (GET, and POST searches/filters) can page: a DELETE or PATCH with a ``continue``
+    parameter (Kubernetes' deletecollection) is not a list call.
+    """
+    if op.method not in ("GET", "POST"):
+        return ""
     if hints is not None and hints.link_header:
         return "it documents a Link response header"
     names = CURSOR_PARAMS + ITEM_CURSOR_PARAMS + OFFSET_PARAMS + PAGE_PARAMS
@@ -250,7 +298,8 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
     page = found
     params = knobs(op, models)
     size = _pick(params, SIZE_PARAMS, ("int", "any"))
-    signals = _signals(page.model, models)
+    within = page.items_path[:-1]
+    signals = _signals(page.model, models, within)
 
     def make(style: str, knob: Knob | None, next_path: tuple[str, ...] = ()) -> Pagination:
         return _pagination(op, page, style, knob, size, next_path, signals, models)
@@ -259,17 +308,22 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
         return make("link_header", None)
     cursor = _pick(params, CURSOR_PARAMS, ("str", "any", "int"))
     if cursor is not None:
-        path = find_field(page.model, NEXT_CURSOR_FIELDS, ("str", "any", "int"), models)
+        path = find_field(
+            page.model, NEXT_CURSOR_FIELDS, ("str", "any", "int"), models, within=within
+        )
         if path:
             return make("cursor", cursor, path)
-    url = find_field(page.model, NEXT_URL_FIELDS, ("str", "href"), models)
+        if page.model is None:
+            # A cursor parameter, a bare array and no cursor in the body: the next cursor can only
+            # travel in a header, and Link is the standard one (GitHub's webhook deliveries).
+            return make("link_header", None)
+    url = find_field(page.model, NEXT_URL_FIELDS, ("str", "href"), models, within=within)
     if url and (cursor is None or norm(url[-1]) != "next"):
         return make("next_url", None, url)
     item_cursor = _pick(params, _item_cursor_order(page), ("str", "any", "int"))
     if item_cursor is not None:
         last_id = find_field(page.model, LAST_ID_FIELDS, ("str", "int", "any"), models, 1)
-        if signals["has_more"] or last_id or page.model is None:
-            return make("item_cursor", item_cursor, last_id)
+        return make("item_cursor", item_cursor, last_id)
     offset = _pick(params, OFFSET_PARAMS, ("int", "any"))
     if offset is not None:
         return make("offset", offset)
@@ -278,11 +332,6 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
         return make("page", number)
     if cursor is not None:
         return f"no next-cursor field for parameter {cursor.wire!r} in its success body"
-    if item_cursor is not None:
-        return (
-            f"parameter {item_cursor.wire!r} looks like an item cursor but the body has "
-            "neither has_more nor last_id"
-        )
     return "no page parameter it could set and no next link"
 
 
@@ -294,11 +343,13 @@ def _item_cursor_order(page: Shape) -> tuple[str, ...]:
     return ITEM_CURSOR_PARAMS
 
 
-def _signals(model: Model | None, models: Models) -> dict[str, tuple[str, ...]]:
+def _signals(
+    model: Model | None, models: Models, within: tuple[str, ...] = ()
+) -> dict[str, tuple[str, ...]]:
     return {
-        "has_more": find_field(model, HAS_MORE_FIELDS, ("bool",), models, 2),
-        "total": find_field(model, TOTAL_FIELDS, ("int",), models, 2),
-        "pages": find_field(model, PAGES_FIELDS, ("int",), models, 2),
+        "has_more": find_field(model, HAS_MORE_FIELDS, ("bool",), models, 2, within),
+        "total": find_field(model, TOTAL_FIELDS, ("int",), models, 2, within),
+        "pages": find_field(model, PAGES_FIELDS, ("int",), models, 2, within),
     }
 
 
@@ -389,6 +440,13 @@ def _decide(
             _unwired(op, why, "it streams its response", sink)
         return None
     if not why:
+        return None
+    if not holds_list(op, models):
+        sink.note(
+            N_NOT_A_LIST,
+            f"operation {op.id!r}: {why}, but its success body holds no list; not paginated",
+            op.pointer,
+        )
         return None
     result = infer(op, models, hint)
     if isinstance(result, str):
