@@ -324,9 +324,16 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
     if item_cursor is not None:
         last_id = find_field(page.model, LAST_ID_FIELDS, ("str", "int", "any"), models, 1)
         return make("item_cursor", item_cursor, last_id)
-    offset = _pick(params, OFFSET_PARAMS, ("int", "any"))
+    offset = _pick(params, OFFSET_PARAMS, ("int", "any", "str"))
     if offset is not None:
-        return make("offset", offset)
+        # An "offset" the server hands back (Qdrant's scroll: ``offset`` in, point id
+        # ``next_page_offset`` out) is a cursor, not a count.
+        names = ("nextpage" + norm(offset.wire), "next" + norm(offset.wire))
+        path = find_field(page.model, names, ("str", "any", "int"), models, within=within)
+        if path:
+            return make("cursor", offset, path)
+        if offset.kind != "str":
+            return make("offset", offset)
     number = _pick(params, PAGE_PARAMS, ("int", "any"))
     if number is not None:
         return make("page", number)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, pagination
 from generator.build import build_api
 from generator.config import Config, find_config, load_config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
@@ -190,6 +190,11 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.operations_generated = len(api.operations)
     report.operations_degraded = sum(1 for op in api.operations if op.degraded)
     report.operations_skipped = report.operations_total - report.operations_generated
+    report.paginated = [
+        {"operation": op.id, "pointer": op.pointer, **pagination.describe(op.pagination)}
+        for op in api.operations
+        if op.pagination is not None
+    ]
     if sink.has_errors:
         return
     version, unchanged = package_version(config.version or api.version or "0.1.0")

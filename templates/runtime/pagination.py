@@ -204,6 +204,7 @@ class _Walk(Generic[PageT, ItemT]):
         self.number = 0
         self.previous: bytes | None = None
         self.seen: set[str] = set()
+        self.refused: CrossOriginPageError | None = None
         given = _read(first, pager.param, pager.location) if pager.param else None
         self.position = _as_int(given, pager.start)
         if given is not None:
@@ -216,6 +217,8 @@ class _Walk(Generic[PageT, ItemT]):
         """The next request to send, or None when the walk is over."""
         if self.max_pages is not None and self.number >= self.max_pages:
             return None
+        if self.refused is not None:  # raised when the caller asks for the page past the last
+            raise self.refused
         return self.next_parts
 
     def accept(self, response: Response[PageT]) -> Page[PageT, ItemT] | None:
@@ -236,7 +239,10 @@ class _Walk(Generic[PageT, ItemT]):
         self.previous = response.content
         if not self.size_given:
             self.size = max(self.size, len(items))
-        step = _STEPS[self.pager.style](self, parts, response, items)
+        try:
+            step = _STEPS[self.pager.style](self, parts, response, items)
+        except CrossOriginPageError as exc:
+            self.refused, step = exc, None
         if step is not None:
             key, parts = step
             if key in self.seen:
