@@ -13,7 +13,8 @@ function; the pager works out each next request from the previous response:
 
 The cursor, offset or page goes into the query or, for ``location="body"``, into the JSON body.
 A walk stops at: a missing/empty next cursor or link, ``has_more: false``, an empty page, a page
-shorter than the page size, the ``total`` items or ``pages`` pages the body announces, ``max_pages``.
+shorter than the page size, the ``total`` items or ``pages`` pages the body announces, or
+``max_pages``.
 Guards: a cursor, offset, page or URL already requested stops the walk, and so does a page whose
 body repeats the previous one byte for byte (a server that ignores the page parameter), each with
 a warning on the client's logger. A next-page URL on another scheme, host or port than the
@@ -145,9 +146,7 @@ class Pager:
             yield page
 
     @staticmethod
-    def iterate(
-        pages: Iterator[Page[Any, ItemT]], max_items: int | None = None
-    ) -> Iterator[ItemT]:
+    def iterate(pages: Iterator[Page[Any, ItemT]], max_items: int | None = None) -> Iterator[ItemT]:
         """The items of ``pages``, at most ``max_items`` (no page is fetched past the last one)."""
         left = max_items
         if left is not None and left <= 0:
@@ -312,7 +311,18 @@ class _Walk(Generic[PageT, ItemT]):
                 f"base URL origin {self.origin[0]}://{self.origin[1]}:{self.origin[2]}; it was "
                 "not followed (credentials are only sent to the base URL's origin)"
             )
-        return replace(parts, url=str(url), query=[])
+        # A link is fetched with GET and no body, also after a POST search (Prefect's events).
+        return replace(
+            parts,
+            url=str(url),
+            query=[],
+            method="GET",
+            json=NOT_GIVEN,
+            content=None,
+            content_type=None,
+            data=None,
+            files=None,
+        )
 
 
 Step = tuple[str, RequestParts]

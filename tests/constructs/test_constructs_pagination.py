@@ -171,6 +171,12 @@ SPEC: dict[str, Any] = {
             obj(page=INT, limit=INT),
             obj(results=ITEMS, count=INT, limit=INT, pages=INT, page=INT),
         ),
+        # Prefect events: a POST search whose next page is a GET link
+        "/events/filter": post(
+            "searchEvents",
+            obj(limit=INT),
+            obj(events=ITEMS, total=INT, next_page=NULLABLE_STR),
+        ),
         # Qdrant: body-borne offset (a point id) and result.next_page_offset
         "/scroll": post(
             "scrollPoints",
@@ -326,6 +332,7 @@ def test_report_lists_every_paginated_operation_with_its_style(gen: Generated) -
         "readFlows": "offset",
         "paginateFlows": "page",
         "scrollPoints": "cursor",
+        "searchEvents": "next_url",
     }
     assert wired["listK8s"]["next"] == "metadata.continue"
     assert wired["listDiscord"]["param"] == "before (query)"
@@ -597,6 +604,24 @@ def test_qdrant_scroll_next_page_offset(gen: Generated) -> None:
     body_cls = importlib.import_module(f"{PACKAGE}.models").ScrollPointsBody
     assert walk(gen, "scroll_points", server, body=body_cls(limit=3)) == IDS
     assert [b.get("offset") for b in server.bodies()] == [None, 3, 6]
+
+
+def test_post_search_follows_its_next_link_with_get(gen: Generated) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        token = request.url.params.get("page-token")
+        at = int(token) if token else 0
+        nxt = f"/events/filter/next?page-token={at + 3}" if at + 3 < len(IDS) else None
+        body = {"events": items(IDS[at : at + 3]), "total": 7, "next_page": nxt}
+        return httpx.Response(200, json=body)
+
+    server = Server(answer)
+    body_cls = importlib.import_module(f"{PACKAGE}.models").SearchEventsBody
+    assert walk(gen, "search_events", server, body=body_cls(limit=3)) == IDS
+    assert [(r.method, r.url.path, r.content) for r in server.requests] == [
+        ("POST", "/events/filter", b'{"limit":3}'),
+        ("GET", "/events/filter/next", b""),
+        ("GET", "/events/filter/next", b""),
+    ]
 
 
 # ------------------------------------------------------------------------------------------------
