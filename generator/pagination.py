@@ -62,6 +62,7 @@ from generator.pagination_hints import (
 
 W_UNWIRED = "W0603"
 N_NOT_A_LIST = "N0605"
+AMBIGUOUS_NEXT = ("next", "nextpage")
 
 Models = Mapping[str, AnyModel | None]
 
@@ -306,6 +307,14 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
 
     if hints is not None and hints.link_header:
         return make("link_header", None)
+    # A field named like a cursor parameter hands its next value back (Spotify's
+    # ``cursors.after`` for ``after``, Kubernetes' ``metadata.continue`` for ``continue``).
+    for knob in params:
+        if norm(knob.wire) in CURSOR_PARAMS + ITEM_CURSOR_PARAMS and knob.kind != "int":
+            kinds = ("str", "any", "int")
+            path = find_field(page.model, (norm(knob.wire),), kinds, models, within=within)
+            if len(path) > 1:
+                return make("cursor", knob, path)
     cursor = _pick(params, CURSOR_PARAMS, ("str", "any", "int"))
     if cursor is not None:
         path = find_field(
@@ -318,7 +327,14 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
             # travel in a header, and Link is the standard one (GitHub's webhook deliveries).
             return make("link_header", None)
     url = find_field(page.model, NEXT_URL_FIELDS, ("str", "href"), models, within=within)
-    if url and (cursor is None or norm(url[-1]) != "next"):
+    if url and norm(url[-1]) in AMBIGUOUS_NEXT:
+        # A bare ``next``/``next_page`` beside a string cursor parameter is that parameter's
+        # next value (OpenAI's admin lists: ``after`` + ``next``; costs: ``page`` + ``next_page``).
+        names = CURSOR_PARAMS + ITEM_CURSOR_PARAMS + PAGE_PARAMS
+        token = _pick(params, names, ("str",))
+        if token is not None:
+            return make("cursor", token, url)
+    if url:
         return make("next_url", None, url)
     item_cursor = _pick(params, _item_cursor_order(page), ("str", "any", "int"))
     if item_cursor is not None:
@@ -328,8 +344,8 @@ def infer(op: Operation, models: Models, hints: PageHints | None) -> Pagination 
     if offset is not None:
         # An "offset" the server hands back (Qdrant's scroll: ``offset`` in, point id
         # ``next_page_offset`` out) is a cursor, not a count.
-        names = ("nextpage" + norm(offset.wire), "next" + norm(offset.wire))
-        path = find_field(page.model, names, ("str", "any", "int"), models, within=within)
+        returned = ("nextpage" + norm(offset.wire), "next" + norm(offset.wire))
+        path = find_field(page.model, returned, ("str", "any", "int"), models, within=within)
         if path:
             return make("cursor", offset, path)
         if offset.kind != "str":

@@ -464,6 +464,20 @@ def test_page_number_short_last_page(gen: Generated) -> None:
     assert [len(p.items) for p in pages] == [3, 3] and len(server.requests) == 2
 
 
+def test_an_undocumented_link_header_wins_over_page_counting(gen: Generated) -> None:
+    nine = [f"i{n:02d}" for n in range(9)]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "1"))
+        headers = {"Link": f'</page?page={page + 1}&per_page=3>; rel="next"'} if page < 3 else {}
+        return httpx.Response(200, json=items(nine[(page - 1) * 3 : page * 3]), headers=headers)
+
+    server = Server(answer)
+    # Page 3 is full, but it has no next link: no 4th request (counting alone would send one).
+    assert walk(gen, "list_page", server, per_page=3) == nine
+    assert server.params("page") == [None, "2", "3"]
+
+
 def test_linode_pages_count_ends_without_an_extra_request(gen: Generated) -> None:
     six = IDS[:6]
 

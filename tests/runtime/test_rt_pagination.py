@@ -148,3 +148,20 @@ def test_unsupported_body_is_a_clear_error(R: SimpleNamespace) -> None:  # noqa:
     )
     with pytest.raises(TypeError, match="request body"):
         list(walk)
+
+
+def test_next_field_that_is_not_a_url_ends_the_walk(
+    R: SimpleNamespace, caplog: pytest.LogCaptureFixture
+) -> None:  # noqa: N803
+    pager = R.pagination.Pager("next_url", next=("next_page",))
+    sent: list[Any] = []
+
+    def send(parts: Any) -> Any:
+        sent.append(parts)
+        return response(R, {"data": [1], "next_page": "opaque-token"})
+
+    walk = pager.iterate_pages(
+        send, R.endpoint.RequestParts(), lambda p: p["data"], base_url="https://api.test"
+    )
+    assert [p.items for p in walk] == [[1]] and len(sent) == 1
+    assert "is not a URL" in caplog.text

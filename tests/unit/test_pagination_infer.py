@@ -112,6 +112,37 @@ def paged(
             "offset",
             (),
         ),
+        (
+            spec(
+                ["after", "limit"],
+                obj(data=ITEMS, has_more={"type": "boolean"}, next={"type": "string"}),
+            ),
+            "cursor",
+            "after",
+            ("next",),
+        ),
+        (
+            spec(
+                ["after"],
+                obj(
+                    artists=obj(
+                        items=ITEMS, next={"type": "string"}, cursors=obj(after={"type": "string"})
+                    )
+                ),
+            ),
+            "cursor",
+            "after",
+            ("artists", "cursors", "after"),
+        ),
+        (
+            spec(
+                ["offset"],
+                obj(playlists=obj(items=ITEMS, next={"type": "string"}, total={"type": "integer"})),
+            ),
+            "next_url",
+            "",
+            ("playlists", "next"),
+        ),
         (spec(["page", "per_page"], ITEMS), "page", "page", ()),
         (spec(["page"], obj(data=ITEMS, pages={"type": "integer"})), "page", "page", ()),
         (
