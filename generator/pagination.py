@@ -6,19 +6,24 @@ For each operation, in order: a config override (``pagination: {op: {...}}`` or 
 
 1. The page: the single JSON success body is a bare array, or a model with one item array (at the
    top or one level down, e.g. Qdrant's ``result.points``), preferring ``items``/``data``/...
-2. The style, first that fits: a documented ``Link`` response header (``link_header``); a cursor
-   parameter plus a next-cursor field, nested ones included (``metadata.continue``,
-   ``meta.next_cursor``) (``cursor``); a next-page URL field (``next``, ``next_page_uri``,
-   ``links.next``, ``links.pages.next``, ``_links.next.href``, ``@odata.nextLink``)
-   (``next_url``); ``after``/``starting_after``/``before`` plus ``has_more``/``last_id`` or a bare
-   array (``item_cursor``); ``offset``/``skip``/``start`` (``offset``); ``page`` (``page``). The
+2. The style, first that fits: a documented ``Link`` response header (``link_header``); a body
+   field named like a cursor parameter (``cursors.after`` for ``after``, ``metadata.continue``
+   for ``continue``) or a cursor parameter plus a next-cursor field, nested ones included
+   (``meta.next_cursor``) (``cursor``; over a bare array with no such field the cursor can only
+   come in a ``Link`` header: ``link_header``); a next-page URL field (``next``,
+   ``next_page_uri``, ``links.next``, ``links.pages.next``, ``_links.next.href``,
+   ``@odata.nextLink``; a bare ``next``/``next_page`` beside a string cursor parameter is that
+   parameter's cursor) (``next_url``); ``after``/``starting_after``/``before``, ``before`` first
+   over bare arrays (``item_cursor``); ``offset``/``skip``/``start`` (``offset``, or ``cursor``
+   when the body returns ``next_page_offset`` as Qdrant's scroll does); ``page`` (``page``). The
    parameter may be a query parameter or a key of the JSON request body (Prefect's ``POST
    /flows/filter``, Qdrant's scroll).
 3. Stop signals the walk can use: ``has_more`` flags, ``total``/``total_count`` and
    ``pages``/``total_pages`` fields, and the page-size parameter (``limit``, ``per_page``).
 
-An operation that looks paginated (a page parameter, a ``Link`` header or a next-link field) but
-cannot be wired gets a ``W0603`` warning saying why, at the operation.
+Only GET and POST operations are considered. One that looks paginated (a page parameter, a
+``Link`` header or a next-link field) but cannot be wired gets a ``W0603`` warning saying why, at
+the operation; one whose body holds no list at all gets the note ``N0605``.
 """
 
 from __future__ import annotations
