@@ -397,7 +397,7 @@ class BaseClient:
                 headers["Content-Type"] = "application/json"
         params: Any = query or None  # httpx's own annotation is narrower than what it takes
         return http.build_request(
-            call.endpoint.method,
+            call.endpoint.method if parts.method is None else parts.method,
             call.url,
             params=params,
             headers=headers,

@@ -11,9 +11,14 @@ function; the pager works out each next request from the previous response:
 ``link_header``  an RFC 8288 ``Link: <url>; rel="next"`` response header
 ``next_url``     a next-page URL in the body (``next``, ``links.next``, ``_links.next.href``, ...)
 
+A ``Link: <url>; rel="next"`` header is followed in every style when a server sends one (GitHub
+documents it on only some of its paged operations); once a walk has followed one, a page without
+one is the last.
+
 The cursor, offset or page goes into the query or, for ``location="body"``, into the JSON body.
 A walk stops at: a missing/empty next cursor or link, ``has_more: false``, an empty page, a page
-shorter than the page size, the ``total`` items or ``pages`` pages the body announces, ``max_pages``.
+shorter than the page size, the ``total`` items or ``pages`` pages the body announces, or
+``max_pages``.
 Guards: a cursor, offset, page or URL already requested stops the walk, and so does a page whose
 body repeats the previous one byte for byte (a server that ignores the page parameter), each with
 a warning on the client's logger. A next-page URL on another scheme, host or port than the
@@ -203,6 +208,7 @@ class _Walk(Generic[PageT, ItemT]):
         self.previous: bytes | None = None
         self.seen: set[str] = set()
         self.refused: CrossOriginPageError | None = None
+        self.linked = False
         given = _read(first, pager.param, pager.location) if pager.param else None
         self.position = _as_int(given, pager.start)
         if given is not None:
@@ -237,8 +243,13 @@ class _Walk(Generic[PageT, ItemT]):
         self.previous = response.content
         if not self.size_given:
             self.size = max(self.size, len(items))
+        style = self.pager.style
+        if self.linked or next_link(response.headers.get_list("link")):
+            # The server's own next link wins over counting (GitHub); once a walk follows links,
+            # a page without one is the last.
+            style, self.linked = "link_header", True
         try:
-            step = _STEPS[self.pager.style](self, parts, response, items)
+            step = _STEPS[style](self, parts, response, items)
         except CrossOriginPageError as exc:
             self.refused, step = exc, None
         if step is not None:
@@ -310,7 +321,18 @@ class _Walk(Generic[PageT, ItemT]):
                 f"base URL origin {self.origin[0]}://{self.origin[1]}:{self.origin[2]}; it was "
                 "not followed (credentials are only sent to the base URL's origin)"
             )
-        return replace(parts, url=str(url), query=[])
+        # A link is fetched with GET and no body, also after a POST search (Prefect's events).
+        return replace(
+            parts,
+            url=str(url),
+            query=[],
+            method="GET",
+            json=NOT_GIVEN,
+            content=None,
+            content_type=None,
+            data=None,
+            files=None,
+        )
 
 
 Step = tuple[str, RequestParts]
@@ -386,6 +408,9 @@ def _next_url(
     if isinstance(link, Mapping):  # HAL / JSON:API link objects: {"href": "..."}
         link = link.get("href")
     if not isinstance(link, str) or not link:
+        return None
+    if not link.startswith(("/", "?", ".", "http://", "https://")):
+        walk._warn("%r in %s is not a URL; stopping", link[:80], ".".join(walk.pager.next))
         return None
     follow = walk.follow(parts, response, link)
     return str(follow.url), follow
