@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IR_VERSION = "1.3"
+IR_VERSION = "1.4"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
@@ -147,7 +147,7 @@ class UnionModel:
 
 AnyModel = Model | EnumModel | UnionModel
 
-ParamLocation = Literal["path", "query", "header", "cookie"]
+ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +164,8 @@ class Param:
     has_default: bool = False
     deprecated: bool = False
     pointer: str = ""
+    #: ``querystring`` only (OpenAPI 3.2): the media type the whole query string is written in.
+    content_type: str = ""
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
@@ -198,7 +200,7 @@ PageStyle = Literal["cursor", "item_cursor", "offset", "page", "link_header", "n
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """How an operation pages (contract 1.3: one model, a ``style`` per operation).
+    """How an operation pages (contract 1.4: one model, a ``style`` per operation).
 
     The 1.2 fields come first and keep their meaning for ``cursor`` style; ``*_path`` fields are
     wire-name paths from the page body's root (``("metadata", "continue")``), ``param``/

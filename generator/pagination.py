@@ -21,7 +21,7 @@ For each operation, in order: a config override (``pagination: {op: {...}}`` or 
 3. Stop signals the walk can use: ``has_more`` flags, ``total``/``total_count`` and
    ``pages``/``total_pages`` fields, and the page-size parameter (``limit``, ``per_page``).
 
-Only GET and POST operations are considered. One that looks paginated (a page parameter, a
+Only GET, POST and QUERY operations are considered. One that looks paginated (a page parameter, a
 ``Link`` header or a next-link field) but cannot be wired gets a ``W0603`` warning saying why, at
 the operation; one whose body holds no list at all gets the note ``N0605``.
 """
@@ -278,7 +278,7 @@ def looks_paginated(op: Operation, models: Models, hints: PageHints | None) -> s
     Only reads (GET, and POST searches/filters) can page: a DELETE or PATCH with a ``continue``
     parameter (Kubernetes' deletecollection) is not a list call.
     """
-    if op.method not in ("GET", "POST"):
+    if op.method not in ("GET", "POST", "QUERY"):
         return ""
     if hints is not None and hints.link_header:
         return "it documents a Link response header"

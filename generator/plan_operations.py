@@ -72,7 +72,7 @@ class OperationView:
     deprecated: bool
     degraded: list[str]
     import_block: str = ""  # every module-level import, laid out as isort (ruff I001) would
-    # -- since 1.3: every paging style (``paginated`` above stays the 1.2 cursor-only flag) --
+    # -- since 1.4: every paging style (``paginated`` above stays the 1.2 cursor-only flag) --
     paging: bool = False  # iterate/aiterate/iterate_pages/aiterate_pages are generated
     page_style: str = ""  # "cursor", "item_cursor", "offset", "page", "link_header", "next_url"
     pager: str = ""  # the runtime ``Pager(...)`` constructor expression
@@ -264,6 +264,11 @@ class OperationPlanner:
             stmt = (
                 f"{code.runtime('params', 'add_query')}(parts.query, {py_literal(p.wire_name)}, {encoded}, "
                 f"style={py_literal(p.style)}, explode={explode})"
+            )
+        elif p.location == "querystring":
+            stmt = (
+                f"parts.query_string = {code.runtime('params', 'query_string')}"
+                f"({encoded}, {py_literal(p.content_type)})"
             )
         else:
             target = "headers" if p.location == "header" else "cookies"

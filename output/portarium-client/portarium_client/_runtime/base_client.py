@@ -37,7 +37,7 @@ from collections.abc import (
 )
 from types import TracebackType
 from typing import Any, Final, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -218,16 +218,6 @@ class BaseClient:
             secrets=[s for m in methods for s in m.secrets()],
         )
 
-    @property
-    def base_url(self) -> str:
-        """The base URL every request goes to (without a trailing slash)."""
-        return self._base_url
-
-    @property
-    def logger(self) -> logging.Logger:
-        """The logger retries and the pagination loop report to."""
-        return self._logger
-
     # -- lifecycle -------------------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -367,7 +357,7 @@ class BaseClient:
         return _Call(
             endpoint,
             parts,
-            self._base_url + path if parts.url is None else parts.url,
+            self._base_url + path,
             headers,
             default_timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
@@ -396,9 +386,15 @@ class BaseClient:
             if not _has_header(headers, "Content-Type"):
                 headers["Content-Type"] = "application/json"
         params: Any = query or None  # httpx's own annotation is narrower than what it takes
+        url = call.url
+        if parts.query_string:
+            # A whole query string (OpenAPI 3.2 ``querystring``) goes on the URL as written:
+            # httpx would re-encode it as name=value pairs.
+            url = "&".join(filter(None, (f"{url}?{parts.query_string}", urlencode(query or []))))
+            params = None
         return http.build_request(
-            call.endpoint.method if parts.method is None else parts.method,
-            call.url,
+            call.endpoint.method,
+            url,
             params=params,
             headers=headers,
             content=content,
@@ -610,7 +606,7 @@ class BaseClient:
                 parsed = decoder(response)
         except DECODE_ERRORS as exc:
             raise unexpected_body(response, self._where(response.request), exc) from exc
-        return Response(status, response.headers, response.content, parsed, response.request.url)
+        return Response(status, response.headers, response.content, parsed)
 
     def _strict_decode(self, decode: Callable[[Any], T]) -> Callable[[Any], T]:
         if not self._strict:
