@@ -161,9 +161,9 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
 ) -> None:
     """With the stock templates (checked by ruff, not compile()), an escaping bug that lets spec
     text break out of a docstring still stops the run with a located message, writing nothing."""
-    from generator import plan
+    from generator import plan_package  # client.py's view (split out of generator.plan)
 
-    monkeypatch.setattr(plan, "docstring", lambda text, indent="": text)  # the bug
+    monkeypatch.setattr(plan_package, "docstring", lambda text, indent="": text)  # the bug
     spec = tmp_path / "s.json"
     spec.write_text(
         json.dumps(
