@@ -16,7 +16,7 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``W03xx``  build: a schema ``$ref`` that cannot be typed (``W0311``)
 ``W04xx``  build: schemas degraded to a typed fallback (``E0404``: nesting too deep)
 ``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
-``W06xx``  build: pagination overrides that do not fit the operation
+``W06xx``  build: pagination (overrides that do not fit, operations that could not be wired)
 ``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
 ``E051x``  config from ``[tool.portarium-codegen]`` in ``pyproject.toml`` (and which file wins)
 ``E090x``  ``diff`` / ``build --bump``: a side that cannot be read, a missing previous release
@@ -162,6 +162,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "N0556": "component schemas no operation or webhook uses were not generated (models: all)",
         "W0601": "a pagination override does not match the operation",
         "W0602": "a pagination override names fields the success body does not have",
+        "W0603": "an operation looks paginated but no iterate() could be wired (the reason says why)",
+        "N0605": "an operation takes a page parameter but its success body holds no list",
+        "W0604": "a pagination vendor extension cannot be used; pagination is inferred instead",
         "E0501": "config file not found",
         "E0502": "config file cannot be read",
         "E0503": "config file is not valid YAML",

@@ -24,7 +24,8 @@ Keys (all optional)::
       status: {410: GoneError}                      # status -> class (new classes: 4xx under the
                                                     # client error, 5xx under the server error)
     pagination:
-      listPets: {cursor_param: cursor, items: items, next_cursor: nextCursor}
+      listPets: {style: offset, param: offset, size_param: limit}  # see docs/config.md
+      listOld: {cursor_param: cursor, items: items, next_cursor: nextCursor}  # the 1.x form
       some_op: false                                # disable inference
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none

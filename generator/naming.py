@@ -29,6 +29,8 @@ RESERVED_PARAM_NAMES = frozenset(
         "timeout",
         "max_retries",
         "max_items",
+        "max_pages",
+        "_send",
         "httpx",
         "json",
         "quote",

@@ -39,6 +39,7 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.pagination_hints import PAGINATION_EXTENSIONS, PageHints
 from generator.path_items import HTTP_METHODS, operations_of
 from generator.schemas import ANY, SchemaBuilder, Site
 
@@ -104,6 +105,8 @@ class OperationBuilder:
     )
     _tag_to_module: dict[str, str] = field(default_factory=dict)
     _op_scopes: dict[str, NameScope] = field(default_factory=dict)
+    # operation pointer -> what the spec says about paging beyond the IR (Link headers, extensions)
+    page_hints: dict[str, PageHints] = field(default_factory=dict)
 
     def build_all(self) -> list[Operation]:
         ops: list[Operation] = []
@@ -198,7 +201,8 @@ class OperationBuilder:
 
         params = self._params(path, node, site, item, item_site, class_hint, degraded)
         body = self._body(node, site, class_hint, degraded)
-        responses = self._responses(node, site, class_hint)
+        link_header: list[bool] = []
+        responses = self._responses(node, site, class_hint, link_header)
         stream: str | None = None
         for r in responses:
             if not r.is_error and r.kind in ("sse", "ndjson"):
@@ -214,6 +218,11 @@ class OperationBuilder:
             ),
             None,
         )
+        extensions = tuple(
+            (key, node[key]) for key in PAGINATION_EXTENSIONS if node.get(key) is not None
+        )
+        if link_header or extensions:
+            self.page_hints[self._key(site)] = PageHints(bool(link_header), extensions)
         return Operation(
             id=op_id or name,
             name=name,
@@ -416,7 +425,10 @@ class OperationBuilder:
             pointer=self._key(msite),
         )
 
-    def _responses(self, node: dict[str, Any], site: Site, class_hint: str) -> list[ResponseCase]:
+    def _responses(
+        self, node: dict[str, Any], site: Site, class_hint: str, link_header: list[bool]
+    ) -> list[ResponseCase]:
+        """The response cases; appends True to ``link_header`` if a 2xx documents ``Link``."""
         raw = node.get("responses")
         out: list[ResponseCase] = []
         if not isinstance(raw, dict) or not raw:
@@ -438,6 +450,13 @@ class OperationBuilder:
             rsite, rnode = self._deref(resp, site.child("responses", status))
             if not isinstance(rnode, dict):
                 continue
+            headers = rnode.get("headers")
+            if (
+                not is_error
+                and isinstance(headers, dict)
+                and any(str(h).lower() == "link" for h in headers)
+            ):
+                link_header.append(True)
             content = rnode.get("content")
             desc = _text(rnode.get("description"))
             if not isinstance(content, dict) or not content:

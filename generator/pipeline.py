@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, pagination
 from generator.build import build_api
 from generator.changelog import latest_version
 from generator.config import Config
@@ -204,6 +204,11 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.operations_generated = len(api.operations)
     report.operations_degraded = sum(1 for op in api.operations if op.degraded)
     report.operations_skipped = report.operations_total - report.operations_generated
+    report.paginated = [
+        {"operation": op.id, "pointer": op.pointer, **pagination.describe(op.pagination)}
+        for op in api.operations
+        if op.pagination is not None
+    ]
     if sink.has_errors:
         return
     changelog = opts.changelog

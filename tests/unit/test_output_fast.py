@@ -163,9 +163,9 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
     """With the stock templates (checked by ruff's compile rules, or by compile() in this process
     when the tree is small), an escaping bug that lets spec text break out of a docstring still
     stops the run with a located message, writing nothing."""
-    from generator import pipeline, plan
+    from generator import pipeline, plan_package  # client.py's view (split out of plan)
 
-    monkeypatch.setattr(plan, "docstring", lambda text, indent="": text)  # the bug
+    monkeypatch.setattr(plan_package, "docstring", lambda text, indent="": text)  # the bug
     if checked_by == "ruff":
         monkeypatch.setattr(pipeline, "SMALL_TREE", -1)
     calls: list[object] = []
