@@ -46,7 +46,8 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
-from generator.plan import ModelView, OperationView, PlannedFile, UnionView
+from generator.plan import ModelView, PlannedFile, UnionView
+from generator.plan_operations import OperationView
 
 SURFACE_FILE = ".codegen-surface.json"
 SURFACE_FORMAT = 1
