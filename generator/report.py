@@ -10,7 +10,8 @@ Exit codes (the CLI's contract):
 ====  =====================================================================
 
 ``--report FILE`` writes :meth:`Report.to_json` (operations total/generated/degraded/skipped,
-models, diagnostics with file:line:col and pointer, per-stage seconds).
+which operations were degraded and why, models, diagnostics with file:line:col and pointer,
+per-stage seconds).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Report:
     operations_generated: int = 0
     operations_degraded: int = 0
     operations_skipped: int = 0
+    degraded: list[dict[str, object]] = field(default_factory=list)
     models: int = 0
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -67,6 +69,7 @@ class Report:
                 "generated": self.operations_generated,
                 "degraded": self.operations_degraded,
                 "skipped": self.operations_skipped,
+                "degraded_list": self.degraded,
             },
             "models": self.models,
             "files": self.files,
