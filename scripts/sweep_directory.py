@@ -16,7 +16,8 @@ Stages:
    packages (distinct package names, one mypy process per batch, ``--workers`` at a time), and
    one ``ruff check`` over all of them.
 
-It prints a table, writes ``--json`` (default ``<work>/sweep.json``) with one row per spec, and
+It prints a table, writes ``--json`` (default ``<work>/sweep.json``) with one row per spec (and,
+as the generation goes, ``<work>/rows.jsonl``), and
 groups failures by diagnostic code (exit 2), exception kind (exit 3), timeout, import, mypy and
 ruff finding. Degraded operations are listed with their reasons.
 
@@ -246,6 +247,8 @@ def generate_all(
                 row.update(spec=rel, package=package_for(rel), mb=round(mb, 2))
                 with lock:
                     results[rel] = row
+                    with (work / "rows.jsonl").open("a", encoding="utf-8") as f:
+                        f.write(json.dumps(row) + "\n")
                     done = len(results)
                     if not args.quiet and (done % 100 == 0 or row["exit"] != 0 or mb >= 5):
                         elapsed = time.monotonic() - started
