@@ -185,15 +185,7 @@ def test_directory_largest(tmp_path: Path) -> None:
     sweep.check_imports(rows, tmp_path)
     sweep.check_ruff(rows, tmp_path)
     # mypy: the top-level modules and the runtime, plus a fixed handful of operation modules.
-    pkg = out / package
-    api_modules = sorted(p for p in (pkg / "api").rglob("*.py") if p.name != "__init__.py")
-    step = max(1, len(api_modules) // LARGEST_MYPY_MODULES)
-    subset = [
-        *sorted(pkg.glob("*.py")),
-        pkg / "_runtime",
-        *api_modules[::step][:LARGEST_MYPY_MODULES],
-    ]
-    rows[0]["mypy_targets"] = [str(p.relative_to(tmp_path)) for p in subset]
+    rows[0]["mypy_targets"] = sweep.bounded_subset(tmp_path, package, LARGEST_MYPY_MODULES)
     sweep.mypy_batch(rows, tmp_path, 0, timeout=2400)
     problems = _check_problems(rows)
     assert not problems, "\n\n".join(problems)
