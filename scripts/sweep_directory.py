@@ -327,26 +327,52 @@ def batches(
     return out
 
 
-def check_imports(rows: list[dict[str, Any]], work: Path) -> None:
-    for group in batches(rows, 30.0, 25):
-        outs = [[str(work / "out" / r["package"]), r["package"]] for r in group]
-        proc = subprocess.run(
-            [sys.executable, "-c", IMPORT_ALL, json.dumps(outs)],
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            cwd=work,
-        )
-        found = re.search(r"^RESULT (.*)$", proc.stdout, re.M)
-        result = json.loads(found.group(1)) if found else {}
-        for r in group:
-            got = result.get(r["package"])
-            if got is None:
-                r["import_failed"] = [f"import run failed: {proc.stderr.strip()[-300:]}"]
-                r["modules"] = 0
-            else:
-                r["modules"] = got["modules"]
-                r["import_failed"] = got["failed"]
+def _import_batch(group: list[dict[str, Any]], work: Path) -> None:
+    outs = [[str(work / "out" / r["package"]), r["package"]] for r in group]
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, json.dumps(outs)],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+        cwd=work,
+    )
+    found = re.search(r"^RESULT (.*)$", proc.stdout, re.M)
+    result = json.loads(found.group(1)) if found else {}
+    for r in group:
+        got = result.get(r["package"])
+        if got is None:
+            r["import_failed"] = [f"import run failed: {proc.stderr.strip()[-300:]}"]
+            r["modules"] = 0
+        else:
+            r["modules"] = got["modules"]
+            r["import_failed"] = got["failed"]
+
+
+def check_imports(rows: list[dict[str, Any]], work: Path, workers: int = 1) -> None:
+    """Import every module of every package: one subprocess per batch, ``workers`` at a time."""
+    _in_threads(
+        [lambda group=group: _import_batch(group, work) for group in batches(rows, 30.0, 25)],
+        workers,
+    )
+
+
+def _in_threads(tasks: list[Any], workers: int) -> None:
+    lock = threading.Lock()
+    todo = list(tasks)
+
+    def loop() -> None:
+        while True:
+            with lock:
+                if not todo:
+                    return
+                task = todo.pop(0)
+            task()
+
+    threads = [threading.Thread(target=loop) for _ in range(max(workers, 1))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 MYPY_LINE = re.compile(
@@ -602,6 +628,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[], help="skip specs with this")
     parser.add_argument("--limit", type=int, help="the first N specs of a seeded order")
     parser.add_argument("--from-json", help="only the specs that failed in this earlier sweep")
+    parser.add_argument(
+        "--recheck", action="store_true", help="check the output of the last run in --work again"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.worker:
@@ -633,22 +662,37 @@ def main(argv: list[str] | None = None) -> int:
         keep = set() if args.no_check else set(specs)
 
     work = Path(args.work).resolve()
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
     started = time.monotonic()
-    print(
-        f"sweep: {len(specs)} specs from {directory} ({len(keep)} to check), "
-        f"{args.workers} workers, work dir {work}",
-        flush=True,
-    )
-    results = generate_all(directory, specs, keep, work, args)
+    if args.recheck:
+        # The generation of an earlier run in this work dir (its rows.jsonl and kept output).
+        done = [json.loads(line) for line in (work / "rows.jsonl").open(encoding="utf-8")]
+        results = {r["spec"]: r for r in done}
+        specs = [rel for rel in specs if rel in results]
+        for r in done:
+            for key in ("import_failed", "modules", "mypy", "mypy_count", "ruff"):
+                r.pop(key, None)
+        print(f"recheck: {len(specs)} specs generated earlier in {work}", flush=True)
+    else:
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        print(
+            f"sweep: {len(specs)} specs from {directory} ({len(keep)} to check), "
+            f"{args.workers} workers, work dir {work}",
+            flush=True,
+        )
+        results = generate_all(directory, specs, keep, work, args)
     gen_wall = time.monotonic() - started
     rows = [results[rel] for rel in specs]
-    checked = [r for r in rows if r["spec"] in keep and r["exit"] == 0]
+    checked = [
+        r
+        for r in rows
+        if r["spec"] in keep and r["exit"] == 0 and (work / "out" / r["package"]).is_dir()
+    ]
     if checked:
         print(f"generated in {gen_wall:.0f}s; checking {len(checked)} packages", flush=True)
-        check_imports(checked, work)
+        check_imports(checked, work, args.workers)
+        print(f"imports checked, {time.monotonic() - started:.0f}s", flush=True)
         check_ruff(checked, work)
         check_mypy(checked, work, args)
     wall = time.monotonic() - started
