@@ -439,36 +439,38 @@ def bounded_subset(work: Path, package: str, api_modules: int) -> list[str]:
     return [str(p.relative_to(work)) for p in chosen]
 
 
-def check_mypy(rows: list[dict[str, Any]], work: Path, args: argparse.Namespace) -> None:
+def check_packages(rows: list[dict[str, Any]], work: Path, args: argparse.Namespace) -> None:
+    """Imports and ``mypy --strict``, batch by batch (smallest specs first, ``--workers`` batches
+    at a time); each finished batch's rows are appended to ``<work>/checks.jsonl``."""
     for r in rows:
         if r["mb"] >= args.mypy_subset_mb:
             r["mypy_targets"] = bounded_subset(work, r["package"], 12)
-    groups = batches(rows, args.mypy_batch_mb, args.mypy_batch)
+    groups = batches(rows, args.mypy_batch_mb, args.mypy_batch)[::-1]
     lock = threading.Lock()
-    todo = list(enumerate(groups))
     started = time.monotonic()
+    done = [0]
 
-    def loop() -> None:
-        while True:
-            with lock:
-                if not todo:
-                    return
-                index, group = todo.pop(0)
-            mb = sum(r["mb"] for r in group)
-            mypy_batch(group, work, index, args.mypy_timeout + 60 * mb)
+    def one(index: int, group: list[dict[str, Any]]) -> None:
+        mb = sum(r["mb"] for r in group)
+        _import_batch(group, work)
+        mypy_batch(group, work, index, args.mypy_timeout + 60 * mb)
+        with lock:
+            done[0] += 1
+            with (work / "checks.jsonl").open("a", encoding="utf-8") as f:
+                for r in group:
+                    f.write(json.dumps(r) + "\n")
             if not args.quiet:
-                bad = sum(1 for r in group if r["mypy"])
+                bad = sum(1 for r in group if r.get("mypy") or r.get("import_failed"))
                 print(
-                    f"  mypy batch {index + 1}/{len(groups)}: {len(group)} packages, {mb:.1f} MB "
+                    f"  checked batch {done[0]}/{len(groups)}: {len(group)} packages, {mb:.1f} MB "
                     f"of spec, {bad} failing, {time.monotonic() - started:.0f}s",
                     flush=True,
                 )
 
-    threads = [threading.Thread(target=loop) for _ in range(args.workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _in_threads(
+        [lambda i=i, g=g: one(i, g) for i, g in enumerate(groups)],
+        args.workers,
+    )
 
 
 def check_ruff(rows: list[dict[str, Any]], work: Path) -> None:
@@ -691,10 +693,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if checked:
         print(f"generated in {gen_wall:.0f}s; checking {len(checked)} packages", flush=True)
-        check_imports(checked, work, args.workers)
-        print(f"imports checked, {time.monotonic() - started:.0f}s", flush=True)
+        (work / "checks.jsonl").unlink(missing_ok=True)
         check_ruff(checked, work)
-        check_mypy(checked, work, args)
+        check_packages(checked, work, args)
     wall = time.monotonic() - started
     groups = failure_groups(rows)
     summary = summarise(rows, checked, wall)
