@@ -203,6 +203,11 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.models = len(api.models)
     report.operations_generated = len(api.operations)
     report.operations_degraded = sum(1 for op in api.operations if op.degraded)
+    report.degraded = [
+        {"method": op.method, "path": op.path, "pointer": op.pointer, "reasons": list(op.degraded)}
+        for op in api.operations
+        if op.degraded
+    ]
     report.operations_skipped = report.operations_total - report.operations_generated
     report.paginated = [
         {"operation": op.id, "pointer": op.pointer, **pagination.describe(op.pagination)}

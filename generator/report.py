@@ -10,9 +10,10 @@ Exit codes (the CLI's contract):
 ====  =====================================================================
 
 ``--report FILE`` writes :meth:`Report.to_json` (operations total/generated/degraded/skipped,
-models, diagnostics with file:line:col and pointer, per-stage seconds, and ``pagination``: every
-paginated operation with its style and the parameters/fields it uses (``wired``) and the
-``W0603``/``N0605`` diagnostics of operations that look paginated but are not (``unwired``)).
+which operations were degraded and why, models, diagnostics with file:line:col and pointer,
+per-stage seconds, and ``pagination``: every paginated operation with its style and the
+parameters/fields it uses (``wired``) and the ``W0603``/``N0605`` diagnostics of operations that
+look paginated but are not (``unwired``)).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Report:
     operations_generated: int = 0
     operations_degraded: int = 0
     operations_skipped: int = 0
+    degraded: list[dict[str, object]] = field(default_factory=list)
     models: int = 0
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -72,6 +74,7 @@ class Report:
                 "degraded": self.operations_degraded,
                 "skipped": self.operations_skipped,
             },
+            "degraded_operations": self.degraded,
             "models": self.models,
             "files": self.files,
             "diagnostics": [d.to_json() for d in self.diagnostics],

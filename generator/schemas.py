@@ -690,6 +690,11 @@ class SchemaBuilder:
     ) -> TypeRef:
         key = model_key or self.key_of(site.uri, site.pointer)
         if key in self.models:
+            if self.models[key] is None:
+                # Re-entered while being built: the same inline union reached again through a
+                # member (an allOf that copies the properties of a schema whose property is this
+                # union). The ModelRef handed out must stay valid, so the union keeps its name.
+                self._referenced_early.add(key)
             return ModelRef(key, nullable)
         self.models[key] = None  # placeholder: a recursive member now yields ModelRef(key)
         built: list[tuple[TypeRef, Any, Site | None]] = []
