@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import codes
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
     Body,
@@ -39,10 +40,14 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.paths import (
+    split_template,
+    undeclared_variable_message,
+    unused_path_parameter_message,
+)
 from generator.schemas import ANY, SchemaBuilder, Site
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PATH_VAR = re.compile(r"{([^{}]+)}")
 _IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 _BODY_PREFERENCE = ("json", "form", "multipart", "text", "binary")
 
@@ -101,6 +106,7 @@ class OperationBuilder:
     )
     _tag_to_module: dict[str, str] = field(default_factory=dict)
     _op_scopes: dict[str, NameScope] = field(default_factory=dict)
+    _op_ids: set[str] = field(default_factory=set)  # operationIds seen so far (W0260)
 
     def build_all(self) -> list[Operation]:
         ops: list[Operation] = []
@@ -121,6 +127,12 @@ class OperationBuilder:
                 op_site, op_resolved = self._deref(op_node, item_site.child(method))
                 if not isinstance(op_resolved, dict):
                     continue
+                op_id = op_resolved.get("operationId")
+                # A later operation that reuses an operationId is named from its method and path
+                # (validate reported W0260); counted before tag filters so names stay stable.
+                unique_id = not (isinstance(op_id, str) and op_id.strip() in self._op_ids)
+                if isinstance(op_id, str) and op_id.strip():
+                    self._op_ids.add(op_id.strip())
                 tags = op_resolved.get("tags")
                 tag_list = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
                 self.seen_tags.update(tag_list)
@@ -129,7 +141,9 @@ class OperationBuilder:
                 if self.exclude_tags and set(tag_list) & self.exclude_tags:
                     continue
                 ops.append(
-                    self._operation(str(path), method, op_resolved, op_site, item_node, item_site)
+                    self._operation(
+                        str(path), method, op_resolved, op_site, item_node, item_site, unique_id
+                    )
                 )
         return ops
 
@@ -169,14 +183,16 @@ class OperationBuilder:
         site: Site,
         item: dict[str, Any],
         item_site: Site,
+        unique_id: bool = True,
     ) -> Operation:
         tags = node.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "default"
         module = self._module_for(tag)
         op_id = node.get("operationId")
         op_id = op_id if isinstance(op_id, str) and op_id.strip() else ""
-        wanted = self.op_renames.get(op_id) or (
-            snake_case(op_id) if op_id else snake_case(f"{method} {path}")
+        named_by = op_id if unique_id else ""
+        wanted = self.op_renames.get(named_by) or (
+            snake_case(named_by) if named_by else snake_case(f"{method} {path}")
         )
         scope = self._op_scopes.setdefault(
             module,
@@ -191,10 +207,10 @@ class OperationBuilder:
                 f"operation {op_id or path!r} is generated as {module}.{name}",
                 self._key(site),
             )
-        class_hint = pascal_case(op_id or f"{method} {path}")
+        class_hint = pascal_case(named_by or f"{method} {path}")
         degraded: list[str] = []
 
-        params = self._params(path, node, site, item, item_site, class_hint, degraded)
+        params = self._params(path, method, node, site, item, item_site, class_hint, degraded)
         body = self._body(node, site, class_hint, degraded)
         responses = self._responses(node, site, class_hint)
         stream: str | None = None
@@ -217,7 +233,7 @@ class OperationBuilder:
             name=name,
             tag_module=module,
             method=method.upper(),
-            path=path,
+            path=split_template(path).path,
             summary=_text(node.get("summary")),
             description=_text(node.get("description")),
             deprecated=bool(node.get("deprecated")),
@@ -235,6 +251,7 @@ class OperationBuilder:
     def _params(
         self,
         path: str,
+        method: str,
         node: dict[str, Any],
         site: Site,
         item: dict[str, Any],
@@ -260,12 +277,30 @@ class OperationBuilder:
                 if loc == "header" and pname.lower() in ("accept", "content-type", "authorization"):
                     continue  # OpenAPI says these are ignored; the runtime sets them.
                 merged[(pname, loc)] = (pnode, psite)
-        template_vars = _PATH_VAR.findall(path)
+        split = split_template(path)
+        if split.is_split:
+            self.sink.warning(codes.W_PATH_TEMPLATE_QUERY, split.message(), self._key(site))
+        for pair in split.query:
+            if (pair.name, "query") in merged or (pair.variable, "query") in merged:
+                continue
+            merged[(pair.name, "query")] = (
+                (
+                    {"name": pair.name, "in": "query", "required": True}
+                    if pair.variable
+                    else {
+                        "name": pair.name,
+                        "in": "query",
+                        "schema": {"type": "string", "default": pair.value},
+                    }
+                ),
+                site,
+            )
+        template_vars = split.variables
         for var in template_vars:
             if (var, "path") not in merged:
                 self.sink.warning(
-                    "W0252",
-                    f"path template variable {{{var}}} has no parameter; generated as a required str",
+                    codes.W_PATH_VAR_UNDECLARED,
+                    undeclared_variable_message(method, path, var),
                     self._key(site),
                 )
                 merged[(var, "path")] = (
@@ -289,8 +324,8 @@ class OperationBuilder:
         for (pname, loc), (pnode, psite) in items:
             if loc == "path" and pname not in template_vars:
                 self.sink.warning(
-                    "W0253",
-                    f"path parameter {pname!r} does not appear in the path template; ignored",
+                    codes.W_PATH_PARAM_UNUSED,
+                    unused_path_parameter_message(method, path, pname),
                     self._key(psite),
                 )
                 continue

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build_api
+from generator.codes import RECOVERY_CODES
 from generator.config import Config, find_config, load_config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
@@ -59,6 +60,7 @@ class Options:
     allow_outside_root: bool = False
     validate_only: bool = False
     skip_format: bool = False
+    strict: bool = False
 
 
 @dataclass
@@ -164,6 +166,8 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     with report.stage("config"):
         config_path = find_config(opts.config, Path.cwd())
         config = load_config(config_path, sink)
+        sink.strict = opts.strict or config.strict
+        sink.promote = RECOVERY_CODES
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
