@@ -112,7 +112,6 @@ RECOVERY_CODES = frozenset(
         W_ENUM_NOT_LITERAL,
         W_DANGLING_REF,
         W_REF_FILE_MISSING,
-        "W0311",
     }
 )
 """Warnings that report a spec defect worked around by a documented choice (docs/recovery.md);
@@ -178,7 +177,7 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         W_PATH_PARAM_UNUSED: "a path parameter that is not in the template is ignored",
         "W0254": "a responses key that is not a status code is ignored",
         "W0256": "include_tags/exclude_tags names a tag no operation has",
-        "W0311": "a schema $ref that cannot be resolved: typed as Any",
+        "W0311": "a schema $ref that cannot be resolved (now reported as W0320 / W0321)",
         "W0402": "a schema that is not an object: typed as Any",
         "W0403": "an unknown schema type: typed as Any",
         "E0404": "schemas nest deeper than the build limit",

@@ -157,11 +157,7 @@ class OperationBuilder:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
             found = self.schemas.resolve(node["$ref"], site.uri)
             if found is None:
-                self.sink.error(
-                    "E0301",
-                    f"$ref {node['$ref']!r} does not resolve",
-                    self._key(site.child("$ref")),
-                )
+                # Reported by check_refs (W0320 / W0321); the caller degrades what it stood for.
                 return site, None
             site, node = Site(found[0], found[1]), found[2]
             depth += 1
@@ -212,7 +208,7 @@ class OperationBuilder:
 
         params = self._params(path, method, node, site, item, item_site, class_hint, degraded)
         body = self._body(node, site, class_hint, degraded)
-        responses = self._responses(node, site, class_hint)
+        responses = self._responses(node, site, class_hint, degraded)
         stream: str | None = None
         for r in responses:
             if not r.is_error and r.kind in ("sse", "ndjson"):
@@ -266,6 +262,8 @@ class OperationBuilder:
                 continue
             for i, raw in enumerate(plist):
                 psite, pnode = self._deref(raw, owner_site.child("parameters", i))
+                if pnode is None and isinstance(raw, dict) and "$ref" in raw:
+                    degraded.append(f"parameter {raw['$ref']!r} does not resolve: left out")
                 if not isinstance(pnode, dict):
                     continue
                 pname, loc = pnode.get("name"), pnode.get("in")
@@ -414,7 +412,9 @@ class OperationBuilder:
             pointer=self._key(msite),
         )
 
-    def _responses(self, node: dict[str, Any], site: Site, class_hint: str) -> list[ResponseCase]:
+    def _responses(
+        self, node: dict[str, Any], site: Site, class_hint: str, degraded: list[str]
+    ) -> list[ResponseCase]:
         raw = node.get("responses")
         out: list[ResponseCase] = []
         if not isinstance(raw, dict) or not raw:
@@ -434,6 +434,15 @@ class OperationBuilder:
             status = "default" if status == "DEFAULT" else status
             is_error = status == "default" or status[0] in "45"
             rsite, rnode = self._deref(resp, site.child("responses", status))
+            if rnode is None and isinstance(resp, dict) and "$ref" in resp:
+                # A dangling response: the status is still expected, its body passed through.
+                degraded.append(f"response {status} does not resolve: body typed as Any")
+                out.append(
+                    ResponseCase(
+                        status, "json", "application/json", ANY, is_error, "", self._key(rsite)
+                    )
+                )
+                continue
             if not isinstance(rnode, dict):
                 continue
             content = rnode.get("content")

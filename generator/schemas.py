@@ -201,12 +201,7 @@ class SchemaBuilder:
     def _ref_target(self, ref: str, site: Site) -> tuple[Site, Any] | None:
         found = self.resolve(ref, site.uri)
         if found is None:
-            self.sink.warning(
-                "W0311",
-                f"$ref {ref!r} cannot be resolved; typed as Any",
-                self.key_of(site.uri, join_pointer(site.pointer, "$ref")),
-                hint="fix the reference; the value is passed through untyped",
-            )
+            # Typed as Any; check_refs reported the ref at this place (W0320 / W0321).
             return None
         uri, pointer, node = found
         return Site(uri, pointer), node
