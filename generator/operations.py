@@ -26,7 +26,6 @@ from generator import codes
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
     Body,
-    ListOf,
     Operation,
     Param,
     Prim,
@@ -339,9 +338,11 @@ class OperationBuilder:
             )
             required = bool(pnode.get("required")) or loc == "path"
             default = schema.get("default") if isinstance(schema, dict) else None
-            has_default = isinstance(default, (str, int, float, bool)) and not isinstance(
-                ptype, ListOf
-            )
+            has_default = False
+            if isinstance(default, (str, int, float, bool)):
+                has_default, default = self.schemas.fit_default(
+                    ptype, default, psite.child("schema", "default")
+                )
             style = pnode.get("style") or ("simple" if loc in ("path", "header") else "form")
             explode = pnode.get("explode")
             if not isinstance(explode, bool):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.build import model_refs
+from generator.coerce import default_expression
 from generator.gcpause import gc_paused
 from generator.imports import sort_imports
 from generator.ir import (
@@ -430,6 +431,12 @@ class Planner:
         )
 
     def _default_literal(self, t: TypeRef, value: object, code: ModuleCode) -> str:
+        if isinstance(t, Prim):
+            # date / date-time / UUID defaults (ISO strings in the IR, see generator.coerce);
+            # the annotation of the same type already imported the class.
+            expression = default_expression(t.kind, value)
+            if expression is not None:
+                return expression
         if isinstance(t, ModelRef):
             model = self.models[t.model_id]
             if isinstance(model, EnumModel):
