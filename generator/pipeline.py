@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__
+from generator.bindings import bind_names
 from generator.build import build_api
 from generator.codes import RECOVERY_CODES
 from generator.config import Config, find_config, load_config
@@ -215,13 +216,15 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
                 license_name = lic[key]
                 break
     with report.stage("plan"):
-        planned = Planner(
+        planner = Planner(
             api,
             version,
             max_retries=config.max_retries,
             timeout=config.timeout,
             connect_timeout=config.connect_timeout,
-        ).files()
+        )
+        bind_names(planner, sink)
+        planned = planner.files()
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])
         rendered: dict[str, bytes] = {}

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator import codes
+from generator.bindings import class_names
 from generator.coerce import fit, fit_kind, schema_kind
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
@@ -47,7 +48,6 @@ from generator.ir import (
 )
 from generator.naming import (
     MAX_MODULE_NAME,
-    RESERVED_CLASS_NAMES,
     RESERVED_FIELD_NAMES,
     NameScope,
     constant_case,
@@ -123,9 +123,7 @@ class SchemaBuilder:
     resolve: RefResolver
     key_of: KeyOf
     sink: DiagnosticSink
-    class_scope: NameScope = field(
-        default_factory=lambda: NameScope("models", RESERVED_CLASS_NAMES)
-    )
+    class_scope: NameScope = field(default_factory=lambda: NameScope("models", class_names()))
     module_scope: NameScope = field(
         default_factory=lambda: NameScope(
             "model modules",
