@@ -85,7 +85,7 @@ def class_names() -> frozenset[str]:
     return frozenset(RESERVED_CLASS_NAMES | upper)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def planned_imports() -> frozenset[str]:
     """Names the planner's own import lines can bind in generated modules: the import statements
     written as string literals in the modules that lay out imports, and ``code.typing(name)``."""

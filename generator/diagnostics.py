@@ -229,6 +229,16 @@ class DiagnosticSink:
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
 
+    @property
+    def has_blocking_errors(self) -> bool:
+        """Errors other than recovery warnings promoted by ``strict``: the stages after one of
+        those would not be sound. Promoted ones still stop the run before anything is written,
+        after every stage up to the build has reported its recoveries."""
+        return any(
+            d.severity is Severity.ERROR and not (self.strict and d.code in self.promote)
+            for d in self.items
+        )
+
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.ERROR]
 

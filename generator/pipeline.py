@@ -177,13 +177,14 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             allow_outside_root=opts.allow_outside_root,
         )
         sink.locator = spec.source_map
-    if sink.has_errors:
+    # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
+    if sink.has_blocking_errors:
         return
     with report.stage("validate"):
         validate_spec(spec, sink)
         check_refs(spec, sink)
     report.operations_total = count_operations(spec)
-    if sink.has_errors or opts.validate_only:
+    if sink.has_blocking_errors or opts.validate_only:
         return
     root = spec.documents[spec.root_uri]
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
