@@ -249,3 +249,106 @@ def test_enum_members_that_collide_after_naming_are_renamed(recovered: dict[str,
     members = re.findall(r"^    (\w+) = (.+)$", text, re.M)
     assert [value for _name, value in members] == ['"a-b"', '"a_b"', '"A B"']
     assert len({name for name, _value in members}) == 3
+
+
+def _alone(paths: str, components: str = "") -> str:
+    head = 'openapi: 3.0.3\ninfo: {title: One, version: "1"}\npaths:\n'
+    return head + textwrap.indent(textwrap.dedent(paths), "  ") + components
+
+
+OK = "responses: {'200': {description: ok}}"
+#: One spec per bullet of docs/recovery.md: (spec, the code it must report).
+ALONE: dict[str, tuple[str, str]] = {
+    "duplicate-operation-ids": (
+        _alone(f"""
+        /a: {{get: {{operationId: twin, {OK}}}}}
+        /b: {{get: {{operationId: twin, {OK}}}}}
+        """),
+        "W0260",
+    ),
+    "ref-in-extension": (
+        _alone(f"""
+        /a:
+          get:
+            operationId: a
+            x-doc: {{$ref: docs/missing.md}}
+            {OK}
+        """),
+        "W0261",
+    ),
+    "dangling-ref": (
+        _alone("""
+        /a:
+          get:
+            operationId: a
+            responses:
+              '200':
+                description: ok
+                content: {application/json: {schema: {$ref: '#/components/schemas/Nope'}}}
+        """),
+        "W0320",
+    ),
+    "query-in-path": (
+        _alone(f"""
+        /api/v3/latest?term={{term}}&amount={{amount}}:
+          get:
+            operationId: latest
+            parameters:
+              - {{name: term, in: query, schema: {{type: string}}}}
+              - {{name: amount, in: query, schema: {{type: integer}}}}
+            {OK}
+        """),
+        "W0262",
+    ),
+    "defaults-of-another-type": (
+        _alone(f"""
+        /a:
+          get:
+            operationId: a
+            parameters:
+              - {{name: flag, in: query, schema: {{type: boolean, default: 'true'}}}}
+              - {{name: day, in: query, schema: {{type: string, format: date, default: '2024-01-01'}}}}
+              - {{name: s, in: query, schema: {{type: string, default: 1}}}}
+            {OK}
+        """),
+        "W0263",
+    ),
+    "non-integral-enum": (
+        _alone("""
+        /a:
+          get:
+            operationId: a
+            parameters:
+              - {name: ratio, in: query, schema: {type: number, enum: [0, 0.25, 0.5]}}
+            responses: {'200': {description: ok}}
+        """),
+        "W0265",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALONE))
+def test_each_defect_alone_generates_a_clean_client(name: str, tmp_path: Path) -> None:
+    """Each defect on its own: exit 0 with its warning, and mypy --strict passes on the client."""
+    text, code = ALONE[name]
+    (tmp_path / "openapi.yaml").write_text(text)
+    proc = run(
+        [sys.executable, "-m", "generator", "generate", "--spec", "openapi.yaml", "--output",
+         "out", "--package-name", "one"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"warning[{code}]" in proc.stderr, proc.stderr[-3000:]
+    mypy = run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir",
+         str(tmp_path / "mc"), "one"],
+        cwd=tmp_path / "out",
+    )  # fmt: skip
+    assert mypy.returncode == 0, mypy.stdout[-4000:]
+    strict = run(
+        [sys.executable, "-m", "generator", "generate", "--spec", "openapi.yaml", "--output",
+         "out2", "--strict"],
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert strict.returncode == 2 and f"error[{code}]" in strict.stderr, strict.stderr[-3000:]
+    assert not (tmp_path / "out2").exists()
