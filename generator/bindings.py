@@ -141,7 +141,7 @@ def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
         )
         clash = [f for f in model.fields if f.name in bound]
         if not clash:
-            planner.views[id(model)] = view
+            planner.views[id(model)] = (model, view)
             models.append(model)
             continue
         taken = bound | {f.name for f in model.fields} | RESERVED_FIELD_NAMES
@@ -195,7 +195,7 @@ def _bind_parameters(planner: Planner, sink: DiagnosticSink | None) -> None:
         )
         clash = [p for p in op.params if p.name in bound]
         if not clash:
-            planner.views[id(op)] = view
+            planner.views[id(op)] = (op, view)
             bound_ops.append(op)
             continue
         changed = True

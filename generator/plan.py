@@ -293,8 +293,14 @@ class Planner:
         self.pages = {
             op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination
         }
-        #: id() of a model or operation of ``api`` -> its view, when already computed.
-        self.views: dict[int, object] = {}
+        #: id() of a model or operation of ``api`` -> (that object, its view), when computed.
+        #: The object is kept so its id() is never reused by another one while cached.
+        self.views: dict[int, tuple[object, object]] = {}
+
+    def cached_view(self, obj: object) -> object | None:
+        """The view :func:`generator.bindings.bind_names` computed for ``obj``, if any."""
+        entry = self.views.get(id(obj))
+        return entry[1] if entry is not None and entry[0] is obj else None
 
     # -- models -----------------------------------------------------------------------------------
 
@@ -865,7 +871,7 @@ class Planner:
         for model in api.models:
             path = f"{pkg}/models/{model.module}.py"
             if isinstance(model, Model):
-                cached_model = self.views.get(id(model))
+                cached_model = self.cached_view(model)
                 view = (
                     cached_model if isinstance(cached_model, ModelView) else self.model_view(model)
                 )
@@ -899,7 +905,7 @@ class Planner:
         )
         tags: dict[str, list[OperationView]] = {}
         for op in api.operations:
-            cached = self.views.get(id(op))
+            cached = self.cached_view(op)
             op_view = cached if isinstance(cached, OperationView) else self.operation_view(op)
             tags.setdefault(op.tag_module, []).append(op_view)
             out.append(
