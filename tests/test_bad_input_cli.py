@@ -1,7 +1,9 @@
 """Bad input through the real CLI: every case exits 2 with a located diagnostic and writes nothing.
 
 Each case runs ``python -m generator generate`` in a subprocess against an output directory that
-already holds files (a previous client, a manifest, a stray file) and checks:
+already holds files (a previous client, a manifest, a stray file) -- with ``--strict`` when the
+case's code is a recovery warning (docs/recovery.md; without it those runs recover, see
+``tests/test_recovery.py``) -- and checks:
 
 - exit code 2 and no ``Traceback`` on stderr (an internal error would be exit 3);
 - a rendered diagnostic ``file:line:col: error[CODE]: ...`` with the stable code, in the expected
