@@ -18,7 +18,7 @@ from generator.build import build_api
 from generator.codes import RECOVERY_CODES
 from generator.config import Config, find_config, load_config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
-from generator.loader import LoadedSpec, check_refs, load_spec
+from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
 from generator.operations import HTTP_METHODS
 from generator.output import (
@@ -37,6 +37,7 @@ from generator.output import (
     swap,
 )
 from generator.plan import Planner
+from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.validate import validate_spec

@@ -26,9 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator import codes
 from generator.bindings import class_names
-from generator.coerce import fit, fit_kind, schema_kind
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
     AnyModel,
@@ -54,6 +52,7 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.schema_values import fit_default, fit_values, literal_or_plain
 
 ANY = Prim("any")
 
@@ -72,7 +71,6 @@ _TYPE_KINDS: dict[str, Prim] = {
     "null": Prim("none"),
 }
 _MAX_DEPTH = 200
-_PRIM_OF: dict[type, Any] = {str: "str", int: "int", float: "float", bool: "bool"}
 _GENERIC_FILE_STEMS = frozenset(
     {"schema", "schemas", "index", "openapi", "model", "models", "definitions", "components"}
 )
@@ -187,33 +185,9 @@ class SchemaBuilder:
         return self._build(node, site, name_hint, model_key=None)
 
     def fit_default(self, t: TypeRef, value: object, site: Site) -> tuple[bool, object]:
-        """Whether ``value`` (a ``default`` at ``site``) is emitted, and as what (docs/recovery.md).
-
-        A value of the type is kept; one that converts losslessly is coerced (``W0263``); any
-        other is dropped (``W0264``) -- never an ill-typed Python default.
-        """
-        if isinstance(t, ModelRef) and self.models.get(t.model_id) is None:
-            return False, None  # an enum still being built (recursion): no default, as before
-        if isinstance(t, ListOf | MapOf):
-            return False, None  # scalar defaults of containers are never emitted
-        fitted = fit(t, value, self.models)
-        key = self.key_of(site.uri, site.pointer)
-        if not fitted.ok:
-            self.sink.warning(
-                codes.W_VALUE_DROPPED,
-                f"default {value!r} does not fit the schema's type; no default is generated",
-                key,
-                hint="make the default a value of the schema's type",
-            )
-            return False, None
-        if fitted.changed:
-            self.sink.warning(
-                codes.W_VALUE_COERCED,
-                f"default {value!r} is not of the schema's type; generated as {fitted.value!r}",
-                key,
-                hint="write the default as a value of the schema's type",
-            )
-        return True, fitted.value
+        """Whether ``value`` (a ``default`` at ``site``) is emitted, and as what: see
+        :func:`generator.schema_values.fit_default`."""
+        return fit_default(t, value, self.models, self.sink, self.key_of(site.uri, site.pointer))
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -318,9 +292,10 @@ class SchemaBuilder:
             if value is None:
                 return Prim("none")
             if isinstance(value, (str, int, float, bool)):
-                kept = self._fit_values([value], type_list, site.child("const"), "const")
+                key = self.key_of(site.uri, join_pointer(site.pointer, "const"))
+                kept = fit_values([value], type_list, self.sink, key, "const")
                 if kept:
-                    return self._literal(kept, nullable, node, type_list, site.child("const"))
+                    return literal_or_plain(kept, nullable, type_list, self.sink, key)
                 base = type_list[0] if len(type_list) == 1 else ""
                 return with_nullable(_TYPE_KINDS.get(base, ANY), nullable)
             return with_nullable(ANY, nullable)
@@ -659,9 +634,9 @@ class SchemaBuilder:
                 self.key_of(site.uri, join_pointer(site.pointer, "enum")),
             )
             return with_nullable(ANY, nullable)
-        enum_site = site.child("enum")
+        enum_key = self.key_of(site.uri, join_pointer(site.pointer, "enum"))
         unique: list[Any] = []
-        for v in self._fit_values(scalars, type_list, enum_site, "enum"):
+        for v in fit_values(scalars, type_list, self.sink, enum_key, "enum"):
             if not any(type(v) is type(u) and v == u for u in unique):
                 unique.append(v)
         if not unique:
@@ -670,7 +645,7 @@ class SchemaBuilder:
         all_str = all(isinstance(v, str) for v in unique)
         all_int = all(isinstance(v, int) and not isinstance(v, bool) for v in unique)
         if len(unique) == 1 or not (all_str or all_int):
-            return self._literal(unique, nullable, node, type_list, enum_site)
+            return literal_or_plain(unique, nullable, type_list, self.sink, enum_key)
         key = model_key or self.key_of(site.uri, site.pointer)
         if key in self.models:
             return ModelRef(key, nullable)
@@ -703,74 +678,6 @@ class SchemaBuilder:
         )
         self.order.append(key)
         return ModelRef(key, nullable)
-
-    def _fit_values(
-        self, values: list[Any], type_list: list[str], site: Site, what: str
-    ) -> list[Any]:
-        """``enum``/``const`` values fitted to the schema's single ``type`` (docs/recovery.md):
-        coerced when lossless (``W0263``), else dropped (``W0264``)."""
-        kind = schema_kind(type_list[0]) if len(type_list) == 1 else ""
-        if not kind:
-            return values
-        key = self.key_of(site.uri, site.pointer)
-        out: list[Any] = []
-        coerced: list[str] = []
-        dropped: list[Any] = []
-        for v in values:
-            fitted = fit_kind(kind, v)
-            if not fitted.ok:
-                dropped.append(v)
-                continue
-            if fitted.changed:
-                coerced.append(f"{v!r} -> {fitted.value!r}")
-            out.append(fitted.value)
-        if coerced:
-            self.sink.warning(
-                codes.W_VALUE_COERCED,
-                f"{what} values of another JSON type than {type_list[0]!r}, coerced: "
-                + ", ".join(coerced[:10])
-                + (f" (and {len(coerced) - 10} more)" if len(coerced) > 10 else ""),
-                key,
-            )
-        if dropped:
-            self.sink.warning(
-                codes.W_VALUE_DROPPED,
-                f"{what} values that are not {type_list[0]!r} values, left out: "
-                + ", ".join(repr(v) for v in dropped[:10])
-                + (f" (and {len(dropped) - 10} more)" if len(dropped) > 10 else ""),
-                key,
-            )
-        return out
-
-    def _literal(
-        self,
-        values: list[Any],
-        nullable: bool,
-        node: dict[str, Any],
-        type_list: list[str],
-        site: Site,
-    ) -> TypeRef:
-        """``Literal[...]`` of the values, when Python allows one (str, int, bool; never floats):
-        else the plain type (``W0265``)."""
-        if not any(isinstance(v, float) for v in values):
-            return LiteralOf(tuple(values), nullable)
-        kinds: list[TypeRef] = []
-        if len(type_list) == 1 and type_list[0] in _TYPE_KINDS:
-            kinds = [_TYPE_KINDS[type_list[0]]]
-        else:
-            for v in values:
-                prim = Prim(_PRIM_OF[type(v)])
-                if prim not in kinds:
-                    kinds.append(prim)
-        plain: TypeRef = kinds[0] if len(kinds) == 1 else AnyOf(tuple(kinds))
-        shown = " | ".join(k.kind for k in kinds if isinstance(k, Prim))
-        self.sink.warning(
-            codes.W_ENUM_NOT_LITERAL,
-            f"values {values!r} include numbers that are not integers, which Literal[...] cannot "
-            f"hold; typed as {shown}",
-            self.key_of(site.uri, site.pointer),
-        )
-        return with_nullable(plain, nullable)
 
     # unions -------------------------------------------------------------------------------------
 
