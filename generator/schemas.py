@@ -635,9 +635,15 @@ class SchemaBuilder:
             )
             return with_nullable(ANY, nullable)
         enum_key = self.key_of(site.uri, join_pointer(site.pointer, "enum"))
+        # First occurrence of each value of each type (``1`` and ``True`` stay apart); one set
+        # lookup per value. NaN equals nothing, so every NaN is kept.
         unique: list[Any] = []
+        seen: set[tuple[type, Any]] = set()
         for v in fit_values(scalars, type_list, self.sink, enum_key, "enum"):
-            if not any(type(v) is type(u) and v == u for u in unique):
+            if v != v:
+                unique.append(v)
+            elif (type(v), v) not in seen:
+                seen.add((type(v), v))
                 unique.append(v)
         if not unique:
             base = type_list[0] if len(type_list) == 1 else ""
