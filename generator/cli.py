@@ -4,8 +4,8 @@ Subcommands::
 
     generate   [--spec S] [--output O] [--config C] [--package-name P] [--project-name N]
                [--templates DIR] [--include-tags a,b] [--exclude-tags x] [--check] [--report FILE]
-               [--allow-remote-refs] [--allow-outside-root]
-    validate   [--spec S] [--report FILE]
+               [--allow-remote-refs] [--allow-outside-root] [--strict]
+    validate   [--spec S] [--report FILE] [--strict]
     templates  list | export [--all] [--force] NAME [NAME...] DIR
     build      [--output O] [--dist DIR] [--check] [--no-isolation]   (wheel + sdist)
                [--bump auto|major|minor|patch [--spec S] [--since PKG|VERSION]]
@@ -80,6 +80,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
             help="follow file $refs outside the spec's folder",
         )
         p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        p.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse spec defects the generator would work around (docs/recovery.md): "
+            "every recovery warning becomes an error (exit 2)",
+        )
 
     if only in (None, "generate"):
         _generate_parser(sub, common)
@@ -237,6 +243,7 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         allow_remote_refs=args.allow_remote_refs,
         allow_outside_root=args.allow_outside_root,
         validate_only=validate_only,
+        strict=args.strict,
     )
     outcome = run(opts)
     report = outcome.report

@@ -13,6 +13,8 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``W02xx``  validate: findings of the OpenAPI schema / openapi-spec-validator that are tolerated
 ``E03xx``  ``$ref`` following (external files, remote documents, dangling pointers)
 ``W025x``  build: operations (parameters, responses, tag filters)
+``W026x``  recovery: a spec defect worked around with a documented choice (``W0260``-``W0289``)
+``W032x``  recovery: ``$ref`` uses that dangle or sit in opaque data (``W0320``-``W0329``)
 ``W03xx``  build: a schema ``$ref`` that cannot be typed (``W0311``)
 ``W04xx``  build: schemas degraded to a typed fallback (``E0404``: nesting too deep)
 ``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
@@ -25,6 +27,12 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 
 Add a code here before using it; ``tests/test_validate.py`` checks every code a stage emits is
 listed.
+
+Recovery codes (:data:`RECOVERY_CODES`): warnings for a spec defect the generator works around
+with a deterministic, documented choice (``docs/recovery.md``). Under ``--strict`` (or
+``strict: true`` in ``codegen.yaml``) the sink records each of them as an error, so the run exits
+2 at the same location. A stage that adds a recovery adds its code to that set; nothing else needs
+to change.
 """
 
 from __future__ import annotations
@@ -80,6 +88,19 @@ W_REQUIRED_UNDEFINED = "W0213"
 W_DUPLICATE_TAG = "W0214"
 W_VALIDATION_SKIPPED = "W0215"
 
+# -- recovery (W026x-W028x, W032x): see RECOVERY_CODES --------------------------------------
+W_DUPLICATE_OPERATION_ID = "W0260"
+W_REF_IN_OPAQUE_DATA = "W0261"
+W_PATH_TEMPLATE_QUERY = "W0262"
+W_VALUE_COERCED = "W0263"
+W_VALUE_DROPPED = "W0264"
+W_ENUM_NOT_LITERAL = "W0265"
+W_PATH_VAR_UNDECLARED = "W0252"
+W_PATH_PARAM_UNUSED = "W0253"
+W_DANGLING_REF = "W0320"
+W_REF_FILE_MISSING = "W0321"
+N_BOUND_NAME = "N0557"
+
 # -- $ref (E03xx) ------------------------------------------------------------------------------
 E_DANGLING_REF = "E0301"
 E_REF_FILE_MISSING = "E0302"
@@ -88,6 +109,23 @@ E_REF_OUTSIDE_ROOT = "E0304"
 E_REMOTE_FETCH_FAILED = "E0305"
 E_BAD_REF = "E0306"
 E_REF_CYCLE = "E0307"
+
+RECOVERY_CODES = frozenset(
+    {
+        W_DUPLICATE_OPERATION_ID,
+        W_REF_IN_OPAQUE_DATA,
+        W_PATH_TEMPLATE_QUERY,
+        W_PATH_VAR_UNDECLARED,
+        W_PATH_PARAM_UNUSED,
+        W_VALUE_COERCED,
+        W_VALUE_DROPPED,
+        W_ENUM_NOT_LITERAL,
+        W_DANGLING_REF,
+        W_REF_FILE_MISSING,
+    }
+)
+"""Warnings that report a spec defect worked around by a documented choice (docs/recovery.md);
+``--strict`` makes each an error (:attr:`generator.diagnostics.DiagnosticSink.strict`)."""
 
 CODES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -116,9 +154,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         W_TAG_PARENT_CYCLE: "tags whose `parent` chain loops (the loop is cut)",
         W_QUERYSTRING_WITH_QUERY: "an `in: querystring` parameter beside `in: query` ones",
         W_QUERYSTRING_MEDIA: "an `in: querystring` media type sent as its text serialisation",
-        E_DUPLICATE_OPERATION_ID: "two operations share an operationId",
-        E_PATH_PARAM_UNDECLARED: "a {name} in the path template has no `in: path` parameter",
-        E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path template",
+        E_DUPLICATE_OPERATION_ID: "two operations share an operationId (no longer emitted: W0260)",
+        E_PATH_PARAM_UNDECLARED: "a {name} in the path has no `in: path` parameter (now W0252)",
+        E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path (now W0253)",
         W_PATH_PARAM_NOT_REQUIRED: "a path parameter is not `required: true` (treated as required)",
         E_DUPLICATE_PARAMETER: "one parameters list has the same (name, in) twice",
         E_STRUCTURE: "a path/operation/parameter/body/response has a shape generation needs",
@@ -131,6 +169,15 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         W_REQUIRED_UNDEFINED: "`required` names a property that no branch defines",
         W_DUPLICATE_TAG: "two tags share a name",
         W_VALIDATION_SKIPPED: "part of the validation could not run (e.g. unknown $schema dialect)",
+        W_DUPLICATE_OPERATION_ID: "a later operation reuses an operationId: renamed from method+path",
+        W_REF_IN_OPAQUE_DATA: "a $ref inside an x- extension (opaque data): not followed",
+        W_PATH_TEMPLATE_QUERY: "a path template carries a query string or fragment: split off",
+        W_VALUE_COERCED: "a default/enum/const/example of another JSON type: coerced losslessly",
+        W_VALUE_DROPPED: "a default/enum/const/example that does not fit its schema: dropped",
+        W_ENUM_NOT_LITERAL: "enum/const values Literal[...] cannot hold: an Enum or the plain type",
+        W_DANGLING_REF: "a $ref whose target does not exist: typed as Any / part left out",
+        W_REF_FILE_MISSING: "a $ref to a file that does not exist: typed as Any / part left out",
+        N_BOUND_NAME: "a spec-derived name renamed: the generated module binds that name",
         E_DANGLING_REF: "a $ref whose target does not exist",
         E_REF_FILE_MISSING: "a $ref names a file that does not exist or could not be loaded",
         E_REMOTE_REF_REFUSED: "a $ref to http(s):// refused (use --allow-remote-refs)",
@@ -141,11 +188,11 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         # -- later stages (build, config, templates, output); emitted outside load/validate --
         "W0140": "info.version is not PEP 440; the package gets a derived version",
         "W0251": "a parameter without a valid name/in is ignored",
-        "W0252": "a {name} in the path template has no parameter: generated as a required str",
-        "W0253": "a path parameter that is not in the template is ignored",
+        W_PATH_VAR_UNDECLARED: "a {name} in the path template has no parameter: a required str",
+        W_PATH_PARAM_UNUSED: "a path parameter that is not in the template is ignored",
         "W0254": "a responses key that is not a status code is ignored",
         "W0256": "include_tags/exclude_tags names a tag no operation has",
-        "W0311": "a schema $ref that cannot be resolved: typed as Any",
+        "W0311": "a schema $ref that cannot be resolved (now reported as W0320 / W0321)",
         "W0402": "a schema that is not an object: typed as Any",
         "W0403": "an unknown schema type: typed as Any",
         "E0404": "schemas nest deeper than the build limit",

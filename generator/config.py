@@ -30,6 +30,7 @@ Keys (all optional)::
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none
     models: referenced                              # referenced | all (component schemas)
+    strict: false                                   # recovery warnings become errors (--strict)
 
 Diagnostic codes (stable; tests and users match on them):
 
@@ -126,6 +127,7 @@ class Config:
     connect_timeout: float = 5.0
     formatter: str = "ruff"
     models: str = "referenced"  # "all": also component schemas no operation/webhook uses
+    strict: bool = False  # every recovery warning (codes.RECOVERY_CODES) becomes an error
     source: str = ""  # the config file, or "" for defaults
 
 
@@ -575,5 +577,6 @@ def _from_data(data: dict[str, Any], path: Path) -> Config:
         connect_timeout=float(runtime.get("connect_timeout", 5.0)),
         formatter=str(data.get("formatter", "ruff")),
         models=str(data.get("models", "referenced")),
+        strict=bool(data.get("strict", False)),
         source=str(path),
     )

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import __version__, pagination
+from generator.bindings import bind_names
 from generator.build import build_api
 from generator.changelog import latest_version
+from generator.codes import RECOVERY_CODES
 from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
-from generator.loader import LoadedSpec, check_refs, load_spec
+from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
 from generator.output import (
     MANIFEST,
@@ -37,6 +39,7 @@ from generator.output import (
 from generator.path_items import operations_of
 from generator.plan import Planner
 from generator.pyproject_config import config_source, load_any_config
+from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
@@ -66,6 +69,7 @@ class Options:
     surface_only: bool = False  # stop after planning with ``Outcome.surface`` (``diff``)
     version: str | None = None  # package version, over config and spec (``build --bump``)
     changelog: bytes | None = None  # CHANGELOG.md to write (``build --bump``); None: keep it
+    strict: bool = False
 
 
 @dataclass
@@ -178,6 +182,8 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     with report.stage("config"):
         config_path = config_source(opts.config, Path.cwd(), sink)
         config = load_any_config(config_path, sink)
+        sink.strict = opts.strict or config.strict
+        sink.promote = RECOVERY_CODES
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
@@ -186,13 +192,14 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             allow_outside_root=opts.allow_outside_root,
         )
         sink.locator = spec.source_map
-    if sink.has_errors:
+    # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
+    if sink.has_blocking_errors:
         return
     with report.stage("validate"):
         validate_spec(spec, sink)
         check_refs(spec, sink)
     report.operations_total = count_operations(spec)
-    if sink.has_errors or opts.validate_only:
+    if sink.has_blocking_errors or opts.validate_only:
         return
     root = spec.documents[spec.root_uri]
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
@@ -241,13 +248,15 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
                 license_name = lic[key]
                 break
     with report.stage("plan"):
-        planned = Planner(
+        planner = Planner(
             api,
             version,
             max_retries=config.max_retries,
             timeout=config.timeout,
             connect_timeout=config.connect_timeout,
-        ).files()
+        )
+        bind_names(planner, sink)
+        planned = planner.files()
     with report.stage("surface"):
         surface = extract(
             api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
@@ -256,7 +265,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     if opts.surface_only:
         return
     fix = needs_fix_pass(config, api.package_name)
-    del api, result  # the views hold what rendering needs; see below
+    del api, result, planner  # the views hold what rendering needs; see below
     verbatim = {pf.path for pf in planned if pf.template is None}
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])

@@ -234,19 +234,32 @@ class Planner:
         timeout: float = 60.0,
         connect_timeout: float = 5.0,
     ) -> None:
-        self.api = api
         self.version = version
         self.max_retries = max_retries
         self.timeout = timeout
         self.connect_timeout = connect_timeout
-        self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
         self.scc = strongly_connected(graph)
         self.depth = import_depths(graph, self.scc)
+        self.replace_api(api)
+
+    def replace_api(self, api: Api) -> None:
+        """Plan ``api`` instead (same models and references, names changed by
+        :func:`generator.bindings.bind_names`); forgets views computed so far."""
+        self.api = api
+        self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         self.ops = OperationPlanner(api, self.models)
         self.pages = {
             op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination
         }
+        #: id() of a model or operation of ``api`` -> (that object, its view), when computed.
+        #: The object is kept so its id() is never reused by another one while cached.
+        self.views: dict[int, tuple[object, object]] = {}
+
+    def cached_view(self, obj: object) -> object | None:
+        """The view :func:`generator.bindings.bind_names` computed for ``obj``, if any."""
+        entry = self.views.get(id(obj))
+        return entry[1] if entry is not None and entry[0] is obj else None
 
     # -- models -----------------------------------------------------------------------------------
 
@@ -533,9 +546,11 @@ class Planner:
         for model in api.models:
             path = f"{pkg}/models/{model.module}.py"
             if isinstance(model, Model):
-                out.append(
-                    PlannedFile(path, "model.py.jinja", {**common, "model": self.model_view(model)})
+                cached_model = self.cached_view(model)
+                view = (
+                    cached_model if isinstance(cached_model, ModelView) else self.model_view(model)
                 )
+                out.append(PlannedFile(path, "model.py.jinja", {**common, "model": view}))
             elif isinstance(model, EnumModel):
                 out.append(
                     PlannedFile(path, "enum.py.jinja", {**common, "model": self.enum_view(model)})
@@ -565,13 +580,14 @@ class Planner:
         )
         tags: dict[str, list[OperationView]] = {}
         for op in api.operations:
-            view = self.operation_view(op)
-            tags.setdefault(op.tag_module, []).append(view)
+            cached = self.cached_view(op)
+            op_view = cached if isinstance(cached, OperationView) else self.operation_view(op)
+            tags.setdefault(op.tag_module, []).append(op_view)
             out.append(
                 PlannedFile(
                     f"{pkg}/api/{op.tag_module}/{op.name}.py",
                     "operation.py.jinja",
-                    {**common, "op": view},
+                    {**common, "op": op_view},
                 )
             )
         for tag in sorted(tags):

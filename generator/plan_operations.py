@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from generator.coerce import default_expression
 from generator.imports import sort_imports
 from generator.ir import (
     AnyModel,
@@ -375,7 +376,13 @@ def block(*lines: str, wrap_like: Sequence[str] = ()) -> str:
 def default_literal(
     models: Mapping[str, AnyModel], t: TypeRef, value: object, code: ModuleCode
 ) -> str:
-    """The Python literal of a schema default (enum members by their class attribute)."""
+    """The Python literal of a schema default (enum members by their class attribute; date,
+    date-time and UUID defaults, ISO strings in the IR (see :mod:`generator.coerce`), as
+    constructor calls: the annotation of the same type already imported the class)."""
+    if isinstance(t, Prim):
+        expression = default_expression(t.kind, value)
+        if expression is not None:
+            return expression
     if isinstance(t, ModelRef):
         model = models[t.model_id]
         if isinstance(model, EnumModel):
