@@ -29,6 +29,7 @@ Keys (all optional)::
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none
     models: referenced                              # referenced | all (component schemas)
+    naming: {operation_ids: short}                  # short | raw (FastAPI's id suffixes)
 
 Diagnostic codes (stable; tests and users match on them):
 
@@ -126,6 +127,7 @@ class Config:
     connect_timeout: float = 5.0
     formatter: str = "ruff"
     models: str = "referenced"  # "all": also component schemas no operation/webhook uses
+    operation_ids: str = "short"  # naming.operation_ids; "raw": FastAPI ids kept as they are
     source: str = ""  # the config file, or "" for defaults
 
 
@@ -573,5 +575,6 @@ def _from_data(data: dict[str, Any], path: Path) -> Config:
         connect_timeout=float(runtime.get("connect_timeout", 5.0)),
         formatter=str(data.get("formatter", "ruff")),
         models=str(data.get("models", "referenced")),
+        operation_ids=str(data.get("naming", {}).get("operation_ids", "short")),
         source=str(path),
     )
