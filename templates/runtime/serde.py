@@ -193,10 +193,13 @@ def expect_dict(value: Any) -> dict[str, Any]:
     raise TypeError(f"expected an object, got {type(value).__name__}")
 
 
-class DecodeError(ValueError):
+class DecodeError(KeyError, TypeError, ValueError):
     """A JSON value that does not fit its model, with where: ``path`` is relative to the body
     (``.items[*].id``; ``[*]`` stands for any element of a list) and ``str()`` shows it as
-    ``$.items[*].id: reason``."""
+    ``$.items[*].id: reason``.
+
+    A subclass of all three errors ``from_dict`` has always raised, so code that catches the one it
+    expects (``except KeyError`` for a missing property) still catches it."""
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(path, reason)

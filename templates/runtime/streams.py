@@ -10,7 +10,8 @@ the body is flowing:
   server's ``retry:`` hint (or the usual backoff), at most ``max_reconnects`` times in a row; a
   half-received event is discarded and re-sent by the server. It only resumes when that is safe:
   the call is retry-safe or the server has given event ids. A stream that ends in the middle of an
-  event (no blank line after its last lines) counts as a dropped connection, never as an event;
+  event (no blank line after its last lines) counts as a dropped connection, never as an event
+  (at most ``max_reconnects`` such ends per stream, events in between or not);
   with ``strict=True`` it is an unexpected-response error instead. A clean end of stream (after a
   blank line, or after comments only) ends iteration.
 * :func:`iter_lines` yields one decoded value per non-blank NDJSON line.
@@ -102,12 +103,16 @@ def _event(
 CUT_OFF = "the stream ended in the middle of an event"
 
 
+class _CutOff(httpx.RemoteProtocolError):
+    """The body ended inside an event: handled like a dropped connection."""
+
+
 def _cut_off(response: httpx.Response, where: str, strict: bool) -> Exception:
     """What an end of stream inside an event raises: a dropped connection (resumed with
     ``Last-Event-ID`` like any other), or in strict mode an unexpected-response error."""
     if strict:
         return unexpected_body(response, where, ValueError(CUT_OFF))
-    return httpx.RemoteProtocolError(CUT_OFF)
+    return _CutOff(CUT_OFF)
 
 
 def _reconnect_delay(decoder: SSEDecoder, failures: int) -> float:
@@ -127,7 +132,7 @@ def iter_events(
 ) -> Iterator[ServerSentEvent[T]]:
     """Yield Server-Sent Events, reconnecting with ``Last-Event-ID`` after a dropped connection."""
     decoder = SSEDecoder()
-    failures = 0
+    failures = cut_offs = 0
     response = open_stream(None)
     while True:
         try:
@@ -141,8 +146,11 @@ def iter_events(
             finally:
                 response.close()
         except httpx.TransportError as exc:
+            # Cut-off ends count without resetting: a server that replays the same events and
+            # cuts off again would otherwise be reconnected to for ever.
+            cut_offs += isinstance(exc, _CutOff)
             resumable = retry_safe or decoder.last_event_id is not None
-            if not resumable or failures >= max_reconnects:
+            if not resumable or max(failures, cut_offs - 1) >= max_reconnects:
                 raise translate(exc, where)[0] from exc
             failures += 1
             _retries._sleep(_reconnect_delay(decoder, failures))
@@ -163,7 +171,7 @@ async def aiter_events(
 ) -> AsyncIterator[ServerSentEvent[T]]:
     """Async twin of :func:`iter_events`."""
     decoder = SSEDecoder()
-    failures = 0
+    failures = cut_offs = 0
     response = await open_stream(None)
     while True:
         try:
@@ -177,8 +185,11 @@ async def aiter_events(
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
+            # Cut-off ends count without resetting: a server that replays the same events and
+            # cuts off again would otherwise be reconnected to for ever.
+            cut_offs += isinstance(exc, _CutOff)
             resumable = retry_safe or decoder.last_event_id is not None
-            if not resumable or failures >= max_reconnects:
+            if not resumable or max(failures, cut_offs - 1) >= max_reconnects:
                 raise translate(exc, where)[0] from exc
             failures += 1
             await _retries._asleep(_reconnect_delay(decoder, failures))
