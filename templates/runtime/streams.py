@@ -14,7 +14,8 @@ the body is flowing:
   (at most ``max_reconnects`` such ends per stream, events in between or not);
   with ``strict=True`` it is an unexpected-response error instead. A clean end of stream (after a
   blank line, or after comments only) ends iteration.
-* :func:`iter_lines` yields one decoded value per non-blank NDJSON line.
+* :func:`iter_lines` yields one decoded value per non-blank NDJSON line (JSON Lines, and
+  ``application/json-seq`` records, whose leading RS is dropped).
 * :func:`iter_bytes` yields the body's chunks.
 
 A transport failure that is not resumed is raised as the package's connection / timeout error; a
@@ -201,7 +202,8 @@ async def aiter_events(
 
 def _line(line: str, decode: Callable[[Any], T], response: httpx.Response, where: str) -> T:
     try:
-        return decode(jsonlib.loads(line))
+        # ``application/json-seq`` (RFC 7464) starts each record with RS (U+001E).
+        return decode(jsonlib.loads(line.lstrip("\x1e")))
     except DECODE_ERRORS as exc:
         raise unexpected_body(response, where, exc) from exc
 
