@@ -69,6 +69,7 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
         schemas=schemas,
         sink=sink,
         op_renames=config.operation_renames,
+        operation_ids=config.operation_ids,
         tag_modules=config.tag_modules,
         include_tags=frozenset(config.include_tags),
         exclude_tags=frozenset(config.exclude_tags),

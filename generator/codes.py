@@ -18,6 +18,7 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``W03xx``  build: a schema ``$ref`` that cannot be typed (``W0311``)
 ``W04xx``  build: schemas degraded to a typed fallback (``E0404``: nesting too deep)
 ``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
+``N056x``  build: names shortened (FastAPI operationIds; notes, shown in ``--report``)
 ``W06xx``  build: pagination (overrides that do not fit, operations that could not be wired)
 ``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
 ``E051x``  config from ``[tool.portarium-codegen]`` in ``pyproject.toml`` (and which file wins)
@@ -207,6 +208,8 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "N0554": "an operation function renamed (its name was taken in its module)",
         "N0555": "a parameter renamed (name clash after conversion)",
         "N0556": "component schemas no operation or webhook uses were not generated (models: all)",
+        "N0561": "a FastAPI operationId shortened to its function name (naming.operation_ids)",
+        "N0562": "a FastAPI operationId kept whole: the short name is not unique in its module",
         "W0601": "a pagination override does not match the operation",
         "W0602": "a pagination override names fields the success body does not have",
         "W0603": "an operation looks paginated but no iterate() could be wired (the reason says why)",

@@ -31,6 +31,7 @@ Keys (all optional)::
     formatter: ruff                                 # ruff | none
     models: referenced                              # referenced | all (component schemas)
     strict: false                                   # recovery warnings become errors (--strict)
+    naming: {operation_ids: short}                  # short | raw (FastAPI's id suffixes)
 
 Diagnostic codes (stable; tests and users match on them):
 
@@ -128,6 +129,7 @@ class Config:
     formatter: str = "ruff"
     models: str = "referenced"  # "all": also component schemas no operation/webhook uses
     strict: bool = False  # every recovery warning (codes.RECOVERY_CODES) becomes an error
+    operation_ids: str = "short"  # naming.operation_ids; "raw": FastAPI ids kept as they are
     source: str = ""  # the config file, or "" for defaults
 
 
@@ -578,5 +580,6 @@ def _from_data(data: dict[str, Any], path: Path) -> Config:
         formatter=str(data.get("formatter", "ruff")),
         models=str(data.get("models", "referenced")),
         strict=bool(data.get("strict", False)),
+        operation_ids=str(data.get("naming", {}).get("operation_ids", "short")),
         source=str(path),
     )

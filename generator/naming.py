@@ -223,6 +223,25 @@ def constant_case(text: str) -> str:
     return name
 
 
+_NON_WORD = re.compile(r"\W")
+
+
+def fastapi_stem(operation_id: str, path: str, method: str) -> str:
+    """The function name FastAPI built ``operation_id`` from, or "" if it was not built that way.
+
+    FastAPI's default operationId is the route's function name, then the route path with every
+    non-word character turned into ``_``, then ``_`` and the method: ``POST /flows/`` of
+    ``create_flow`` gives ``create_flow_flows__post``. The suffix is rebuilt from this operation's
+    own path and method (so a hand-written id that merely ends in ``_get`` is left alone), and
+    what remains must be a Python identifier of its own.
+    """
+    suffix = _NON_WORD.sub("_", path) + "_" + method.lower()
+    if len(operation_id) <= len(suffix) or not operation_id.endswith(suffix):
+        return ""
+    stem = operation_id[: -len(suffix)]
+    return stem if stem.isidentifier() and not stem.startswith("_") else ""
+
+
 AMBIGUOUS_NAMES = frozenset({"l", "I", "O"})
 """Single letters pycodestyle rejects as names (E741/E742); generated code never uses them bare."""
 

@@ -5,7 +5,9 @@ responses reached through ``$ref``, in any file) and produces :class:`~generator
 values. It decides:
 
 - the tag module (first tag, or ``default``) and the operation's Python name (``operationId``
-  snake-cased, else ``<method>_<path words>``), unique per module;
+  snake-cased, else ``<method>_<path words>``), unique per module; FastAPI's default ids
+  (``create_flow_flows__post``) lose the path+method suffix when the short name is unique in its
+  module (``naming: {operation_ids: raw}`` keeps them; notes N0561 / N0562 list each);
 - parameter names (unique per operation, avoiding the names generated functions use themselves),
   with path-item parameters merged under operation parameters (OpenAPI's override rule);
 - which request body media type is used (JSON, then form, multipart, text, binary) and which
@@ -19,6 +21,7 @@ operation's ``degraded`` list so the report can count it; operations are never d
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +39,7 @@ from generator.naming import (
     MAX_MODULE_NAME,
     RESERVED_PARAM_NAMES,
     NameScope,
+    fastapi_stem,
     pascal_case,
     snake_case,
 )
@@ -88,6 +92,25 @@ def media_kind(content_type: str) -> str:
     return "binary"
 
 
+def _operation_id(node: dict[str, Any]) -> str:
+    op_id = node.get("operationId")
+    return op_id if isinstance(op_id, str) and op_id.strip() else ""
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One operation of ``paths`` that passed the tag filters, before it is built."""
+
+    path: str
+    method: str
+    node: dict[str, Any]
+    site: Site
+    item: dict[str, Any]
+    item_site: Site
+    tag: str
+    unique_id: bool  # False: a later operation reusing an operationId (named from method and path)
+
+
 @dataclass
 class OperationBuilder:
     """Builds every operation of the spec; see the module docstring."""
@@ -97,6 +120,7 @@ class OperationBuilder:
     schemas: SchemaBuilder
     sink: DiagnosticSink
     op_renames: dict[str, str] = field(default_factory=dict)
+    operation_ids: str = "short"  # config naming.operation_ids: "short" | "raw"
     tag_modules: dict[str, str] = field(default_factory=dict)
     include_tags: frozenset[str] = frozenset()
     exclude_tags: frozenset[str] = frozenset()
@@ -114,10 +138,10 @@ class OperationBuilder:
     _op_ids: set[str] = field(default_factory=set)  # operationIds seen so far (W0260)
 
     def build_all(self) -> list[Operation]:
-        ops: list[Operation] = []
         paths = self.root.get("paths")
         if not isinstance(paths, dict):
-            return ops
+            return []
+        found: list[_Found] = []
         for path, item in paths.items():
             if not isinstance(item, dict):
                 continue
@@ -144,12 +168,72 @@ class OperationBuilder:
                     continue
                 if self.exclude_tags and set(tag_list) & self.exclude_tags:
                     continue
-                ops.append(
-                    self._operation(
-                        str(path), method, op_resolved, op_site, item_node, item_site, unique_id
+                first = tags[0] if isinstance(tags, list) and tags else None
+                tag = first if isinstance(first, str) else "default"
+                found.append(
+                    _Found(
+                        str(path),
+                        method,
+                        op_resolved,
+                        op_site,
+                        item_node,
+                        item_site,
+                        tag,
+                        unique_id,
                     )
                 )
-        return ops
+        wanted = self._wanted_names(found)
+        return [
+            self._operation(
+                f.path, f.method, f.node, f.site, f.item, f.item_site, f.tag, name, f.unique_id
+            )
+            for f, name in zip(found, wanted, strict=True)
+        ]
+
+    def _wanted_names(self, found: list[_Found]) -> list[str]:
+        """Each operation's function name before uniqueness: a config rename, else the
+        operationId snake-cased -- without FastAPI's path+method suffix when the shorter name is
+        unique in its module (``operation_ids: short``) -- else ``<method>_<path words>``."""
+        wanted: list[str] = []
+        stems: list[str] = []
+        modules: list[str] = []
+        for f in found:
+            op_id = _operation_id(f.node) if f.unique_id else ""
+            modules.append(self._module_for(f.tag))
+            renamed = self.op_renames.get(op_id)
+            stem = ""
+            if not renamed and op_id and self.operation_ids == "short":
+                stem = fastapi_stem(op_id, f.path, f.method)
+                stem = snake_case(stem) if stem else ""
+            stems.append(stem)
+            wanted.append(
+                renamed
+                or (snake_case(op_id) if op_id else snake_case(f"{f.method.lower()} {f.path}"))
+            )
+        counts = Counter(
+            (module, (stem or name).casefold())
+            for module, stem, name in zip(modules, stems, wanted, strict=True)
+        )
+        for i, (f, module, stem) in enumerate(zip(found, modules, stems, strict=True)):
+            if not stem:
+                continue
+            op_id = _operation_id(f.node)  # a stem implies a unique operationId
+            if counts[(module, stem.casefold())] == 1:
+                self.sink.note(
+                    "N0561",
+                    f"operationId {op_id!r} is generated as {module}.{stem} "
+                    "(FastAPI's path and method suffix dropped)",
+                    self._key(f.site),
+                )
+                wanted[i] = stem
+            else:
+                self.sink.note(
+                    "N0562",
+                    f"operationId {op_id!r} keeps FastAPI's path and method suffix: "
+                    f"{module}.{stem} would not be unique",
+                    self._key(f.site),
+                )
+        return wanted
 
     # -- plumbing ---------------------------------------------------------------------------------
 
@@ -183,17 +267,13 @@ class OperationBuilder:
         site: Site,
         item: dict[str, Any],
         item_site: Site,
+        tag: str,
+        wanted: str,
         unique_id: bool = True,
     ) -> Operation:
-        tags = node.get("tags")
-        tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "default"
         module = self._module_for(tag)
-        op_id = node.get("operationId")
-        op_id = op_id if isinstance(op_id, str) and op_id.strip() else ""
+        op_id = _operation_id(node)
         named_by = op_id if unique_id else ""
-        wanted = self.op_renames.get(named_by) or (
-            snake_case(named_by) if named_by else snake_case(f"{method.lower()} {path}")
-        )
         scope = self._op_scopes.setdefault(
             module,
             NameScope(

@@ -27,6 +27,7 @@ from generator.ir import (
     Model,
     ModelRef,
     Operation,
+    Prim,
     TypeRef,
     UnionModel,
 )
@@ -287,6 +288,14 @@ class Planner:
                 dec = code.decode(f.type, f"src[{wire}]")
                 decode = f"({dec} if {wire} in src else {default})"
                 guard, omit = "", "ALWAYS"
+            elif f.required and _allows_null(f.type):
+                # Servers drop null fields (Go omitempty, Jackson NON_NULL, exclude_none): absent
+                # reads as None, unless strict (then the KeyError names the missing key).
+                decl = f"{f.name}: {ann}"
+                is_strict = code.runtime("strict", "is_strict")
+                present = f"(src[{wire}] if {wire} in src or {is_strict}() else None)"
+                decode = code.decode(f.type, present)
+                guard, omit = "", "ALWAYS"
             elif f.required:
                 decl = f"{f.name}: {ann}"
                 decode = code.decode(f.type, f"src[{wire}]")
@@ -348,6 +357,7 @@ class Planner:
                 else encoded
             )
         code.runtime("strict", "unknown_fields")
+        code.runtime("serde", "field_error")
         code.runtime("jsonlib", "WireFields")
         code.typing("ClassVar")
         if any(fv.omit == "ALWAYS" for fv in fields):
@@ -664,6 +674,11 @@ def _runtime_lines(code: ModuleCode, names: Mapping[str, set[str]]) -> list[str]
 def _merge_runtime(code: ModuleCode, names: Mapping[str, set[str]]) -> None:
     for module, found in names.items():
         code.runtime_names.setdefault(module, set()).update(found)
+
+
+def _allows_null(t: TypeRef) -> bool:
+    """Whether JSON ``null`` is a value of ``t`` (nullable, or any value at all)."""
+    return t.nullable or (isinstance(t, Prim) and t.kind == "any")
 
 
 def _frozenset_literal(items: Iterable[str]) -> str:

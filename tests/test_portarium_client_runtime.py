@@ -229,15 +229,22 @@ def test_sse_stream_yields_typed_events() -> None:
         f"id: 2\ndata: {json.dumps({**event, 'id': 'e2'})}"
     ).encode()
 
+    resumed = f"id: 2\ndata: {json.dumps({**event, 'id': 'e2'})}\n\n".encode()
+    last_ids: list[str | None] = []
+
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.headers["accept"] == "text/event-stream"
-        return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+        last_ids.append(request.headers.get("last-event-id"))
+        content = body if len(last_ids) == 1 else resumed
+        return httpx.Response(200, content=content, headers={"content-type": "text/event-stream"})
 
     events = list(
         stream_run_events.stream(client=make_client(handler), workspace_id="w", run_id="r")
     )
-    assert [e.id for e in events] == ["1", "2"]
+    # the body ended inside event 2 (no blank line): not dispatched, resumed from event 1
+    assert [e.id for e in events] == ["1", "2"] and last_ids == [None, "1"]
     assert events[0].event == "run" and events[0].data.id == "e1"
+    assert events[1].data.id == "e2"
 
 
 def test_unknown_enum_values_and_fields_are_kept_unless_strict() -> None:

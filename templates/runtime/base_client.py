@@ -48,15 +48,18 @@ from .auth import AuthMethod
 from .endpoint import Endpoint, RequestParts
 from .httpx_errors import translate
 from .observe import Redactor, log_failure, log_response, log_retry
-from .responses import (
-    DECODE_ERRORS,
-    ResponseSpec,
-    status_error,
-    unexpected_body,
-    unexpected_status,
-)
+from .responses import ResponseSpec, decode_response
 from .sse import ServerSentEvent
-from .streams import aiter_bytes, aiter_events, aiter_lines, iter_bytes, iter_events, iter_lines
+from .streams import (
+    acheck_stream,
+    aiter_bytes,
+    aiter_events,
+    aiter_lines,
+    check_stream,
+    iter_bytes,
+    iter_events,
+    iter_lines,
+)
 from .strict import strict_scope
 
 __all__ = ["DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "BaseClient", "EventHook"]
@@ -257,9 +260,14 @@ class BaseClient:
         if not self._owns_ahttp:
             assert http is not None
             return http
-        loop = asyncio.get_running_loop()
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # get_async_httpx_client() outside a loop: the next loop adopts it
+            loop = None
         if http is None or self._ahttp_loop is not loop:
             with self._lock:
+                if self._ahttp is not None and self._ahttp_loop is None:
+                    self._ahttp_loop = loop  # built outside a loop, no connections yet
                 if self._ahttp is None or self._ahttp_loop is not loop:
                     self._ahttp = httpx.AsyncClient(
                         transport=self._async_transport, **self._client_options
@@ -267,6 +275,27 @@ class BaseClient:
                     self._ahttp_loop = loop
                 http = self._ahttp
         return http
+
+    # -- public accessors (the names openapi-python-client's clients have) -----------------
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The timeout calls use unless given one per call (a caller's own ``httpx_client``'s
+        setting when no ``timeout`` was passed)."""
+        http = self._http
+        if http is not None and not self._owns_http and self._sync_timeout is _USE_CLIENT_DEFAULT:
+            return http.timeout
+        timeout: httpx.Timeout = self._client_options["timeout"]
+        return timeout
+
+    def get_httpx_client(self) -> httpx.Client:
+        """The ``httpx.Client`` sync calls go through (built on first use unless you gave one)."""
+        return self._sync_http()
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient`` async calls go through (built on first use unless you gave
+        one; one built here is replaced when calls run on a different event loop)."""
+        return self._async_http()
 
     def close(self) -> None:
         """Close the sync httpx client if this object created it."""
@@ -602,21 +631,7 @@ class BaseClient:
     # -- decoding --------------------------------------------------------------------------
 
     def _decode(self, response: httpx.Response, spec: ResponseSpec[T]) -> Response[T]:
-        status = response.status_code
-        if status >= 400:
-            raise status_error(response, spec, self._where(response.request))
-        decoder = spec.decoder_for(status)
-        if decoder is None:
-            raise unexpected_status(response, self._where(response.request))
-        try:
-            if self._strict:
-                with strict_scope():
-                    parsed = decoder(response)
-            else:
-                parsed = decoder(response)
-        except DECODE_ERRORS as exc:
-            raise unexpected_body(response, self._where(response.request), exc) from exc
-        return Response(status, response.headers, response.content, parsed, response.request.url)
+        return decode_response(response, spec, self._where, self._strict)
 
     def _strict_decode(self, decode: Callable[[Any], T]) -> Callable[[Any], T]:
         if not self._strict:
@@ -627,37 +642,6 @@ class BaseClient:
                 return decode(value)
 
         return strict_decode
-
-    def _check_stream(self, response: httpx.Response, spec: ResponseSpec[Any]) -> None:
-        """Raise for an error (or undocumented non-2xx) status on a freshly opened stream."""
-        status = response.status_code
-        if status < 300:
-            return
-        where = self._where(response.request)
-        try:
-            response.read()
-        except httpx.RequestError as exc:
-            raise translate(exc, where, self._redactor.secrets)[0] from exc
-        finally:
-            response.close()
-        if status >= 400:
-            raise status_error(response, spec, where)
-        raise unexpected_status(response, where)
-
-    async def _acheck_stream(self, response: httpx.Response, spec: ResponseSpec[Any]) -> None:
-        status = response.status_code
-        if status < 300:
-            return
-        where = self._where(response.request)
-        try:
-            await response.aread()
-        except httpx.RequestError as exc:
-            raise translate(exc, where, self._redactor.secrets)[0] from exc
-        finally:
-            await response.aclose()
-        if status >= 400:
-            raise status_error(response, spec, where)
-        raise unexpected_status(response, where)
 
     # -- the calls generated code makes ----------------------------------------------------
 
@@ -715,7 +699,9 @@ class BaseClient:
             if last_event_id is not None:
                 call.headers["Last-Event-ID"] = last_event_id
             response = self._send(call, True)
-            self._check_stream(response, error_spec)
+            check_stream(
+                response, error_spec, self._where(response.request), self._redactor.secrets
+            )
             return response
 
         return iter_events(
@@ -724,6 +710,7 @@ class BaseClient:
             where=f"{endpoint.method} {self._redactor.url(call.url)}",
             retry_safe=call.retry_safe,
             max_reconnects=max_reconnects,
+            strict=self._strict,
         )
 
     def astream_events(
@@ -748,7 +735,9 @@ class BaseClient:
             if last_event_id is not None:
                 call.headers["Last-Event-ID"] = last_event_id
             response = await self._asend(call, True)
-            await self._acheck_stream(response, error_spec)
+            await acheck_stream(
+                response, error_spec, self._where(response.request), self._redactor.secrets
+            )
             return response
 
         return aiter_events(
@@ -757,6 +746,7 @@ class BaseClient:
             where=f"{endpoint.method} {self._redactor.url(call.url)}",
             retry_safe=call.retry_safe,
             max_reconnects=max_reconnects,
+            strict=self._strict,
         )
 
     def stream_lines(
@@ -775,7 +765,7 @@ class BaseClient:
             endpoint, parts, extra_headers, timeout, max_retries, self._sync_timeout
         )
         response = self._send(call, True)
-        self._check_stream(response, error_spec)
+        check_stream(response, error_spec, self._where(response.request), self._redactor.secrets)
         where = self._where(response.request)
         yield from iter_lines(response, self._strict_decode(decode_line), where=where)
 
@@ -795,7 +785,9 @@ class BaseClient:
             endpoint, parts, extra_headers, timeout, max_retries, self._async_timeout
         )
         response = await self._asend(call, True)
-        await self._acheck_stream(response, error_spec)
+        await acheck_stream(
+            response, error_spec, self._where(response.request), self._redactor.secrets
+        )
         where = self._where(response.request)
         async for item in aiter_lines(response, self._strict_decode(decode_line), where=where):
             yield item
@@ -815,7 +807,7 @@ class BaseClient:
             endpoint, parts, extra_headers, timeout, max_retries, self._sync_timeout
         )
         response = self._send(call, True)
-        self._check_stream(response, error_spec)
+        check_stream(response, error_spec, self._where(response.request), self._redactor.secrets)
         yield from iter_bytes(response, where=self._where(response.request))
 
     async def astream_bytes(
@@ -833,6 +825,8 @@ class BaseClient:
             endpoint, parts, extra_headers, timeout, max_retries, self._async_timeout
         )
         response = await self._asend(call, True)
-        await self._acheck_stream(response, error_spec)
+        await acheck_stream(
+            response, error_spec, self._where(response.request), self._redactor.secrets
+        )
         async for chunk in aiter_bytes(response, where=self._where(response.request)):
             yield chunk

@@ -11,9 +11,11 @@ inside a multi-byte UTF-8 character or a leading BOM:
   reconnection delay in milliseconds;
 * lines starting with ``:`` are comments (keep-alives); a line without ``:`` is a field with an
   empty value; one space after the colon is dropped;
-* at a clean end of stream, a last event not followed by a blank line is still dispatched
-  (:meth:`SSEDecoder.close`); after a dropped connection it is not (the stream resumes from
-  ``last_event_id`` instead).
+* an event is only dispatched by its blank line: when the stream ends before it, the incomplete
+  event is discarded (WHATWG: "if the file ends in the middle of an event, before the final empty
+  line, the incomplete event is not dispatched"). :meth:`SSEDecoder.end` tells whether that
+  happened, so the client can treat such an end as a dropped connection and resume from
+  ``last_event_id``.
 """
 
 from __future__ import annotations
@@ -78,14 +80,18 @@ class SSEDecoder:
         """Consume one chunk; return the events it completed (often none, sometimes several)."""
         return self._feed_text(self._utf8.decode(chunk))
 
-    def close(self) -> list[ServerSentEvent[str]]:
-        """End of stream: dispatch a final event that had no blank line after it."""
-        events = self._feed_text(self._utf8.decode(b"", final=True))
-        if self._buffer:
-            line, self._buffer = self._buffer, ""
-            self._line(line, events)
-        self._line("", events)
-        return events
+    def end(self) -> bool:
+        """End of stream: discard an incomplete event; return whether there was one (part of an
+        event arrived -- ``data:`` lines, or an unfinished line that is not a comment -- and no
+        blank line completed it)."""
+        self._feed_text(self._utf8.decode(b"", final=True))
+        cut_off = bool(self._data) or self._buffer[:1] not in ("", ":")
+        self._buffer = ""
+        self._data = []
+        self._event = ""
+        self._event_retry = None
+        self._raw = []
+        return cut_off
 
     def _feed_text(self, text: str) -> list[ServerSentEvent[str]]:
         events: list[ServerSentEvent[str]] = []

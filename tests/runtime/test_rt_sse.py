@@ -10,12 +10,16 @@ from hypothesis import strategies as st
 
 
 def parse(R: SimpleNamespace, *chunks: bytes) -> list[Any]:
+    return parse_end(R, *chunks)[0]
+
+
+def parse_end(R: SimpleNamespace, *chunks: bytes) -> tuple[list[Any], bool]:
+    """The events dispatched, and whether the stream ended in the middle of an event."""
     decoder = R.sse.SSEDecoder()
     events: list[Any] = []
     for chunk in chunks:
         events.extend(decoder.feed(chunk))
-    events.extend(decoder.close())
-    return events
+    return events, decoder.end()
 
 
 def test_basic_event_fields(R: SimpleNamespace) -> None:
@@ -47,9 +51,24 @@ def test_crlf_split_between_chunks(R: SimpleNamespace) -> None:
     assert [e.data for e in events] == ["a", "b"]
 
 
-def test_final_event_without_blank_line(R: SimpleNamespace) -> None:
-    assert [e.data for e in parse(R, b"data: a\n\ndata: last")] == ["a", "last"]
-    assert [e.data for e in parse(R, b"data: last\n")] == ["last"]
+def test_final_event_without_blank_line_is_discarded(R: SimpleNamespace) -> None:
+    # WHATWG: "If the file ends in the middle of an event ... the incomplete event is not
+    # dispatched"; end() reports the cut so the client can resume.
+    for body in (b"data: a\n\ndata: last", b"data: a\n\ndata: last\n", b'data: a\n\ndata: {"x":'):
+        events, cut = parse_end(R, body)
+        assert ([e.data for e in events], cut) == (["a"], True), body
+
+
+def test_clean_ends(R: SimpleNamespace) -> None:
+    for body in (
+        b"",
+        b"data: a\n\n",
+        b"data: a\r\n\r\n: ping",
+        b"data: a\n\n: ping\n",
+        b"event: x\n",
+    ):
+        events, cut = parse_end(R, body)
+        assert not cut, body
 
 
 def test_id_persists_and_nul_ignored(R: SimpleNamespace) -> None:
@@ -79,7 +98,7 @@ def test_events_available_before_stream_ends(R: SimpleNamespace) -> None:
     decoder = R.sse.SSEDecoder()
     assert decoder.feed(b"data: a\n") == []
     assert [e.data for e in decoder.feed(b"\ndata: b")] == ["a"]
-    assert [e.data for e in decoder.close()] == ["b"]
+    assert decoder.end() is True
 
 
 def test_resume_state(R: SimpleNamespace) -> None:
@@ -114,11 +133,11 @@ def test_any_chunking_gives_identical_events(
     lines, eol, bom, trailing = stream
     text = ("\ufeff" if bom else "") + eol.join(lines) + (eol if trailing else "")
     payload = text.encode()
-    whole = parse(R, payload)
+    whole = parse_end(R, payload)
     points = sorted({c % (len(payload) + 1) for c in cuts})
     pieces = [payload[a:b] for a, b in zip([0, *points], [*points, len(payload)], strict=True)]
-    assert parse(R, *pieces) == whole
-    assert parse(R, *[payload[i : i + 1] for i in range(len(payload))]) == whole
+    assert parse_end(R, *pieces) == whole
+    assert parse_end(R, *[payload[i : i + 1] for i in range(len(payload))]) == whole
 
 
 def test_last_event_id_only_counts_dispatched_events(R: SimpleNamespace) -> None:
@@ -137,7 +156,7 @@ def test_last_event_id_only_counts_dispatched_events(R: SimpleNamespace) -> None
 )
 def test_any_bytes_any_chunking(R: SimpleNamespace, payload: bytes, cuts: list[int]) -> None:
     # Invalid UTF-8 included: the decoder replaces it the same way wherever the chunks split.
-    whole = parse(R, b"data: " + payload)
+    whole = parse_end(R, b"data: " + payload)
     points = sorted({c % (len(payload) + 1) for c in cuts})
     pieces = [payload[a:b] for a, b in zip([0, *points], [*points, len(payload)], strict=True)]
-    assert parse(R, b"data: ", *pieces) == whole
+    assert parse_end(R, b"data: ", *pieces) == whole

@@ -10,6 +10,9 @@ helper tries the fastest stdlib route first and falls back only for inputs it ca
 * :func:`b64decode` / :func:`b64encode` for ``format: byte`` (padding optional, url-safe accepted).
 * ``expect_*`` -- minimal type checks that raise :class:`TypeError` (which the client reports as an
   unexpected response) instead of letting a wrong type flow into a model.
+* :func:`field_error` -- called by a generated ``from_dict`` only after a field failed to decode:
+  says which JSON path stopped fitting (``$.items[*].createdAt: required property is missing``)
+  as a :class:`DecodeError`; decoding that succeeds pays nothing for it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 __all__ = [
+    "DecodeError",
     "b64decode",
     "b64encode",
     "expect_bool",
@@ -31,6 +35,7 @@ __all__ = [
     "expect_int",
     "expect_list",
     "expect_str",
+    "field_error",
     "format_date",
     "format_datetime",
     "parse_date",
@@ -186,3 +191,46 @@ def expect_dict(value: Any) -> dict[str, Any]:
     if type(value) is dict:
         return value
     raise TypeError(f"expected an object, got {type(value).__name__}")
+
+
+class DecodeError(KeyError, TypeError, ValueError):
+    """A JSON value that does not fit its model, with where: ``path`` is relative to the body
+    (``.items[*].id``; ``[*]`` stands for any element of a list) and ``str()`` shows it as
+    ``$.items[*].id: reason``.
+
+    A subclass of all three errors ``from_dict`` has always raised, so code that catches the one it
+    expects (``except KeyError`` for a missing property) still catches it."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"${self.path}: {self.reason}"
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+
+
+def field_error(
+    exc: Exception, obj: object, wire_fields: tuple[tuple[str, str, Any], ...], src: Any
+) -> DecodeError:
+    """The error to raise for ``exc``, which stopped a ``from_dict`` filling ``obj``.
+
+    The field that failed is the first in ``wire_fields`` (the model's ``_wire_`` table, in the
+    order ``from_dict`` assigns) that ``obj`` does not have yet (none: the failure came after the
+    fields, and the path stays where it was).
+    """
+    wire = next((w for attr, w, _ in wire_fields if not hasattr(obj, attr)), None)
+    segment = "" if wire is None else f".{wire}" if _NAME(wire) else f"[{wire!r}]"
+    if isinstance(exc, DecodeError):
+        inner, reason = exc.path, exc.reason
+        value = src.get(wire) if wire is not None and isinstance(src, dict) else None
+        if isinstance(value, list) and not inner.startswith("["):
+            inner = "[*]" + inner
+    elif wire is not None and isinstance(exc, KeyError) and exc.args == (wire,):
+        inner, reason = "", "required property is missing"
+    else:
+        inner, reason = "", f"{type(exc).__name__}: {exc}"
+    return DecodeError(segment + inner, reason)

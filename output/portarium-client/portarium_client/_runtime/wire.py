@@ -20,6 +20,7 @@ from ..types import File
 from . import jsonlib
 from .responses import Decoder
 from .sse import ServerSentEvent, SSEDecoder
+from .strict import is_strict
 
 T = TypeVar("T")
 
@@ -123,11 +124,16 @@ def json_data_as(parse: Callable[[Any], T]) -> Callable[[str], T]:
 
 
 def sse_list_decoder(decode_data: Callable[[str], T]) -> Decoder[list[ServerSentEvent[T]]]:
-    """Decode a whole buffered ``text/event-stream`` body into events (for ``sync``/``asyncio``)."""
+    """Decode a whole buffered ``text/event-stream`` body into events (for ``sync``/``asyncio``).
+
+    An event the body cuts off (no blank line after it) is discarded, as a browser does; in strict
+    mode it makes the body not fit (ValueError)."""
 
     def decode(response: httpx.Response) -> list[ServerSentEvent[T]]:
         parser = SSEDecoder()
-        raw = parser.feed(response.content) + parser.close()
+        raw = parser.feed(response.content)
+        if parser.end() and is_strict():
+            raise ValueError("the stream ended in the middle of an event")
         return [
             ServerSentEvent(
                 event=e.event, data=decode_data(e.data), id=e.id, retry=e.retry, raw=e.raw

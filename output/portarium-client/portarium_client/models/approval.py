@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .approval_decision import ApprovalDecision
@@ -106,24 +106,34 @@ class Approval:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("Approval", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.run_id = src["runId"]
-        obj.status = _APPROVAL_STATUS_MEMBERS.get(src["status"]) or ApprovalStatus(src["status"])
-        obj.requested_by = src["requestedBy"]
-        obj.prompt = src["prompt"]
-        obj.assignee_user_id = src.get("assigneeUserId", UNSET)
-        obj.due_at = (
-            UNSET
-            if (_v2 := src.get("dueAt", UNSET)) is UNSET
-            else (None if _v2 is None else parse_datetime(_v2))
-        )
-        obj.created_at = parse_datetime(src["createdAt"])
-        obj.decided_at = None if (_v3 := src["decidedAt"]) is None else parse_datetime(_v3)
-        obj.decision = (
-            None
-            if (_v4 := src["decision"]) is None
-            else (_APPROVAL_DECISION_MEMBERS.get(_v4) or ApprovalDecision(_v4))
-        )
-        obj.decided_by = src.get("decidedBy", UNSET)
-        obj.rationale = src.get("rationale", UNSET)
+        try:
+            obj.id = src["id"]
+            obj.run_id = src["runId"]
+            obj.status = _APPROVAL_STATUS_MEMBERS.get(src["status"]) or ApprovalStatus(
+                src["status"]
+            )
+            obj.requested_by = src["requestedBy"]
+            obj.prompt = src["prompt"]
+            obj.assignee_user_id = src.get("assigneeUserId", UNSET)
+            obj.due_at = (
+                UNSET
+                if (_v2 := src.get("dueAt", UNSET)) is UNSET
+                else (None if _v2 is None else parse_datetime(_v2))
+            )
+            obj.created_at = parse_datetime(src["createdAt"])
+            obj.decided_at = (
+                None
+                if (_v3 := (src["decidedAt"] if "decidedAt" in src or is_strict() else None))
+                is None
+                else parse_datetime(_v3)
+            )
+            obj.decision = (
+                None
+                if (_v4 := (src["decision"] if "decision" in src or is_strict() else None)) is None
+                else (_APPROVAL_DECISION_MEMBERS.get(_v4) or ApprovalDecision(_v4))
+            )
+            obj.decided_by = src.get("decidedBy", UNSET)
+            obj.rationale = src.get("rationale", UNSET)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["assigneeUserId", "dueAt", "prompt", "runId"])
@@ -50,8 +50,11 @@ class CreateApprovalRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("CreateApprovalRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.run_id = src["runId"]
-        obj.prompt = src["prompt"]
-        obj.assignee_user_id = src.get("assigneeUserId")
-        obj.due_at = None if (_v2 := src.get("dueAt")) is None else parse_datetime(_v2)
+        try:
+            obj.run_id = src["runId"]
+            obj.prompt = src["prompt"]
+            obj.assignee_user_id = src.get("assigneeUserId")
+            obj.due_at = None if (_v2 := src.get("dueAt")) is None else parse_datetime(_v2)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["name", "settings", "slug"])
@@ -45,7 +46,10 @@ class CreateWorkspaceRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("CreateWorkspaceRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.name = src["name"]
-        obj.slug = src.get("slug")
-        obj.settings = src.get("settings")
+        try:
+            obj.name = src["name"]
+            obj.slug = src.get("slug")
+            obj.settings = src.get("settings")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 from .approval_decision import ApprovalDecision
 
@@ -44,8 +45,11 @@ class DecideApprovalRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("DecideApprovalRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.decision = _APPROVAL_DECISION_MEMBERS.get(src["decision"]) or ApprovalDecision(
-            src["decision"]
-        )
-        obj.rationale = src["rationale"]
+        try:
+            obj.decision = _APPROVAL_DECISION_MEMBERS.get(src["decision"]) or ApprovalDecision(
+                src["decision"]
+            )
+            obj.rationale = src["rationale"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

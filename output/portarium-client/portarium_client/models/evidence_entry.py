@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .evidence_actor import decode_evidence_actor, encode_evidence_actor
@@ -81,15 +81,18 @@ class EvidenceEntry:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("EvidenceEntry", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.run_id = src.get("runId")
-        obj.category = _EVIDENCE_CATEGORY_MEMBERS.get(src["category"]) or EvidenceCategory(
-            src["category"]
-        )
-        obj.occurred_at = parse_datetime(src["occurredAt"])
-        obj.summary = src["summary"]
-        obj.actor = decode_evidence_actor(src["actor"])
-        obj.payload = src.get("payload")
-        obj.hash = src["hash"]
-        obj.previous_hash = src.get("previousHash", UNSET)
+        try:
+            obj.id = src["id"]
+            obj.run_id = src.get("runId")
+            obj.category = _EVIDENCE_CATEGORY_MEMBERS.get(src["category"]) or EvidenceCategory(
+                src["category"]
+            )
+            obj.occurred_at = parse_datetime(src["occurredAt"])
+            obj.summary = src["summary"]
+            obj.actor = decode_evidence_actor(src["actor"])
+            obj.payload = src.get("payload")
+            obj.hash = src["hash"]
+            obj.previous_hash = src.get("previousHash", UNSET)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 from .evidence_entry import EvidenceEntry
 
@@ -46,6 +47,9 @@ class EvidenceList:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("EvidenceList", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.items = list(map(EvidenceEntry.from_dict, src["items"]))
-        obj.next_cursor = src["nextCursor"]
+        try:
+            obj.items = list(map(EvidenceEntry.from_dict, src["items"]))
+            obj.next_cursor = src["nextCursor"] if "nextCursor" in src or is_strict() else None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import WireFields
 from .._runtime.modeling import member_table
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 from .machine_status import MachineStatus
 
@@ -45,10 +46,13 @@ class HeartbeatRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("HeartbeatRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.status = (
-            None
-            if (_v1 := src.get("status")) is None
-            else (_MACHINE_STATUS_MEMBERS.get(_v1) or MachineStatus(_v1))
-        )
-        obj.metrics = src.get("metrics")
+        try:
+            obj.status = (
+                None
+                if (_v1 := src.get("status")) is None
+                else (_MACHINE_STATUS_MEMBERS.get(_v1) or MachineStatus(_v1))
+            )
+            obj.metrics = src.get("metrics")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 from .machine_status import MachineStatus
 
@@ -66,13 +66,23 @@ class Machine:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("Machine", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.hostname = src["hostname"]
-        obj.status = _MACHINE_STATUS_MEMBERS.get(src["status"]) or MachineStatus(src["status"])
-        obj.capabilities = src["capabilities"]
-        obj.labels = src["labels"]
-        obj.last_heartbeat_at = (
-            None if (_v1 := src["lastHeartbeatAt"]) is None else parse_datetime(_v1)
-        )
-        obj.registered_at = parse_datetime(src["registeredAt"])
+        try:
+            obj.id = src["id"]
+            obj.hostname = src["hostname"]
+            obj.status = _MACHINE_STATUS_MEMBERS.get(src["status"]) or MachineStatus(src["status"])
+            obj.capabilities = src["capabilities"]
+            obj.labels = src["labels"]
+            obj.last_heartbeat_at = (
+                None
+                if (
+                    _v1 := (
+                        src["lastHeartbeatAt"] if "lastHeartbeatAt" in src or is_strict() else None
+                    )
+                )
+                is None
+                else parse_datetime(_v1)
+            )
+            obj.registered_at = parse_datetime(src["registeredAt"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["hostname", "kind", "machineId"])
@@ -44,7 +45,10 @@ class MachineActor:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("MachineActor", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.kind = src["kind"]
-        obj.machine_id = src["machineId"]
-        obj.hostname = src.get("hostname")
+        try:
+            obj.kind = src["kind"]
+            obj.machine_id = src["machineId"]
+            obj.hostname = src.get("hostname")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["detail", "instance", "status", "title", "type"])
@@ -59,15 +60,18 @@ class Problem:
     def from_dict(cls, src: Mapping[str, Any]) -> Problem:
         """Build from decoded JSON; raises ``KeyError``/``TypeError``/``ValueError`` on a mismatch."""
         obj = object.__new__(cls)
-        obj.type = src["type"] if "type" in src else "about:blank"
-        obj.title = src.get("title")
-        obj.status = src.get("status")
-        obj.detail = src.get("detail")
-        obj.instance = src.get("instance")
-        if _KNOWN_KEYS.issuperset(src):
-            obj.additional_properties = {}
-        else:
-            extra = src.keys() - _KNOWN_KEYS
-            unknown_fields("Problem", extra)
-            obj.additional_properties = {_x_key: src[_x_key] for _x_key in extra}
+        try:
+            obj.type = src["type"] if "type" in src else "about:blank"
+            obj.title = src.get("title")
+            obj.status = src.get("status")
+            obj.detail = src.get("detail")
+            obj.instance = src.get("instance")
+            if _KNOWN_KEYS.issuperset(src):
+                obj.additional_properties = {}
+            else:
+                extra = src.keys() - _KNOWN_KEYS
+                unknown_fields("Problem", extra)
+                obj.additional_properties = {_x_key: src[_x_key] for _x_key in extra}
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["capabilities", "hostname", "labels"])
@@ -45,7 +46,10 @@ class RegisterMachineRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("RegisterMachineRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.hostname = src["hostname"]
-        obj.capabilities = src.get("capabilities")
-        obj.labels = src.get("labels")
+        try:
+            obj.hostname = src["hostname"]
+            obj.capabilities = src.get("capabilities")
+            obj.labels = src.get("labels")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 from ..types import UNSET, Unset
 from .execution_tier import ExecutionTier
@@ -95,26 +95,29 @@ class Run:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("Run", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.status = _RUN_STATUS_MEMBERS.get(src["status"]) or RunStatus(src["status"])
-        obj.workflow_id = src["workflowId"]
-        obj.workspace_id = src["workspaceId"]
-        obj.created_at = parse_datetime(src["createdAt"])
-        obj.started_at = (
-            UNSET
-            if (_v1 := src.get("startedAt", UNSET)) is UNSET
-            else (None if _v1 is None else parse_datetime(_v1))
-        )
-        obj.ended_at = (
-            UNSET
-            if (_v2 := src.get("endedAt", UNSET)) is UNSET
-            else (None if _v2 is None else parse_datetime(_v2))
-        )
-        obj.execution_tier = (
-            None
-            if (_v3 := src.get("executionTier")) is None
-            else (_EXECUTION_TIER_MEMBERS.get(_v3) or ExecutionTier(_v3))
-        )
-        obj.input = src.get("input")
-        obj.output = src.get("output", UNSET)
+        try:
+            obj.id = src["id"]
+            obj.status = _RUN_STATUS_MEMBERS.get(src["status"]) or RunStatus(src["status"])
+            obj.workflow_id = src["workflowId"]
+            obj.workspace_id = src["workspaceId"]
+            obj.created_at = parse_datetime(src["createdAt"])
+            obj.started_at = (
+                UNSET
+                if (_v1 := src.get("startedAt", UNSET)) is UNSET
+                else (None if _v1 is None else parse_datetime(_v1))
+            )
+            obj.ended_at = (
+                UNSET
+                if (_v2 := src.get("endedAt", UNSET)) is UNSET
+                else (None if _v2 is None else parse_datetime(_v2))
+            )
+            obj.execution_tier = (
+                None
+                if (_v3 := src.get("executionTier")) is None
+                else (_EXECUTION_TIER_MEMBERS.get(_v3) or ExecutionTier(_v3))
+            )
+            obj.input = src.get("input")
+            obj.output = src.get("output", UNSET)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 from .run_event_type import RunEventType
 from .run_status import RunStatus
@@ -96,18 +96,21 @@ class RunEvent:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("RunEvent", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.type = _RUN_EVENT_TYPE_MEMBERS.get(src["type"]) or RunEventType(src["type"])
-        obj.run_id = src["runId"]
-        obj.occurred_at = parse_datetime(src["occurredAt"])
-        obj.status = (
-            None
-            if (_v1 := src.get("status")) is None
-            else (_RUN_STATUS_MEMBERS.get(_v1) or RunStatus(_v1))
-        )
-        obj.step_id = src.get("stepId")
-        obj.approval_id = src.get("approvalId")
-        obj.evidence_id = src.get("evidenceId")
-        obj.message = src.get("message")
-        obj.data = src.get("data")
+        try:
+            obj.id = src["id"]
+            obj.type = _RUN_EVENT_TYPE_MEMBERS.get(src["type"]) or RunEventType(src["type"])
+            obj.run_id = src["runId"]
+            obj.occurred_at = parse_datetime(src["occurredAt"])
+            obj.status = (
+                None
+                if (_v1 := src.get("status")) is None
+                else (_RUN_STATUS_MEMBERS.get(_v1) or RunStatus(_v1))
+            )
+            obj.step_id = src.get("stepId")
+            obj.approval_id = src.get("approvalId")
+            obj.evidence_id = src.get("evidenceId")
+            obj.message = src.get("message")
+            obj.data = src.get("data")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
 from .._runtime.modeling import member_table
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 from .execution_tier import ExecutionTier
 
@@ -50,11 +51,14 @@ class StartRunRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("StartRunRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.workflow_id = src["workflowId"]
-        obj.input = src.get("input")
-        obj.execution_tier = (
-            None
-            if (_v2 := src.get("executionTier")) is None
-            else (_EXECUTION_TIER_MEMBERS.get(_v2) or ExecutionTier(_v2))
-        )
+        try:
+            obj.workflow_id = src["workflowId"]
+            obj.input = src.get("input")
+            obj.execution_tier = (
+                None
+                if (_v2 := src.get("executionTier")) is None
+                else (_EXECUTION_TIER_MEMBERS.get(_v2) or ExecutionTier(_v2))
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

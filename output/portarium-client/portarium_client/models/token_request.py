@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(
@@ -58,9 +59,12 @@ class TokenRequest:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("TokenRequest", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.grant_type = src["grant_type"]
-        obj.client_id = src["client_id"]
-        obj.client_secret = src["client_secret"]
-        obj.scope = src.get("scope")
-        obj.workspace_id = src.get("workspace_id")
+        try:
+            obj.grant_type = src["grant_type"]
+            obj.client_id = src["client_id"]
+            obj.client_secret = src["client_secret"]
+            obj.scope = src.get("scope")
+            obj.workspace_id = src.get("workspace_id")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from .._runtime.jsonlib import ALWAYS, WireFields
+from .._runtime.serde import field_error
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(["access_token", "expires_in", "scope", "token_type"])
@@ -51,8 +52,11 @@ class TokenResponse:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("TokenResponse", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.access_token = src["access_token"]
-        obj.token_type = src["token_type"]
-        obj.expires_in = src["expires_in"]
-        obj.scope = src.get("scope")
+        try:
+            obj.access_token = src["access_token"]
+            obj.token_type = src["token_type"]
+            obj.expires_in = src["expires_in"]
+            obj.scope = src.get("scope")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj

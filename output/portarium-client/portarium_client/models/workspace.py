@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from .._runtime.jsonlib import ALWAYS, WireFields
-from .._runtime.serde import format_datetime, parse_datetime
+from .._runtime.serde import field_error, format_datetime, parse_datetime
 from .._runtime.strict import is_strict, unknown_fields
 
 _KNOWN_KEYS: frozenset[str] = frozenset(
@@ -59,10 +59,13 @@ class Workspace:
         if is_strict() and not _KNOWN_KEYS.issuperset(src):
             unknown_fields("Workspace", src.keys() - _KNOWN_KEYS)
         obj = object.__new__(cls)
-        obj.id = src["id"]
-        obj.name = src["name"]
-        obj.slug = src["slug"]
-        obj.created_at = parse_datetime(src["createdAt"])
-        obj.updated_at = parse_datetime(src["updatedAt"])
-        obj.settings = src.get("settings")
+        try:
+            obj.id = src["id"]
+            obj.name = src["name"]
+            obj.slug = src["slug"]
+            obj.created_at = parse_datetime(src["createdAt"])
+            obj.updated_at = parse_datetime(src["updatedAt"])
+            obj.settings = src.get("settings")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise field_error(exc, obj, cls._wire_, src) from exc
         return obj
