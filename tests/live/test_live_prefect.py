@@ -180,8 +180,8 @@ def test_flow_run_parameters_and_states(prefect: PrefectServer, mode: str) -> No
     from prefect_live_client.models import (
         BodySetFlowRunStateFlowRunsIdSetStatePost,
         FlowCreate,
-        FlowRun,
         FlowRunCreate,
+        FlowRunResponse,
         OrchestrationResult,
         SetStateStatus,
         State,
@@ -198,7 +198,7 @@ def test_flow_run_parameters_and_states(prefect: PrefectServer, mode: str) -> No
                 flow_id=flow.id, name=run_name, parameters=EVERY_JSON_KIND, tags=["live"]
             ),
         )
-        assert isinstance(created, FlowRun)
+        assert isinstance(created, FlowRunResponse)
         assert (created.flow_id, created.name) == (flow.id, run_name)
         assert canonical(created.parameters) == canonical(EVERY_JSON_KIND)
 
@@ -245,12 +245,12 @@ def test_flow_runs_filtered_with_nested_filter_models(prefect: PrefectServer, mo
         FlowCreate,
         FlowFilter,
         FlowFilterId,
-        FlowRun,
         FlowRunCreate,
         FlowRunFilter,
         FlowRunFilterState,
         FlowRunFilterStateType,
         FlowRunFilterTags,
+        FlowRunResponse,
         FlowRunSort,
         StateCreate,
         StateType,
@@ -287,7 +287,7 @@ def test_flow_runs_filtered_with_nested_filter_models(prefect: PrefectServer, mo
                     sort=FlowRunSort.NAME_ASC,
                 ),
             )
-            assert all(isinstance(r, FlowRun) and r.flow_id == flow.id for r in found)
+            assert all(isinstance(r, FlowRunResponse) and r.flow_id == flow.id for r in found)
             return [r.name for r in found]
 
         assert await names(FlowRunFilter(tags=FlowRunFilterTags(all=[tag]))) == ["run-0", "run-1"]
