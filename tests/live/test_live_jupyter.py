@@ -92,11 +92,13 @@ def test_status_and_me(jupyter: JupyterServer, mode: str) -> None:
         assert status.started and status.last_activity
         assert isinstance(status.kernels, (int, float)) and status.kernels >= 0
 
-        me = await d.call(get_api_me)
+        asked = {"contents": ["read", "write"], "kernels": ["execute"]}
+        me = await d.call(get_api_me, permissions=json.dumps(asked))
         assert isinstance(me, GetApiMeResponse200)
         assert isinstance(me.identity, Identity)
         assert me.identity.username and me.identity.display_name
-        assert me.permissions == {}  # none asked for
+        assert me.permissions is not None
+        assert {key: me.permissions[key] for key in asked} == asked  # the token may do all
 
         bad = {"Authorization": "token wrong"}
         with pytest.raises(ForbiddenError):
@@ -158,9 +160,7 @@ def test_contents_workflow(jupyter: JupyterServer, mode: str) -> None:
         assert listing.type is ContentsType.DIRECTORY
         assert sorted(entry["path"] for entry in listing.content) == [notebook_path, text_path]
 
-        notebook = await d.call(
-            get_api_contents_path, path=notebook_path, type=GetApiContentsPathType.NOTEBOOK
-        )
+        notebook = await d.call(get_api_contents_path, path=notebook_path)  # typed by extension
         assert notebook.type is ContentsType.NOTEBOOK
         assert [cell["source"] for cell in notebook.content["cells"]] == [
             cell["source"] for cell in NOTEBOOK["cells"]
@@ -194,7 +194,9 @@ def test_contents_workflow(jupyter: JupyterServer, mode: str) -> None:
             checkpoint_id=checkpoint.id,
         )
         assert restored.status_code == 204
-        reread = await d.call(get_api_contents_path, path=renamed_path)
+        reread = await d.call(
+            get_api_contents_path, path=renamed_path, type=GetApiContentsPathType.FILE
+        )
         assert (reread.content, reread.format) == ("erste Zeile ✓\n", "text")
 
         await d.call(
