@@ -81,6 +81,7 @@ def drive(jupyter: JupyterServer, mode: str, workflow: Any) -> Driver:
 
 
 def test_status_and_me(jupyter: JupyterServer, mode: str) -> None:
+    from jupyter_live_client import Client
     from jupyter_live_client.api.identity import get_api_me
     from jupyter_live_client.api.status import get_api_status
     from jupyter_live_client.errors import ForbiddenError
@@ -100,9 +101,16 @@ def test_status_and_me(jupyter: JupyterServer, mode: str) -> None:
         assert me.permissions is not None
         assert {key: me.permissions[key] for key in asked} == asked  # the token may do all
 
-        bad = {"Authorization": "token wrong"}
-        with pytest.raises(ForbiddenError):
-            await d.call(get_api_status, extra_headers=bad)
+        # a fresh client: the one above holds Jupyter's login cookie, which a wrong token keeps
+        stranger = Driver(
+            d.mode, Client(base_url=jupyter.base_url, headers={"Authorization": "token wrong"})
+        )
+        try:
+            with pytest.raises(ForbiddenError) as refused:
+                await stranger.call(get_api_status)
+            assert refused.value.status_code == 403
+        finally:
+            await stranger.close()
 
     drive(jupyter, mode, workflow)
 

@@ -64,6 +64,13 @@ class Driver:
             return [item async for item in op.aiterate(client=self.client, **kwargs)]
         return list(op.iterate(client=self.client, **kwargs))
 
+    async def close(self) -> None:
+        """Close the client the way this mode uses it (``aclose`` / ``close``)."""
+        if self.is_async:
+            await self.client.aclose()
+        else:
+            self.client.close()
+
     def record(self, request: Any) -> None:
         body: Any = None
         content = request.content
