@@ -1,7 +1,7 @@
 """Real third-party servers for the live tests: pinned installs in ``.live/``, started and stopped here.
 
 ``LiveEnv(name, requirements_file)``
-    A virtualenv at ``<repo>/.live/<name>`` with exactly what ``requirements_file`` pins (a full
+    A virtualenv at ``<repo>/.live/<name>-py<X.Y>`` (the Python running the tests) with exactly what ``requirements_file`` pins (a full
     ``pip freeze``) installed from PyPI by pip. ``ensure()`` reuses it when its stamp file says the
     same requirements and Python were installed; otherwise it deletes the folder and installs afresh
     (bounded by ``timeout``; a failure raises :class:`LiveSetupError` with the tail of pip's log).
@@ -73,7 +73,7 @@ class LiveEnv:
         self.name = name
         self.requirements_file = requirements_file
         self.timeout = timeout
-        self.path = LIVE_DIR / name
+        self.path = LIVE_DIR / f"{name}-py{sys.version_info[0]}.{sys.version_info[1]}"
         #: seconds the last ensure() spent installing (0.0 when the env was reused)
         self.install_seconds = 0.0
 
@@ -86,6 +86,7 @@ class LiveEnv:
             {
                 "requirements": self.requirements_file.read_text(encoding="utf-8"),
                 "python": sys.version.split()[0],
+                "path": str(self.path),  # a moved venv's scripts point to the old place
             },
             sort_keys=True,
         )
