@@ -120,6 +120,8 @@ class LiveEnv:
                 "pip",
                 "install",
                 "--quiet",
+                "--no-deps",  # the file pins every package: no resolver run
+                "--no-compile",  # bytecode is written on first import, not for every module
                 "-r",
                 str(self.requirements_file),
             ],
