@@ -1,7 +1,7 @@
 """Fixtures of the live tests: real Prefect and Jupyter servers, and clients generated from their specs.
 
-Session-scoped (per xdist worker; ``scripts/test.sh`` runs ``--dist loadgroup`` and every live
-module is one ``xdist_group``, so each server starts once, on one worker):
+Session-scoped (per xdist worker; under ``-n`` each live module runs on one worker, see
+``scheduling.py``, so each server starts once):
 
 - ``prefect_server`` -> started :class:`live_servers.PrefectServer` (``prefect`` as pinned in
   ``requirements-prefect.txt``, installed in ``.live/``), ``PREFECT_HOME`` a temp dir; stopped with its process group at the end.

@@ -32,7 +32,7 @@ import pytest
 from live_servers import JupyterServer
 from workflow import MODES, Driver, run
 
-pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live-jupyter")]
+pytestmark = pytest.mark.live
 
 NOTEBOOK: dict[str, Any] = {
     "nbformat": 4,

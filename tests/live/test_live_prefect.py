@@ -35,7 +35,7 @@ from generated import Generated
 from live_servers import PrefectServer
 from workflow import MODES, Driver, run
 
-pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live-prefect")]
+pytestmark = pytest.mark.live
 
 # A value of every JSON kind, nested; 2**53 + 1 is exact only as an integer.
 EVERY_JSON_KIND: dict[str, Any] = {
