@@ -29,8 +29,7 @@ from pathlib import Path
 
 import pytest
 from generated import Generated, generate_client
-from live_servers import JupyterServer, LiveEnv, LiveSetupError, PrefectServer, log_tail
-from servers import ServerStartError
+from live_servers import JupyterServer, LiveEnv, PrefectServer, ensure_or_fail, start_or_fail
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,30 +41,12 @@ PREFECT_ENV = LiveEnv(f"prefect-{PREFECT_VERSION}", HERE / "requirements-prefect
 JUPYTER_ENV = LiveEnv(f"jupyter-server-{JUPYTER_SERVER_VERSION}", HERE / "requirements-jupyter.txt")
 
 
-def _ensure(env: LiveEnv) -> LiveEnv:
-    try:
-        return env.ensure()
-    except LiveSetupError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-def _start(server: PrefectServer | JupyterServer) -> None:
-    try:
-        server.start()
-    except ServerStartError as exc:
-        pytest.fail(
-            f"{server.name} did not come up: {str(exc).splitlines()[0]}\n"
-            f"last lines of its log:\n{log_tail(str(exc))}",
-            pytrace=False,
-        )
-
-
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrefectServer]:
-    env = _ensure(PREFECT_ENV)
+    env = ensure_or_fail(PREFECT_ENV)
     server = PrefectServer(env, tmp_path_factory.mktemp("prefect-home"))
     try:
-        _start(server)
+        start_or_fail(server)
         yield server
     finally:
         server.stop()
@@ -87,14 +68,14 @@ def prefect_client(
 
 @pytest.fixture(scope="session")
 def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    env = _ensure(JUPYTER_ENV)
+    env = ensure_or_fail(JUPYTER_ENV)
     base = tmp_path_factory.mktemp("jupyter")
     (base / "root").mkdir()
     server = JupyterServer(
         env, base / "root", secrets.token_hex(16), state_dir=base / "state", timeout=120.0
     )
     try:
-        _start(server)
+        start_or_fail(server)
         yield server
     finally:
         server.stop()

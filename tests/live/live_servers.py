@@ -12,6 +12,10 @@
     ``tests/servers.py``, whose :class:`_ManagedServer` they extend): ``start()`` polls a health
     URL until it answers 200, at most ``timeout`` seconds; ``stop()`` ends the whole group.
 
+``ensure_or_fail(env)`` / ``start_or_fail(server)``
+    ``env.ensure()`` / ``server.start()``, turning a failure into ``pytest.fail`` with the tail of
+    pip's or the server's log (what the fixtures use).
+
 ``log_tail(text, lines)``
     The last lines of a server's output, for failure messages.
 """
@@ -31,10 +35,13 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from servers import HOST, REPO_ROOT, _ManagedServer
+import pytest
+from servers import HOST, REPO_ROOT, ServerStartError, _ManagedServer
 
 __all__ = [
     "LIVE_DIR",
+    "ensure_or_fail",
+    "start_or_fail",
     "JupyterServer",
     "LiveEnv",
     "LiveSetupError",
@@ -69,11 +76,14 @@ def _file_lock(path: Path) -> Iterator[None]:
 class LiveEnv:
     """A pinned virtualenv under ``.live/`` (see module docstring)."""
 
-    def __init__(self, name: str, requirements_file: Path, *, timeout: float = 600.0) -> None:
+    def __init__(
+        self, name: str, requirements_file: Path, *, timeout: float = 600.0, root: Path = LIVE_DIR
+    ) -> None:
         self.name = name
         self.requirements_file = requirements_file
         self.timeout = timeout
-        self.path = LIVE_DIR / f"{name}-py{sys.version_info[0]}.{sys.version_info[1]}"
+        self.root = root
+        self.path = root / f"{name}-py{sys.version_info[0]}.{sys.version_info[1]}"
         #: seconds the last ensure() spent installing (0.0 when the env was reused)
         self.install_seconds = 0.0
 
@@ -97,7 +107,7 @@ class LiveEnv:
 
     def ensure(self) -> LiveEnv:
         """Install the env unless an identical one is already there; return self."""
-        with _file_lock(LIVE_DIR / f".{self.name}.lock"):
+        with _file_lock(self.root / f".{self.name}.lock"):
             if self.is_ready():
                 return self
             started = time.monotonic()
@@ -107,17 +117,20 @@ class LiveEnv:
 
     def _install(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-        log_path = LIVE_DIR / f"{self.name}-install.log"
+        log_path = self.root / f"{self.name}-install.log"
         env = dict(os.environ)
         env.update({"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"})
         started = time.monotonic()
         deadline = started + self.timeout
         steps = [
-            [sys.executable, "-m", "venv", str(self.path)],
+            # no pip inside (ensurepip alone takes seconds); the tests' own pip installs into it
+            [sys.executable, "-m", "venv", "--without-pip", str(self.path)],
             [
-                str(self.bin("python")),
+                sys.executable,
                 "-m",
                 "pip",
+                "--python",
+                str(self.bin("python")),
                 "install",
                 "--quiet",
                 "--no-deps",  # the file pins every package: no resolver run
@@ -275,4 +288,24 @@ class JupyterServer(_ManagedServer):
     def _is_ready(self) -> bool:
         return _http_ok(
             f"{self.base_url}/api/status", headers={"Authorization": f"token {self.token}"}
+        )
+
+
+def ensure_or_fail(env: LiveEnv) -> LiveEnv:
+    """``env.ensure()``; an install failure fails the test with the tail of pip's log."""
+    try:
+        return env.ensure()
+    except LiveSetupError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def start_or_fail(server: _ManagedServer) -> None:
+    """``server.start()``; a server that does not come up fails the test with its log's tail."""
+    try:
+        server.start()
+    except ServerStartError as exc:
+        pytest.fail(
+            f"{server.name} did not come up: {str(exc).splitlines()[0]}\n"
+            f"last lines of its log:\n{log_tail(str(exc))}",
+            pytrace=False,
         )
