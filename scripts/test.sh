@@ -7,7 +7,9 @@
 #   missing, and `pip install -e '.[dev]'` is re-run whenever pyproject.toml changed.
 # - `npm ci` (Prism mock server) is re-run whenever node_modules/ is missing or
 #   package-lock.json changed.
-# - Then: python -m pytest -n 2 -p no:cacheprovider over tests/.
+# - Then: python -m pytest -n 2 -p no:cacheprovider over tests/. The live-server tests
+#   (tests/live/) install their pinned Prefect and Jupyter Server into .live/ on first use
+#   (a few minutes, from PyPI) and reuse them after; `-m "not live"` leaves them out.
 # Works from any directory; needs only python3 and node/npm on PATH.
 set -euo pipefail
 
