@@ -19,9 +19,9 @@ import argparse
 import shutil
 import subprocess
 import sys
-import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from generator import __version__
 from generator.diagnostics import Severity, render_all
@@ -40,8 +40,23 @@ def _tags(value: str | None) -> list[str]:
     return [t.strip() for t in value.split(",") if t.strip()] if value else []
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+COMMANDS = ("generate", "validate", "templates", "build")
+
+
+class _Reparse(Exception):
+    """A command line the one-subcommand parser rejects: parse it again with the full one."""
+
+
+class _OneCommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Reparse(message)
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``only``: just that subcommand (argparse's set-up, with a gettext
+    lookup per help string, was a tenth of a small run), raising :class:`_Reparse` instead of
+    printing an error, so that errors always come from (and show the usage of) the full one."""
+    parser = (_OneCommandParser if only else argparse.ArgumentParser)(
         prog="portarium-codegen",
         description="Generate a typed Python client from an OpenAPI 3.0/3.1 spec.",
     )
@@ -64,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
 
+    if only in (None, "generate"):
+        _generate_parser(sub, common)
+    if only in (None, "validate"):
+        val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
+        common(val)
+    if only in (None, "templates"):
+        _templates_parser(sub)
+    if only in (None, "build"):
+        _build_parser(sub)
+    return parser
+
+
+def _generate_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
     gen = sub.add_parser("generate", help="generate (or --check) a client package")
     common(gen)
     gen.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory")
@@ -78,9 +106,8 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="exit 1 if the output differs (no writes)"
     )
 
-    val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
-    common(val)
 
+def _templates_parser(sub: Any) -> None:
     tpl = sub.add_parser(
         "templates",
         help="list or export stock templates (to override them with --templates DIR)",
@@ -97,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--all", action="store_true", help="export every stock template")
     exp.add_argument("--force", action="store_true", help="overwrite files that already exist")
 
+
+def _build_parser(sub: Any) -> None:
     bld = sub.add_parser(
         "build",
         help="build wheel + sdist of a generated client",
@@ -115,7 +144,6 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build with the current environment's setuptools (no download)",
     )
-    return parser
 
 
 def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
@@ -266,8 +294,13 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    first = list(argv if argv is not None else sys.argv[1:])[:1]
+    try:
+        parser = _parser(first[0] if first and first[0] in COMMANDS else None)
+        args = parser.parse_args(argv)
+    except _Reparse:
+        parser = _parser()
+        args = parser.parse_args(argv)
     command = args.command or "generate"
     if args.command is None:
         args = parser.parse_args(["generate", *(argv or sys.argv[1:])])
@@ -284,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - the boundary: any bug becomes exit 3 with a traceback
+        import traceback  # only here: it loads linecache, tokenize and textwrap
+
         traceback.print_exc()
         print(
             "internal error: this is a bug in portarium-codegen; the previous output is untouched",

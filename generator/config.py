@@ -48,7 +48,6 @@ Diagnostic codes (stable; tests and users match on them):
 
 from __future__ import annotations
 
-import difflib
 import json
 import keyword
 import re
@@ -318,6 +317,8 @@ def _validate(data: Any, sink: DiagnosticSink, locator: _ConfigLocator) -> bool:
             allowed = sorted(err.schema.get("properties", {}))
             for extra in sorted(k for k in err.instance if str(k) not in allowed):
                 pointer = join_pointer(base, str(extra))
+                import difflib  # only for a misspelt key
+
                 close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
                 hint = (
                     f"did you mean {close[0]!r}?"

@@ -629,9 +629,15 @@ class SchemaBuilder:
                 self.key_of(site.uri, join_pointer(site.pointer, "enum")),
             )
             return with_nullable(ANY, nullable)
+        # First occurrence of each value of each type (``1`` and ``True`` stay apart); one set
+        # lookup per value. NaN equals nothing, so every NaN is kept.
         unique: list[Any] = []
+        seen: set[tuple[type, Any]] = set()
         for v in scalars:
-            if not any(type(v) is type(u) and v == u for u in unique):
+            if v != v:
+                unique.append(v)
+            elif (type(v), v) not in seen:
+                seen.add((type(v), v))
                 unique.append(v)
         all_str = all(isinstance(v, str) for v in unique)
         all_int = all(isinstance(v, int) and not isinstance(v, bool) for v in unique)
