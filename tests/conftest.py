@@ -47,6 +47,16 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile(profile)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``-n`` (``--dist load``): each live-server module on one worker (tests/live/scheduling.py)."""
+    if config.getvalue("dist") != "load":
+        return None
+    from live.scheduling import LiveModuleScheduling
+
+    return LiveModuleScheduling(config, log)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
