@@ -53,6 +53,10 @@ class Locator(Protocol):
 
     def locate(self, pointer: str) -> Location | None: ...
 
+    def original_key(self, pointer: str) -> str:
+        """The pointer as the file is written (a translated document's pointers differ)."""
+        ...
+
     def source_line(self, location: Location) -> str | None: ...
 
 
@@ -182,7 +186,10 @@ class DiagnosticSink:
         loc = location
         finder = locator or self.locator
         if loc is None and finder is not None and pointer:
+            # A pointer located here may name a translated document (Swagger 2.0): shown as the
+            # file is written. With an explicit ``location`` it is taken as written.
             loc = finder.locate(pointer)
+            pointer = finder.original_key(pointer)
         source = ""
         if loc is not None and finder is not None:
             source = finder.source_line(loc) or ""
