@@ -412,10 +412,11 @@ class _Translator:
         for key, value in node.items():
             if isinstance(key, str) and key.startswith("x-") and key != "x-nullable":
                 out[key] = value
-        if where not in ("path", "query", "header", "cookie"):
+        if where not in ("path", "query", "header"):
             self.report(
                 W_PARAMETER_IN,
-                f"parameter location {where!r} is not one of path, query, header, body, formData",
+                f"parameter location {where!r} is not one of path, query, header, body, "
+                "formData (read as OpenAPI 3 reads it)",
                 _join(origin, "in"),
             )
         if where == "path":
