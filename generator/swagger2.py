@@ -40,10 +40,11 @@ translation works around are warnings ``W016x`` at the 2.0 node (:data:`Report`)
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from generator.diagnostics import escape_pointer_token
+from generator.diagnostics import escape_pointer_token, split_pointer
 
 __all__ = ["PointerMap", "Report", "translate"]
 
@@ -603,11 +604,26 @@ class _Translator:
         return out
 
     def rewrite_refs(self) -> None:
-        """Point every internal ``$ref`` at where its target now is."""
+        """Point every internal ``$ref`` at where its target now is.
+
+        A ``$ref`` whose target is not in the 2.0 document stays as written: it dangles in the
+        translated document too, and is reported in the words of the 2.0 file.
+        """
         for holder in self.refs:
             ref = holder["$ref"]
-            if isinstance(ref, str) and ref.startswith("#"):
+            if isinstance(ref, str) and ref.startswith("#") and self.exists(ref):
                 holder["$ref"] = self.map.translated(ref)
+
+    def exists(self, ref: str) -> bool:
+        node: Any = self.doc
+        for token in split_pointer(urllib.parse.unquote(ref)):
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return False
+        return True
 
 
 def translate(doc: dict[str, Any], report: Report) -> tuple[dict[str, Any], PointerMap]:
