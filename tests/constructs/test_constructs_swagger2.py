@@ -321,13 +321,27 @@ def test_swagger2_constructs_reach_the_wire(generate: GenerateFn) -> None:
 
 
 def test_swagger2_without_host_is_relative(generate: GenerateFn) -> None:
+    ok = {"responses": {"200": {"description": "ok"}}}
     spec = {
         "swagger": "2.0",
         "info": {"title": "Rel", "version": "1"},
         "basePath": "/api",
-        "paths": {"/ping": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        "paths": {
+            "/ping": {"get": ok},
+            "/a/{b}": {
+                "get": {
+                    **ok,
+                    "parameters": [{"name": "b", "in": "path", "required": True, "type": "string"}],
+                }
+            },
+            "/a/b": {"get": ok},
+            "/a-b": {"get": ok},
+        },
     }
     gen = generate(spec)
+    # Names from method and path, unique in their module: the first in document order keeps it.
+    assert gen.module("api.default").__all__ == ["get_ping", "get_a_b", "get_a_b_2", "get_a_b_3"]
+    assert [n["code"] for n in gen.report["diagnostics"]] == ["N0554", "N0554"]
     client_mod = gen.module("client")
     assert client_mod.DEFAULT_BASE_URL == ""  # relative: the caller names the server
     recorder = Recorder(lambda request: httpx.Response(200))
