@@ -182,14 +182,15 @@ class DiagnosticSink:
         location: Location | None = None,
         locator: Locator | None = None,
     ) -> Diagnostic:
-        key = (code, pointer, message)
         loc = location
         finder = locator or self.locator
         if loc is None and finder is not None and pointer:
             # A pointer located here may name a translated document (Swagger 2.0): shown as the
-            # file is written. With an explicit ``location`` it is taken as written.
+            # file is written (so two translated nodes of one 2.0 node report once). With an
+            # explicit ``location`` it is taken as written.
             loc = finder.locate(pointer)
             pointer = finder.original_key(pointer)
+        key = (code, pointer, message)
         source = ""
         if loc is not None and finder is not None:
             source = finder.source_line(loc) or ""

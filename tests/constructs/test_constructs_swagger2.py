@@ -503,3 +503,25 @@ def test_swagger2_translation_warnings_are_located(tmp_path: Path) -> None:
         ("W0160", "#/paths/~1a~1{ids}/get/parameters/0/collectionFormat", 10),
         ("W0161", "#/paths/~1a~1{ids}/get/parameters/1/in", 11),
     }, sink.items
+
+
+def test_swagger2_shared_body_parameter_reports_once(tmp_path: Path) -> None:
+    """A global body parameter inlined into two operations: one finding, at the global node."""
+    from generator.build import build_api
+    from generator.config import Config
+
+    ok = {"200": {"description": "ok"}}
+    use = {"parameters": [{"$ref": "#/parameters/b"}], "responses": ok}
+    spec = {
+        "swagger": "2.0",
+        "info": {"title": "Shared", "version": "1"},
+        "parameters": {"b": {"name": "b", "in": "body", "schema": {"type": "banana"}}},
+        "paths": {"/x": {"post": use}, "/y": {"put": use}},
+    }
+    path = tmp_path / "swagger.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    sink = DiagnosticSink()
+    loaded = load_spec(path, sink)
+    build_api(loaded, Config(package_name="shared", project_name="shared"), sink)
+    found = [(d.code, d.pointer) for d in sink.items if d.code == "W0403"]
+    assert found == [("W0403", "#/parameters/b/schema/type")]
