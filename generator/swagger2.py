@@ -45,6 +45,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator.diagnostics import escape_pointer_token, split_pointer
+from generator.operations import media_kind
 
 __all__ = ["PointerMap", "Report", "translate"]
 
@@ -147,13 +148,6 @@ def _mime_list(value: Any) -> list[str] | None:
     return [str(v) for v in value if isinstance(v, str) and v.strip()]
 
 
-def _is_json(ct: str) -> bool:
-    base = ct.split(";", 1)[0].strip().lower()
-    return base in ("application/json", "*/*", "application/*", "text/json") or base.endswith(
-        "+json"
-    )
-
-
 class _Translator:
     def __init__(self, doc: dict[str, Any], report: Report) -> None:
         self.doc = doc
@@ -243,9 +237,10 @@ class _Translator:
             self.map.add("#/servers", "#/basePath" if base_path else "#")
             return [{"url": base_path or "/"}]
         raw = doc.get("schemes")
-        schemes = [s for s in raw if s in ("http", "https", "ws", "wss")] if raw else []
+        # ws/wss name WebSocket endpoints, not where this client sends requests.
+        schemes = [s for s in raw if s in ("http", "https")] if isinstance(raw, list) else []
         # The scheme the spec was served over is unknown here: https first when offered.
-        schemes.sort(key=lambda s: (s not in ("https", "wss"), s))
+        schemes.sort(key=lambda s: s != "https")
         self.map.add("#/servers", "#/host")
         return [
             {"url": f"{scheme}://{host.strip().rstrip('/')}{base_path}"}
@@ -544,7 +539,9 @@ class _Translator:
         if schema is not None:
             is_file = isinstance(schema, dict) and schema.get("type") == "file"
             if is_file:
-                types = [ct for ct in produces if not _is_json(ct)] or ["application/octet-stream"]
+                types = [ct for ct in produces if media_kind(ct) != "json"] or [
+                    "application/octet-stream"
+                ]
             else:
                 types = produces or ["application/json"]
             examples = node.get("examples")
