@@ -303,7 +303,7 @@ class _Translator:
             self.refs.append(out_ref)
             return out_ref
         out: dict[str, Any] = {}
-        shared, shared_body = self.parameters(item.get("parameters"), origin, origin)
+        shared, shared_body = self.parameters(item.get("parameters"), origin)
         if shared:
             out["parameters"] = shared
         for key, value in item.items():
@@ -328,7 +328,7 @@ class _Translator:
         ):
             if key in op:
                 out[key] = op[key]
-        params, body = self.parameters(op.get("parameters"), origin, origin)
+        params, body = self.parameters(op.get("parameters"), origin)
         own = {(p.get("name"), p.get("in")) for p, _ in body}
         body = [
             entry for entry in shared_body if (entry[0].get("name"), entry[0].get("in")) not in own
@@ -360,9 +360,10 @@ class _Translator:
         return out
 
     def parameters(
-        self, raw: Any, owner: str, target_owner: str
+        self, raw: Any, owner: str
     ) -> tuple[list[Any], list[tuple[dict[str, Any], str]]]:
-        """A parameters list -> (3.0 parameters, body/formData parameters with their pointers)."""
+        """A parameters list of ``owner`` (a path item or an operation) -> (its 3.0 parameters,
+        its body/formData parameters with their 2.0 pointers)."""
         if not isinstance(raw, list):
             return [], []
         out: list[Any] = []
@@ -380,18 +381,18 @@ class _Translator:
                 else:
                     moved = dict(entry)
                     self.refs.append(moved)
-                    self.map.add(_join(target_owner, "parameters", len(out)), origin)
+                    self.map.add(_join(owner, "parameters", len(out)), origin)
                     out.append(moved)
                     continue
             if not isinstance(node, dict):
-                self.map.add(_join(target_owner, "parameters", len(out)), origin)
+                self.map.add(_join(owner, "parameters", len(out)), origin)
                 out.append(node)
                 continue
             where = node.get("in")
             if where in ("body", "formData"):
                 body.append((node, node_origin))
                 continue
-            target = _join(target_owner, "parameters", len(out))
+            target = _join(owner, "parameters", len(out))
             self.map.add(target, origin)
             out.append(self.parameter(node, target, origin))
         return out, body

@@ -525,3 +525,34 @@ def test_swagger2_shared_body_parameter_reports_once(tmp_path: Path) -> None:
     build_api(loaded, Config(package_name="shared", project_name="shared"), sink)
     found = [(d.code, d.pointer) for d in sink.items if d.code == "W0403"]
     assert found == [("W0403", "#/parameters/b/schema/type")]
+
+
+def test_swagger2_schema_findings_are_located_warnings(tmp_path: Path) -> None:
+    """The Swagger 2.0 schema (openapi-spec-validator's) over the file as written."""
+    from generator.validate import validate_spec
+
+    path = tmp_path / "swagger.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            swagger: "2.0"
+            info: {title: V}
+            schemes: [ftp]
+            paths:
+              /a:
+                get:
+                  responses: {"200": {description: ok}}
+                  colour: blue
+            """
+        ),
+        encoding="utf-8",
+    )
+    sink = DiagnosticSink()
+    spec = load_spec(path, sink)
+    validate_spec(spec, sink)
+    found = {(d.code, d.pointer, d.line, d.severity.value) for d in sink.items}
+    assert found == {
+        ("W0167", "#/info", 2, "warning"),
+        ("W0165", "#/schemes/0", 3, "warning"),
+        ("W0166", "#/paths/~1a/get/colour", 8, "warning"),
+    }, sink.items
