@@ -35,7 +35,8 @@ from generator.ir import (
 )
 from generator.loader import LoadedSpec, location_key, resolve_ref
 from generator.naming import NameScope, snake_case
-from generator.operations import HTTP_METHODS, OperationBuilder, media_kind
+from generator.operations import OperationBuilder, media_kind
+from generator.path_items import operations_of
 from generator.schemas import SchemaBuilder, Site
 
 
@@ -71,6 +72,7 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
         tag_modules=config.tag_modules,
         include_tags=frozenset(config.include_tags),
         exclude_tags=frozenset(config.exclude_tags),
+        oas=spec.oas,
     )
     operations = ops_builder.build_all()
     _check_tag_filters(ops_builder.seen_tags, config, sink)
@@ -150,13 +152,12 @@ def _webhooks(
             site, item = Site(found[0], found[1]), found[2]
         if not isinstance(item, dict):
             continue
-        for method in HTTP_METHODS:
-            op = item.get(method)
+        for method, tokens, op in operations_of(item, spec.oas):
             if not isinstance(op, dict):
                 continue
             body = op.get("requestBody")
             body_t: TypeRef | None = None
-            bsite = site.child(method, "requestBody")
+            bsite = site.child(*tokens, "requestBody")
             if isinstance(body, dict) and isinstance(body.get("$ref"), str):
                 found = resolve_ref(spec, body["$ref"], site.uri)
                 body = found[2] if found else None
@@ -175,9 +176,7 @@ def _webhooks(
                         )
                         break
             out.append(
-                WebhookEvent(
-                    str(name), method.upper(), body_t, location_key(spec, site.uri, site.pointer)
-                )
+                WebhookEvent(str(name), method, body_t, location_key(spec, site.uri, site.pointer))
             )
     return tuple(out)
 

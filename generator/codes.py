@@ -8,6 +8,7 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``E01xx``  load: reading and parsing one file (syntax, encoding, size and shape limits)
 ``W01xx``  load: something odd in a file that was read anyway
 ``E013x``  load: the ``openapi`` version field (``W0133`` for a version treated as another)
+``W018x``  validate: OpenAPI 3.2 constructs read with a documented choice
 ``E02xx``  validate: structure the generator cannot work around (generation would be unsound)
 ``W02xx``  validate: findings of the OpenAPI schema / openapi-spec-validator that are tolerated
 ``E03xx``  ``$ref`` following (external files, remote documents, dangling pointers)
@@ -55,6 +56,13 @@ E_UNSUPPORTED_VERSION = "E0132"
 W_VERSION_TREATED_AS = "W0133"
 E_VERSION_NOT_STRING = "E0134"
 
+# -- OpenAPI 3.2 constructs (W018x) ------------------------------------------------------------
+W_ADDITIONAL_OPERATION_FIXED = "W0180"
+W_TAG_PARENT_UNKNOWN = "W0181"
+W_TAG_PARENT_CYCLE = "W0182"
+W_QUERYSTRING_WITH_QUERY = "W0183"
+W_QUERYSTRING_MEDIA = "W0184"
+
 # -- validate (E02xx / W02xx) ------------------------------------------------------------------
 E_DUPLICATE_OPERATION_ID = "E0201"
 E_PATH_PARAM_UNDECLARED = "E0202"
@@ -100,9 +108,14 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         E_READ_FAILED: "the file could not be read (permissions, I/O error)",
         E_MISSING_OPENAPI: "the root document has no `openapi` version field",
         E_SWAGGER_2: 'a `swagger` version other than "2.0" (or `openapi: 2.x`)',
-        E_UNSUPPORTED_VERSION: "an `openapi` version other than 3.0.x / 3.1.x (/ 3.2.x)",
-        W_VERSION_TREATED_AS: "OpenAPI 3.2 is read with the 3.1 rules",
+        E_UNSUPPORTED_VERSION: "an `openapi` version other than 3.0.x / 3.1.x / 3.2.x",
+        W_VERSION_TREATED_AS: "a version read as another (no patch number: read as x.y.0)",
         E_VERSION_NOT_STRING: "the `openapi` field is not a string (e.g. unquoted 3.1)",
+        W_ADDITIONAL_OPERATION_FIXED: "an additionalOperations key repeats a fixed method field",
+        W_TAG_PARENT_UNKNOWN: "a tag's `parent` names no declared tag (the tag is top-level)",
+        W_TAG_PARENT_CYCLE: "tags whose `parent` chain loops (the loop is cut)",
+        W_QUERYSTRING_WITH_QUERY: "an `in: querystring` parameter beside `in: query` ones",
+        W_QUERYSTRING_MEDIA: "an `in: querystring` media type sent as its text serialisation",
         E_DUPLICATE_OPERATION_ID: "two operations share an operationId",
         E_PATH_PARAM_UNDECLARED: "a {name} in the path template has no `in: path` parameter",
         E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path template",

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IR_VERSION = "1.2"
+IR_VERSION = "1.3"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
@@ -147,7 +147,7 @@ class UnionModel:
 
 AnyModel = Model | EnumModel | UnionModel
 
-ParamLocation = Literal["path", "query", "header", "cookie"]
+ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +164,8 @@ class Param:
     has_default: bool = False
     deprecated: bool = False
     pointer: str = ""
+    #: ``querystring`` only (OpenAPI 3.2): the media type the whole query string is written in.
+    content_type: str = ""
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]

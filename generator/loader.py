@@ -6,7 +6,8 @@ Shape of the result (:class:`LoadedSpec`)::
     documents    {uri: parsed document}                root first, then external files, each once
     refs         [RefSite(uri, pointer, ref), ...]     every "$ref" found, in document order
     source_map   SourceMap                             location key -> file:line:col, lazily
-    oas          "3.0" | "3.1" | None                  the rules to read the spec with
+    oas          "3.0" | "3.1" | "3.2" | None          the rules to read the spec with
+    self_uris    {uri: "$self" base URI}              documents that name their canonical URI
     swagger_document                                   a Swagger 2.0 root as written, or None
 
 What this stage owns:
@@ -34,6 +35,7 @@ be, and nothing about them is ever reported.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -131,8 +133,16 @@ class LoadedSpec:
     """Every document of one spec, parsed, plus the map back to their source text.
 
     ``openapi_version`` is the ``openapi`` field as written; ``oas`` the rules it is read with
-    ("3.0" or "3.1"; 3.2 documents read as "3.1"; ``None`` when the version is missing or
-    unsupported, which the loader reported as an error).
+    ("3.0", "3.1" or "3.2"; ``None`` when the version is missing or unsupported, which the loader
+    reported as an error). 3.2 is 3.1 plus what :mod:`generator.path_items` and the operation and
+    media-type readers know of it (``query``, ``additionalOperations``, ``in: querystring``,
+    ``itemSchema``, ``$self``).
+
+    ``self_uris`` maps a loaded document to its ``$self`` (OpenAPI 3.2: the document's canonical
+    absolute URI, the base for its relative references). An absolute ``$ref`` under the same
+    origin as a ``$self`` names a local file at the same relative place
+    (:meth:`target_uri`), so documents that refer to each other by canonical URI load from disk
+    rather than from the network.
     """
 
     root_uri: str
@@ -143,6 +153,7 @@ class LoadedSpec:
     oas: str | None = None
     #: uri -> code, for documents that could not be loaded (their refs were already reported).
     failed: dict[str, str] = field(default_factory=dict)
+    self_uris: dict[str, str] = field(default_factory=dict)
     #: Swagger 2.0 input: the root document as written (``documents`` holds its 3.0 form, see
     #: :mod:`generator.swagger2`); ``None`` for OpenAPI 3 input.
     swagger_document: dict[str, Any] | None = None
@@ -174,8 +185,43 @@ class LoadedSpec:
         if cache_key in self._targets:
             return self._targets[cache_key]
         target = _target_uri(address, base_uri)
+        if target is not None and self.self_uris and is_remote(target):
+            target = self._local_twin(target)
         self._targets[cache_key] = target
         return target
+
+    def _local_twin(self, target: str) -> str:
+        """The loaded or local document an absolute URI names through some document's ``$self``
+        (``target`` itself when none applies): the same path relative to the ``$self``'s folder,
+        taken relative to that document's file."""
+        for uri, self_uri in self.self_uris.items():
+            if target == self_uri:
+                return uri
+            if is_remote(uri):
+                continue
+            own, other = urllib.parse.urlsplit(self_uri), urllib.parse.urlsplit(target)
+            if (own.scheme, own.netloc) != (other.scheme.lower(), other.netloc.lower()):
+                continue
+            relative = posixpath.relpath(
+                urllib.parse.unquote(other.path), posixpath.dirname(own.path) or "/"
+            )
+            return os.path.realpath(os.path.join(os.path.dirname(uri), relative))
+        return target
+
+    def note_self(self, uri: str, document: Any) -> None:
+        """Record the ``$self`` of a freshly parsed OpenAPI document (3.2 and later)."""
+        value = document.get("$self") if isinstance(document, dict) else None
+        if not isinstance(value, str) or not value.strip() or "openapi" not in document:
+            return
+        value = urllib.parse.urldefrag(value.strip())[0]
+        if not urllib.parse.urlsplit(value).scheme:
+            # A relative $self is resolved against where the document was read from.
+            value = urllib.parse.urljoin(uri if is_remote(uri) else Path(uri).as_uri(), value)
+        split = urllib.parse.urlsplit(value)
+        self.self_uris[uri] = urllib.parse.urlunsplit(
+            (split.scheme.lower(), split.netloc.lower(), split.path, split.query, "")
+        )
+        self._targets.clear()
 
 
 def _target_uri(address: str, base_uri: str) -> str | None:
@@ -560,6 +606,7 @@ class _Loader:
             self._problem(spec, uri, problem, hint)
             raise ParseFailure(problem)
         spec.documents[uri] = parsed.document
+        spec.note_self(uri, parsed.document)
         spec.refs.extend(RefSite(uri, pointer, ref, literal) for pointer, ref, literal in refs)
         return parsed.document
 
@@ -627,7 +674,7 @@ class _Loader:
                 value = root["swagger"]
                 sink.error(
                     codes.E_SWAGGER_2,
-                    f'`swagger: {value!r}`: Swagger 2.0 (`swagger: "2.0"`) and OpenAPI 3.0/3.1 '
+                    f'`swagger: {value!r}`: Swagger 2.0 (`swagger: "2.0"`) and OpenAPI 3.0/3.1/3.2 '
                     "are read",
                     "#/swagger",
                     hint=(
@@ -671,7 +718,7 @@ class _Loader:
                 return
             sink.error(
                 codes.E_UNSUPPORTED_VERSION,
-                f"unsupported OpenAPI version {value!r}; 3.0.x and 3.1.x are supported",
+                f"unsupported OpenAPI version {value!r}; 3.0.x, 3.1.x and 3.2.x are supported",
                 "#/openapi",
                 locator=smap,
             )
@@ -682,18 +729,11 @@ class _Loader:
         elif minor == "1":
             spec.oas = "3.1"
         elif minor == "2":
-            spec.oas = "3.1"
-            sink.warning(
-                codes.W_VERSION_TREATED_AS,
-                f"OpenAPI {value} is read with the 3.1 rules; 3.2-only features are ignored",
-                "#/openapi",
-                locator=smap,
-            )
-            return
+            spec.oas = "3.2"
         else:
             sink.error(
                 codes.E_UNSUPPORTED_VERSION,
-                f"unsupported OpenAPI version {value!r}; 3.0.x and 3.1.x are supported",
+                f"unsupported OpenAPI version {value!r}; 3.0.x, 3.1.x and 3.2.x are supported",
                 "#/openapi",
                 locator=smap,
             )

@@ -39,9 +39,11 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.path_items import HTTP_METHODS, operations_of
 from generator.schemas import ANY, SchemaBuilder, Site
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+__all__ = ["HTTP_METHODS", "OperationBuilder", "media_kind"]
+
 _PATH_VAR = re.compile(r"{([^{}]+)}")
 _IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 _BODY_PREFERENCE = ("json", "form", "multipart", "text", "binary")
@@ -94,6 +96,7 @@ class OperationBuilder:
     include_tags: frozenset[str] = frozenset()
     exclude_tags: frozenset[str] = frozenset()
     seen_tags: set[str] = field(default_factory=set)  # every tag on any operation, before filtering
+    oas: str | None = None  # "3.0" / "3.1" / "3.2": which Path Item fields hold operations
     _module_scope: NameScope = field(
         default_factory=lambda: NameScope(
             "api modules", frozenset({"init"}), casefold=True, max_length=MAX_MODULE_NAME
@@ -114,11 +117,10 @@ class OperationBuilder:
             item_site, item_node = self._deref(item, site)
             if not isinstance(item_node, dict):
                 continue
-            for method in HTTP_METHODS:
-                op_node = item_node.get(method)
+            for method, tokens, op_node in operations_of(item_node, self.oas):
                 if op_node is None:
                     continue
-                op_site, op_resolved = self._deref(op_node, item_site.child(method))
+                op_site, op_resolved = self._deref(op_node, item_site.child(*tokens))
                 if not isinstance(op_resolved, dict):
                     continue
                 tags = op_resolved.get("tags")
@@ -176,7 +178,7 @@ class OperationBuilder:
         op_id = node.get("operationId")
         op_id = op_id if isinstance(op_id, str) and op_id.strip() else ""
         wanted = self.op_renames.get(op_id) or (
-            snake_case(op_id) if op_id else snake_case(f"{method} {path}")
+            snake_case(op_id) if op_id else snake_case(f"{method.lower()} {path}")
         )
         scope = self._op_scopes.setdefault(
             module,
@@ -184,14 +186,14 @@ class OperationBuilder:
                 f"api.{module}", frozenset({"init"}), casefold=True, max_length=MAX_MODULE_NAME
             ),
         )
-        name = scope.claim(wanted, op_id or f"{method.upper()} {path}")
+        name = scope.claim(wanted, op_id or f"{method} {path}")
         if name != wanted:
             self.sink.note(
                 "N0554",
                 f"operation {op_id or path!r} is generated as {module}.{name}",
                 self._key(site),
             )
-        class_hint = pascal_case(op_id or f"{method} {path}")
+        class_hint = pascal_case(op_id or f"{method.lower()} {path}")
         degraded: list[str] = []
 
         params = self._params(path, node, site, item, item_site, class_hint, degraded)
@@ -216,7 +218,7 @@ class OperationBuilder:
             id=op_id or name,
             name=name,
             tag_module=module,
-            method=method.upper(),
+            method=method,
             path=path,
             summary=_text(node.get("summary")),
             description=_text(node.get("description")),
@@ -252,7 +254,7 @@ class OperationBuilder:
                 if not isinstance(pnode, dict):
                     continue
                 pname, loc = pnode.get("name"), pnode.get("in")
-                if not isinstance(pname, str) or loc not in ("path", "query", "header", "cookie"):
+                if not isinstance(pname, str) or loc not in self._locations:
                     self.sink.warning(
                         "W0251", "parameter without a valid name/in is ignored", self._key(psite)
                     )
@@ -274,7 +276,7 @@ class OperationBuilder:
                 )
         scope = NameScope(f"parameters of {class_hint}", RESERVED_PARAM_NAMES)
         params: list[Param] = []
-        order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+        order = {"path": 0, "query": 1, "querystring": 1, "header": 2, "cookie": 3}
         items = sorted(
             merged.items(),
             key=lambda kv: (
@@ -295,10 +297,15 @@ class OperationBuilder:
                 )
                 continue
             schema = pnode.get("schema")
+            content_type = ""
             if schema is None and isinstance(pnode.get("content"), dict):
                 content = pnode["content"]
+                content_type = str(next(iter(content), ""))
                 first: Any = next(iter(content.values()), {})
+                _, first = self._deref(first, psite.child("content", content_type))
                 schema = first.get("schema") if isinstance(first, dict) else None
+            if loc == "querystring":
+                content_type = self._querystring_media(content_type, items, psite)
             ptype: TypeRef = (
                 self.schemas.type_of(schema, psite.child("schema"), class_hint + pascal_case(pname))
                 if schema is not None
@@ -327,6 +334,7 @@ class OperationBuilder:
                     has_default=has_default,
                     deprecated=bool(pnode.get("deprecated")),
                     pointer=self._key(psite),
+                    content_type=content_type,
                 )
             )
         for r in scope.renames:
@@ -336,6 +344,35 @@ class OperationBuilder:
                 self._key(site),
             )
         return params
+
+    @property
+    def _locations(self) -> tuple[str, ...]:
+        base = ("path", "query", "header", "cookie")
+        return (*base, "querystring") if self.oas == "3.2" else base
+
+    def _querystring_media(
+        self, content_type: str, params: list[tuple[tuple[str, str], Any]], site: Site
+    ) -> str:
+        """The media type an ``in: querystring`` parameter is written in (OpenAPI 3.2), warning
+        where the choice is not the spec's own: beside ``in: query`` parameters (both are sent),
+        or a media type without a query-string form (its text is percent-encoded whole)."""
+        if any(loc == "query" for (_, loc), _ in params):
+            self.sink.warning(
+                "W0183",
+                "an `in: querystring` parameter beside `in: query` parameters; both are sent",
+                self._key(site),
+                hint="OpenAPI 3.2 forbids mixing them: move the query parameters into the "
+                "querystring schema",
+            )
+        kind = media_kind(content_type) if content_type else "form"
+        if kind not in ("form", "json", "text"):
+            self.sink.warning(
+                "W0184",
+                f"`in: querystring` media type {content_type!r} has no query-string form; "
+                "the value's text is percent-encoded as the whole query",
+                self._key(site),
+            )
+        return content_type or "application/x-www-form-urlencoded"
 
     def _body(
         self, node: dict[str, Any], site: Site, class_hint: str, degraded: list[str]
@@ -418,25 +455,87 @@ class OperationBuilder:
                     break
             assert chosen is not None
             kind, ct, media = chosen
+            media_site, media = self._deref(media, rsite.child("content", ct))
             schema = media.get("schema") if isinstance(media, dict) else None
             if kind in ("form", "multipart") or (kind == "text" and _is_binary(schema)):
                 kind = "binary"  # a text/* type whose schema says bytes (Swagger 2.0 type: file)
-            msite = rsite.child("content", ct, "schema")
+            msite = media_site.child("schema")
             hint = (
                 class_hint
                 + ("Response" if not is_error else "Error")
                 + (status if status != "default" else "Default")
             )
+            item_schema = media.get("itemSchema") if isinstance(media, dict) else None
             if kind == "binary":
                 rtype: TypeRef | None = Prim("binary")
             elif kind == "text":
                 rtype = Prim("str")
+            elif kind in ("sse", "ndjson") and item_schema is not None:
+                rtype = self._stream_item(kind, item_schema, media_site.child("itemSchema"), hint)
             elif schema is None:
                 rtype = ANY
             else:
                 rtype = self.schemas.type_of(schema, msite, hint)
             out.append(ResponseCase(status, kind, ct, rtype, is_error, desc, self._key(rsite)))  # type: ignore[arg-type]
         return out
+
+    def _stream_item(self, kind: str, item_schema: Any, site: Site, hint: str) -> TypeRef:
+        """The type of one item of a sequential media type from OpenAPI 3.2's ``itemSchema``.
+
+        JSON Lines / NDJSON / json-seq: the item schema is the type of each record. Server-sent
+        events: the item schema describes the event (``event``, ``data``, ``id``, ``retry``);
+        the stream's type is that of ``data``: its ``contentSchema`` when the data is JSON text
+        (``contentMediaType: application/json``), ``str`` for plain text data, its own schema
+        otherwise. Event variants (``oneOf``/``anyOf`` of event schemas) give the union of their
+        data types; an event schema without ``data`` gives ``Any``.
+        """
+        if kind == "ndjson":
+            return self.schemas.type_of(item_schema, site, hint)
+        site, event = self._deref_schema(item_schema, site)
+        if not isinstance(event, dict):
+            return ANY
+        for keyword in ("oneOf", "anyOf"):
+            variants = event.get(keyword)
+            if isinstance(variants, list) and variants:
+                datas = [
+                    self._event_data(*self._deref_schema(v, site.child(keyword, i)))
+                    for i, v in enumerate(variants)
+                ]
+                nodes = [d[1] for d in datas if d is not None]
+                if len(nodes) != len(datas):
+                    return ANY
+                return self.schemas.type_of({keyword: nodes}, site, hint + "Data")
+        data = self._event_data(site, event)
+        if data is None:
+            return ANY
+        data_site, node = data
+        return self.schemas.type_of(node, data_site, hint + "Data")
+
+    def _deref_schema(self, node: Any, site: Site) -> tuple[Site, Any]:
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            found = self.schemas.resolve(node["$ref"], site.uri)
+            if found is not None:
+                return Site(found[0], found[1]), found[2]
+        return site, node
+
+    def _event_data(self, site: Site, event: Any) -> tuple[Site, Any] | None:
+        """``(site, schema)`` of the data of one SSE event schema, or None when it has none."""
+        props = event.get("properties") if isinstance(event, dict) else None
+        data = props.get("data") if isinstance(props, dict) else None
+        if data is None:
+            return None
+        data_site = site.child("properties", "data")
+        data_site, data = self._deref_schema(data, data_site)
+        if not isinstance(data, dict):
+            return data_site, data
+        if "contentSchema" in data:
+            return data_site.child("contentSchema"), data["contentSchema"]
+        media = data.get("contentMediaType")
+        if isinstance(media, str) and media_kind(media) == "json":
+            return data_site, {}  # JSON text of no stated shape
+        if data.get("type") == "string":
+            return data_site, {"type": "string"}  # the event's text as sent
+        return data_site, data
 
     def _security(self, node: dict[str, Any]) -> tuple[tuple[str, ...], ...] | None:
         sec = node.get("security")

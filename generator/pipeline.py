@@ -18,7 +18,6 @@ from generator.config import Config, find_config, load_config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, check_refs, load_spec
 from generator.naming import snake_case
-from generator.operations import HTTP_METHODS
 from generator.output import (
     MANIFEST,
     CompileCheck,
@@ -34,6 +33,7 @@ from generator.output import (
     stage,
     swap,
 )
+from generator.path_items import operations_of
 from generator.plan import Planner
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
@@ -106,7 +106,7 @@ def count_operations(spec: LoadedSpec) -> int:
             found = resolve_ref(spec, item["$ref"], spec.root_uri)
             item = found[2] if found else None
         if isinstance(item, dict):
-            total += sum(1 for m in HTTP_METHODS if m in item)
+            total += sum(1 for _ in operations_of(item, spec.oas))
     return total
 
 

@@ -745,6 +745,11 @@ class Planner:
                 f"{code.runtime('params', 'add_query')}(parts.query, {py_literal(p.wire_name)}, {encoded}, "
                 f"style={py_literal(p.style)}, explode={explode})"
             )
+        elif p.location == "querystring":
+            stmt = (
+                f"parts.query_string = {code.runtime('params', 'query_string')}"
+                f"({encoded}, {py_literal(p.content_type)})"
+            )
         else:
             target = "headers" if p.location == "header" else "cookies"
             stmt = (

@@ -41,6 +41,7 @@ __all__ = [
     "KNOWN_DIALECTS",
     "OAS30_DIALECT",
     "OAS31_DIALECT",
+    "OAS32_DIALECT",
     "get_engine",
     "validator_backend",
 ]
@@ -51,8 +52,14 @@ BACKEND = os.environ.get("PORTARIUM_VALIDATOR_BACKEND", "auto")
 #: The dialect of Schema Objects in OpenAPI 3.0 (an extended subset of draft 4).
 OAS30_DIALECT = "oas30"
 OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+#: The default dialect of Schema Objects in OpenAPI 3.2 (3.1's plus ``defaultMapping``, ...).
+OAS32_DIALECT = "https://spec.openapis.org/oas/3.2/dialect/2025-09-17"
+#: The OAS dialects whose meta-schemas ship in openapi-schema-validator: id -> files there.
+_OAS_DIALECT_FILES = {
+    OAS31_DIALECT: ("oas3.1/metaschema.json", "oas3.1/vocabularies/base"),
+    OAS32_DIALECT: ("oas3.2/dialect/2025-09-17.json", "oas3.2/meta/2025-09-17.json"),
+}
 #: ``$schema`` values understood, mapped to their canonical URI.
-OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 KNOWN_DIALECTS = {
     "https://json-schema.org/draft/2020-12/schema": "https://json-schema.org/draft/2020-12/schema",
     "https://json-schema.org/draft/2019-09/schema": "https://json-schema.org/draft/2019-09/schema",
@@ -232,11 +239,14 @@ def _schema_id(schema: dict[str, Any]) -> str:
 
 
 @functools.cache
-def _oas_dialect_resources() -> tuple[tuple[str, Any], ...]:
-    base = _package_files("openapi_schema_validator") / "schemas" / "oas3.1"
-    meta = json.loads((base / "metaschema.json").read_text(encoding="utf-8"))
-    vocab = json.loads((base / "vocabularies" / "base").read_text(encoding="utf-8"))
-    return ((str(meta["$id"]), meta), (str(vocab["$id"]), vocab))
+def _oas_dialect_resources(dialect: str) -> tuple[tuple[str, Any], ...]:
+    """``(id, schema)`` of an OAS dialect's meta-schema (first) and of its vocabulary."""
+    base = _package_files("openapi_schema_validator") / "schemas"
+    out = []
+    for name in _OAS_DIALECT_FILES[dialect]:
+        data = json.loads((base / name).read_text(encoding="utf-8"))
+        out.append((str(data["$id"]), data))
+    return tuple(out)
 
 
 class Engine:
@@ -305,8 +315,8 @@ class Engine:
                         {"$schema": draft4, "$ref": draft4}, validate_formats=True
                     )
                 )
-            elif dialect == OAS31_DIALECT:
-                pairs = _oas_dialect_resources()
+            elif dialect in _OAS_DIALECT_FILES:
+                pairs = _oas_dialect_resources(dialect)
                 check = self._rust_check(
                     self.rust.validator_for(
                         pairs[0][1], registry=self.rust.Registry(list(pairs)), validate_formats=True
@@ -322,7 +332,7 @@ class Engine:
                 return None
         else:
             validator_for = importlib.import_module("jsonschema.validators").validator_for
-            from openapi_schema_validator import OAS30Validator, OAS31Validator
+            from openapi_schema_validator import OAS30Validator, OAS31Validator, OAS32Validator
             from openapi_schema_validator._specifications import REGISTRY
 
             if dialect == OAS30_DIALECT:
@@ -331,6 +341,9 @@ class Engine:
             elif dialect == OAS31_DIALECT:
                 cls = OAS31Validator
                 meta_schema = OAS31Validator.META_SCHEMA
+            elif dialect == OAS32_DIALECT:
+                cls = OAS32Validator
+                meta_schema = OAS32Validator.META_SCHEMA
             elif dialect in KNOWN_DIALECTS.values():
                 meta_schema = REGISTRY.contents(dialect)
                 cls = validator_for(meta_schema)

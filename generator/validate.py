@@ -46,10 +46,12 @@ from typing import Any
 from generator import codes
 from generator.diagnostics import DiagnosticSink, json_type, split_pointer
 from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
+from generator.path_items import additional_key, fixed_methods, operations_of
 from generator.schema_engine import (
     KNOWN_DIALECTS,
     OAS30_DIALECT,
     OAS31_DIALECT,
+    OAS32_DIALECT,
     Finding,
     get_engine,
 )
@@ -58,8 +60,8 @@ from generator.source_map import is_remote, pointer_from_tokens
 __all__ = ["validate_spec"]
 
 
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PARAM_LOCATIONS = frozenset({"path", "query", "header", "cookie"})
+_PARAM_LOCATIONS = ("path", "query", "header", "cookie")
+_PARAM_LOCATIONS_32 = (*_PARAM_LOCATIONS, "querystring")
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _MAX_REF_HOPS = 64
 
@@ -277,7 +279,8 @@ class _Validation:
         self.inlined: set[int] = set()  # id() of $ref targets validated in place (the view)
         root = spec.root
         dialect = root.get("jsonSchemaDialect") if self.family == "3.1" else None
-        self.default_dialect = dialect if isinstance(dialect, str) else OAS31_DIALECT
+        base_dialect = OAS32_DIALECT if spec.oas == "3.2" else OAS31_DIALECT
+        self.default_dialect = dialect if isinstance(dialect, str) else base_dialect
 
     # -- reporting helpers --------------------------------------------------------------------
     def key(self, loc: _Loc | tuple[str, tuple[str, ...]]) -> str:
@@ -387,6 +390,39 @@ class _Validation:
                     self.key(tags.child(index, "name")),
                 )
             seen.add(name)
+        self.tag_parents(tags)
+
+    def tag_parents(self, tags: _Loc) -> None:
+        """OpenAPI 3.2 tag nesting: each ``parent`` names a declared tag, and no chain loops."""
+        parents: dict[str, tuple[str, int]] = {}
+        for index, tag in enumerate(tags.value):
+            if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+                parent = tag.get("parent")
+                if isinstance(parent, str):
+                    parents.setdefault(tag["name"], (parent, index))
+        names = {
+            t["name"] for t in tags.value if isinstance(t, dict) and isinstance(t.get("name"), str)
+        }
+        for name, (parent, index) in parents.items():
+            if parent not in names:
+                self.warning(
+                    codes.W_TAG_PARENT_UNKNOWN,
+                    f"tag {name!r} names the parent {parent!r}, which is not a declared tag",
+                    self.key(tags.child(index, "parent")),
+                    hint=f"declare a tag named {parent!r}, or remove the parent",
+                )
+                continue
+            chain, current = [name], parent
+            while current in parents and current not in chain:
+                chain.append(current)
+                current = parents[current][0]
+            if current == name:
+                self.warning(
+                    codes.W_TAG_PARENT_CYCLE,
+                    f"tag parents loop: {' -> '.join([*chain, name])}",
+                    self.key(tags.child(index, "parent")),
+                    hint="tags form a tree: break the loop",
+                )
 
     def components(self, components: _Loc) -> None:
         schemas = components.child("schemas")
@@ -416,16 +452,31 @@ class _Validation:
         shared: list[tuple[_Loc, _Loc]] = []
         if "parameters" in item.value:
             shared = self.parameters(item.child("parameters"))
-        for method in _METHODS:
-            if method not in item.value:
-                continue
-            operation = self.deref(item.child(method), "Operation")
+        self.additional_operations(item)
+        for method, tokens, _ in operations_of(item.value, self.spec.oas):
+            operation = self.deref(item.child(*tokens), "Operation")
             if operation is None:
                 continue
             if not isinstance(operation.value, dict):
                 self.error(codes.E_STRUCTURE, f"operation {method!r} must be an object", operation)
                 continue
             self.operation(path, method, operation, shared)
+
+    def additional_operations(self, item: _Loc) -> None:
+        """Custom-method keys that repeat a fixed field are ignored (the fixed field wins)."""
+        extra = item.child(additional_key(self.spec.oas))
+        if not isinstance(extra.value, dict):
+            return
+        fixed = fixed_methods(self.spec.oas)
+        for method in extra.value:
+            if isinstance(method, str) and method.lower() in fixed:
+                self.warning(
+                    codes.W_ADDITIONAL_OPERATION_FIXED,
+                    f"additional operation {method!r} repeats the fixed field {method.lower()!r}; "
+                    "ignored",
+                    self.key(extra.child(method)),
+                    hint=f"describe it under `{method.lower()}:` of the path item instead",
+                )
 
     def operation(
         self, path: str | None, method: str, op: _Loc, shared: list[tuple[_Loc, _Loc]]
@@ -536,12 +587,18 @@ class _Validation:
             self.error(codes.E_STRUCTURE, "a Parameter must be an object", param)
             return None
         name, where = param.value.get("name"), param.value.get("in")
-        if not isinstance(name, str) or where not in _PARAM_LOCATIONS:
+        locations = _PARAM_LOCATIONS_32 if self.spec.oas == "3.2" else _PARAM_LOCATIONS
+        if not isinstance(name, str) or where not in locations:
             problem = "a string `name`" if not isinstance(name, str) else f"`in` ({where!r})"
             self.error(
                 codes.E_STRUCTURE,
-                f"a Parameter needs {problem}; `in` is one of path, query, header, cookie",
+                f"a Parameter needs {problem}; `in` is one of {', '.join(locations)}",
                 param,
+                hint=(
+                    "`in: querystring` needs OpenAPI 3.2 (`openapi: 3.2.0`)"
+                    if where == "querystring"
+                    else ""
+                ),
             )
             return None
         if param.tokens and id(param.value) in self.visited:
@@ -602,8 +659,9 @@ class _Validation:
             if not isinstance(media.value, dict):
                 self.error(codes.E_STRUCTURE, "a Media Type must be an object", media)
                 continue
-            if "schema" in media.value:
-                self.schema_queue.append((media.child("schema"), True))
+            for keyword in ("schema", "itemSchema"):
+                if keyword in media.value:
+                    self.schema_queue.append((media.child(keyword), True))
 
     # -- schemas ------------------------------------------------------------------------------
     def run_schemas(self) -> None:

@@ -304,6 +304,8 @@ def test_version_families(tmp_path: Path) -> None:
         spec, sink = load(write(tmp_path, f"{version}.yaml", f"openapi: {version}\n"))
         assert spec is not None and spec.oas == family and not len(sink)
     spec, sink = load(write(tmp_path, "32.yaml", "openapi: 3.2.0\n"))
+    assert spec is not None and spec.oas == "3.2" and not len(sink)
+    spec, sink = load(write(tmp_path, "3.yaml", "openapi: '3.1'\n"))
     assert spec is not None and spec.oas == "3.1"
     assert the(sink, codes.W_VERSION_TREATED_AS).severity is Severity.WARNING
 

@@ -1,8 +1,9 @@
 """Retry policy: which calls may be repeated, when, and how long to wait in between.
 
 A call is retried only when repeating it cannot do something twice: the method is idempotent
-(GET, HEAD, OPTIONS, PUT, DELETE) or the endpoint takes an idempotency key, which the client fills
-once per call and resends on every attempt. A POST or PATCH without one is never retried.
+(GET, HEAD, OPTIONS, PUT, DELETE, and QUERY, which is safe like GET but carries a body) or the
+endpoint takes an idempotency key, which the client fills once per call and resends on every
+attempt. A POST or PATCH without one is never retried.
 
 What is retried: connection failures and timeouts (see :mod:`.httpx_errors`) and the statuses in
 :data:`RETRY_STATUSES`. The wait before retry ``n`` (0-based) is the server's ``Retry-After``
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 RETRY_STATUSES: Final = frozenset({408, 429, 502, 503, 504})
-RETRY_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "QUERY"})
 INITIAL_BACKOFF: Final = 0.5
 MAX_BACKOFF: Final = 8.0
 MAX_RETRY_AFTER: Final = 60.0

@@ -109,8 +109,15 @@ def json_data(data: str) -> Any:
 
 
 def json_data_as(parse: Callable[[Any], T]) -> Callable[[str], T]:
+    """Event data parsed as JSON, then by ``parse``; data that is not JSON goes to ``parse`` as
+    text (a union of event payloads may include plain-text events; a model rejects it)."""
+
     def decode(data: str) -> T:
-        return parse(jsonlib.loads(data))
+        try:
+            value = jsonlib.loads(data)
+        except ValueError:
+            value = data
+        return parse(value)
 
     return decode
 
@@ -135,10 +142,8 @@ def ndjson_list_decoder(decode_line: Callable[[Any], T]) -> Decoder[list[T]]:
     """Decode a whole buffered NDJSON / JSON-lines body (blank lines skipped)."""
 
     def decode(response: httpx.Response) -> list[T]:
-        return [
-            decode_line(jsonlib.loads(line))
-            for line in response.content.splitlines()
-            if line.strip()
-        ]
+        # json-seq (RFC 7464) records start with RS; JSON Lines records do not.
+        records = (line.lstrip(b"\x1e") for line in response.content.splitlines())
+        return [decode_line(jsonlib.loads(record)) for record in records if record.strip()]
 
     return decode

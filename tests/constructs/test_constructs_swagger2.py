@@ -533,8 +533,7 @@ def test_swagger2_schema_findings_are_located_warnings(tmp_path: Path) -> None:
 
     path = tmp_path / "swagger.yaml"
     path.write_text(
-        textwrap.dedent(
-            """\
+        textwrap.dedent("""\
             swagger: "2.0"
             info: {title: V}
             schemes: [ftp]
@@ -543,8 +542,7 @@ def test_swagger2_schema_findings_are_located_warnings(tmp_path: Path) -> None:
                 get:
                   responses: {"200": {description: ok}}
                   colour: blue
-            """
-        ),
+            """),
         encoding="utf-8",
     )
     sink = DiagnosticSink()

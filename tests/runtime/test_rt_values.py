@@ -126,6 +126,39 @@ def test_add_query_skips_unset(R: SimpleNamespace) -> None:
     assert query == []
 
 
+@pytest.mark.parametrize(
+    ("value", "media", "text"),
+    [
+        (
+            {"q": "a&b c", "tags": ["x", "y"], "n": None},
+            "application/x-www-form-urlencoded",
+            "q=a%26b%20c&tags=x&tags=y",
+        ),
+        (
+            {"on": True, "at": date(2024, 5, 1)},
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "on=true&at=2024-05-01",
+        ),
+        (
+            {"q": "x", "n": [1, 2]},
+            "application/json",
+            "%7B%22q%22%3A%22x%22%2C%22n%22%3A%5B1%2C2%5D%7D",
+        ),
+        ({"q": 1}, "application/vnd.api+json", "%7B%22q%22%3A1%7D"),
+        ("a b&c", "text/plain", "a%20b%26c"),
+    ],
+)
+def test_query_string(R: SimpleNamespace, value: object, media: str, text: str) -> None:
+    assert R.params.query_string(value, media) == text
+
+
+def test_query_string_absent_and_refused(R: SimpleNamespace) -> None:
+    assert R.params.query_string(None, "application/json") is None
+    assert R.params.query_string(R.types.UNSET, "application/x-www-form-urlencoded") is None
+    with pytest.raises(TypeError):
+        R.params.query_string(["not", "an", "object"], "application/x-www-form-urlencoded")
+
+
 def test_header_param(R: SimpleNamespace) -> None:
     assert R.params.header_param([1, 2]) == "1,2"
     assert R.params.header_param({"a": 1}, explode=True) == "a=1"

@@ -37,7 +37,7 @@ from collections.abc import (
 )
 from types import TracebackType
 from typing import Any, Final, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -386,9 +386,15 @@ class BaseClient:
             if not _has_header(headers, "Content-Type"):
                 headers["Content-Type"] = "application/json"
         params: Any = query or None  # httpx's own annotation is narrower than what it takes
+        url = call.url
+        if parts.query_string:
+            # A whole query string (OpenAPI 3.2 ``querystring``) goes on the URL as written:
+            # httpx would re-encode it as name=value pairs.
+            url = "&".join(filter(None, (f"{url}?{parts.query_string}", urlencode(query or []))))
+            params = None
         return http.build_request(
             call.endpoint.method,
-            call.url,
+            url,
             params=params,
             headers=headers,
             content=content,

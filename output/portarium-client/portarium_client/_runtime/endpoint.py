@@ -45,6 +45,8 @@ class RequestParts:
 
     * ``path_params``: wire name -> value, serialised but **not** percent-encoded.
     * ``query``: ``(name, value)`` pairs in order; a name may repeat.
+    * ``query_string``: a whole query string, already percent-encoded (OpenAPI 3.2
+      ``in: querystring``); sent before any ``query`` pairs.
     * ``headers`` / ``cookies``: name -> serialised value.
     * Body, at most one kind: ``json`` (JSON data or generated values -- models, enums,
       datetimes, ... -- that :func:`.jsonlib.dumps` writes; :data:`~..types.NOT_GIVEN` means no
@@ -55,6 +57,7 @@ class RequestParts:
 
     path_params: dict[str, str] = field(default_factory=dict)
     query: list[tuple[str, str]] = field(default_factory=list)
+    query_string: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
     json: Any = NOT_GIVEN

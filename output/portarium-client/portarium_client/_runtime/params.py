@@ -14,6 +14,11 @@ query       form, spaceDelimited,         repeated ``name=a&name=b`` or ``name=a
 header      simple                        as path ``simple``
 ==========  ===========================  ===========================================
 
+OpenAPI 3.2's ``in: querystring`` parameter is the whole query string, written in a media type
+(:func:`query_string`): ``application/x-www-form-urlencoded`` gives ``k=v&k2=v2`` (lists as
+repeated keys, as ``form`` + ``explode``), JSON gives the percent-encoded JSON text, anything else
+the percent-encoded text of the value.
+
 Scalars become text through :func:`to_param_str` (booleans as ``true``/``false``, enums by value,
 date-times in ISO 8601). Path values are percent-encoded here, value by value, so the delimiters
 a style adds stay literal while the values cannot change the path's shape (``/``, ``..``, ``,``).
@@ -28,12 +33,13 @@ import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ..types import Unset
+from . import jsonlib
 from .serde import format_datetime
 
-__all__ = ["add_query", "header_param", "path_param", "to_param_str"]
+__all__ = ["add_query", "header_param", "path_param", "query_string", "to_param_str"]
 
 _unreserved: Final = re.compile(r"[A-Za-z0-9\-._~]*").fullmatch
 
@@ -175,3 +181,22 @@ def add_query(
             raise ValueError(f"unsupported query parameter style: {style!r}")
         return
     query.append((name, to_param_str(value)))
+
+
+def query_string(value: object, content_type: str) -> str | None:
+    """The whole query string of an ``in: querystring`` parameter, percent-encoded (``None``:
+    no query string, for ``None`` / ``UNSET``)."""
+    if value is None or isinstance(value, Unset):
+        return None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        pairs: list[tuple[str, str]] = []
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                add_query(pairs, str(key), item, style="form", explode=True)
+        else:
+            raise TypeError("a form-encoded query string needs an object value")
+        return urlencode(pairs, quote_via=quote)
+    if media == "application/json" or media.endswith("+json"):
+        return quote(jsonlib.dumps(value).decode(), safe="")
+    return quote(to_param_str(value), safe="")

@@ -10,7 +10,8 @@ the body is flowing:
   server's ``retry:`` hint (or the usual backoff), at most ``max_reconnects`` times in a row; a
   half-received event is discarded and re-sent by the server. It only resumes when that is safe:
   the call is retry-safe or the server has given event ids. A clean end of stream ends iteration.
-* :func:`iter_lines` yields one decoded value per non-blank NDJSON line.
+* :func:`iter_lines` yields one decoded value per non-blank NDJSON line (JSON Lines, and
+  ``application/json-seq`` records, whose leading RS is dropped).
 * :func:`iter_bytes` yields the body's chunks.
 
 A transport failure that is not resumed is raised as the package's connection / timeout error; a
@@ -130,7 +131,8 @@ async def aiter_events(
 
 def _line(line: str, decode: Callable[[Any], T], response: httpx.Response, where: str) -> T:
     try:
-        return decode(jsonlib.loads(line))
+        # ``application/json-seq`` (RFC 7464) starts each record with RS (U+001E).
+        return decode(jsonlib.loads(line.lstrip("\x1e")))
     except DECODE_ERRORS as exc:
         raise unexpected_body(response, where, exc) from exc
 
