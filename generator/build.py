@@ -78,7 +78,9 @@ def build_api(spec: LoadedSpec, config: Config, sink: DiagnosticSink) -> BuildRe
     _check_tag_filters(ops_builder.seen_tags, config, sink)
     webhooks = _webhooks(root, spec, schemas, sink)
     models: dict[str, AnyModel] = {k: m for k, m in schemas.models.items() if m is not None}
-    operations = pagination.attach(operations, models, config.pagination, sink)
+    operations = pagination.attach(
+        operations, models, config.pagination, sink, ops_builder.page_hints
+    )
     if config.include_tags or config.exclude_tags or config.models == "referenced":
         kept = _prune(models, operations, webhooks)
         if config.models == "referenced":

@@ -4,10 +4,12 @@ Subcommands::
 
     generate   [--spec S] [--output O] [--config C] [--package-name P] [--project-name N]
                [--templates DIR] [--include-tags a,b] [--exclude-tags x] [--check] [--report FILE]
-               [--allow-remote-refs] [--allow-outside-root]
-    validate   [--spec S] [--report FILE]
+               [--allow-remote-refs] [--allow-outside-root] [--strict]
+    validate   [--spec S] [--report FILE] [--strict]
     templates  list | export [--all] [--force] NAME [NAME...] DIR
     build      [--output O] [--dist DIR] [--check] [--no-isolation]   (wheel + sdist)
+               [--bump auto|major|minor|patch [--spec S] [--since PKG|VERSION]]
+    diff       OLD NEW [--json] [--fail-on breaking|behaviour|never]  (spec files or packages)
 
 Defaults generate the Portarium client: ``--spec spec/portarium-control-plane.v1.yaml --output
 output/portarium-client``. Exit codes are documented in :mod:`generator.report`.
@@ -19,9 +21,9 @@ import argparse
 import shutil
 import subprocess
 import sys
-import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from generator import __version__
 from generator.diagnostics import Severity, render_all
@@ -40,8 +42,23 @@ def _tags(value: str | None) -> list[str]:
     return [t.strip() for t in value.split(",") if t.strip()] if value else []
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+COMMANDS = ("generate", "validate", "templates", "build", "diff")
+
+
+class _Reparse(Exception):
+    """A command line the one-subcommand parser rejects: parse it again with the full one."""
+
+
+class _OneCommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Reparse(message)
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``only``: just that subcommand (argparse's set-up, with a gettext
+    lookup per help string, was a tenth of a small run), raising :class:`_Reparse` instead of
+    printing an error, so that errors always come from (and show the usage of) the full one."""
+    parser = (_OneCommandParser if only else argparse.ArgumentParser)(
         prog="portarium-codegen",
         description="Generate a typed Python client from an OpenAPI 3.0/3.1 spec.",
     )
@@ -63,7 +80,28 @@ def _parser() -> argparse.ArgumentParser:
             help="follow file $refs outside the spec's folder",
         )
         p.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        p.add_argument(
+            "--strict",
+            action="store_true",
+            help="refuse spec defects the generator would work around (docs/recovery.md): "
+            "every recovery warning becomes an error (exit 2)",
+        )
 
+    if only in (None, "generate"):
+        _generate_parser(sub, common)
+    if only in (None, "validate"):
+        val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
+        common(val)
+    if only in (None, "templates"):
+        _templates_parser(sub)
+    if only in (None, "build"):
+        _build_parser(sub)
+    if only in (None, "diff"):
+        _diff_parser(sub)
+    return parser
+
+
+def _generate_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
     gen = sub.add_parser("generate", help="generate (or --check) a client package")
     common(gen)
     gen.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="output directory")
@@ -78,9 +116,8 @@ def _parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="exit 1 if the output differs (no writes)"
     )
 
-    val = sub.add_parser("validate", help="load and validate a spec, print diagnostics")
-    common(val)
 
+def _templates_parser(sub: Any) -> None:
     tpl = sub.add_parser(
         "templates",
         help="list or export stock templates (to override them with --templates DIR)",
@@ -97,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--all", action="store_true", help="export every stock template")
     exp.add_argument("--force", action="store_true", help="overwrite files that already exist")
 
+
+def _build_parser(sub: Any) -> None:
     bld = sub.add_parser(
         "build",
         help="build wheel + sdist of a generated client",
@@ -115,7 +154,66 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build with the current environment's setuptools (no download)",
     )
-    return parser
+    bld.add_argument(
+        "--bump",
+        choices=["auto", "major", "minor", "patch"],
+        default=None,
+        help="first regenerate from --spec with the next version (auto: by the API changes, "
+        "SemVer with the 0.x rule) and add a CHANGELOG.md entry; see docs/evolution.md",
+    )
+    bld.add_argument(
+        "--spec", type=Path, default=DEFAULT_SPEC, help="spec to regenerate from (with --bump)"
+    )
+    bld.add_argument(
+        "--since",
+        default=None,
+        help="previous release: a generated package directory or a version "
+        "(default: the package at --output)",
+    )
+    bld.add_argument("--config", default=None, help="config file (with --bump)")
+    bld.add_argument(
+        "--no-dist", action="store_true", help="with --bump: version and changelog only, no dists"
+    )
+
+
+def _diff_parser(sub: Any) -> None:
+    dif = sub.add_parser(
+        "diff",
+        help="what changes in the generated Python API between two specs or packages",
+        description="Each side is a spec file or a generated package directory. Lists every "
+        "change to the public surface and the wire contract behind it (breaking, behaviour, "
+        "additive, docs), with the SemVer advice. See docs/evolution.md.",
+    )
+    dif.add_argument("old", type=Path, help="old spec file or generated package directory")
+    dif.add_argument("new", type=Path, help="new spec file or generated package directory")
+    dif.add_argument("--json", action="store_true", help="machine-readable output")
+    dif.add_argument(
+        "--fail-on",
+        default="breaking",
+        choices=["breaking", "behaviour", "never"],
+        help="exit 1 when a change of this kind or worse is found (default: breaking)",
+    )
+    dif.add_argument("--config", default=None, help="config for spec sides (as for generate)")
+    dif.add_argument("--package-name", default=None, help="import name for spec sides")
+    dif.add_argument("--allow-remote-refs", action="store_true", help="follow http(s) $refs")
+    dif.add_argument("--allow-outside-root", action="store_true", help="follow $refs outside")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from generator.apidiff import SideOptions, diff_command
+
+    return diff_command(
+        args.old,
+        args.new,
+        opts=SideOptions(
+            config=args.config,
+            package_name=args.package_name,
+            allow_remote_refs=args.allow_remote_refs,
+            allow_outside_root=args.allow_outside_root,
+        ),
+        as_json=args.json,
+        fail_on=args.fail_on,
+    )
 
 
 def _print_diagnostics(outcome_diags: Sequence[object], quiet: bool) -> None:
@@ -145,6 +243,7 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         allow_remote_refs=args.allow_remote_refs,
         allow_outside_root=args.allow_outside_root,
         validate_only=validate_only,
+        strict=args.strict,
     )
     outcome = run(opts)
     report = outcome.report
@@ -160,6 +259,13 @@ def _generate(args: argparse.Namespace, validate_only: bool) -> int:
         )
     elif report.exit_code == EXIT_DRIFT:
         print(f"drift: {opts.output} differs from what the spec generates now:", file=sys.stderr)
+        from generator.apidiff import drift_summary
+
+        api_change = drift_summary(opts.output, outcome.surface)
+        if api_change is not None:
+            print(f"api: {api_change.summary()}", file=sys.stderr)
+            if api_change.changes:
+                print(api_change.render_text(limit=20, summary=False), file=sys.stderr)
         print(outcome.diff_text, file=sys.stderr)
         print("run the same command without --check to update it", file=sys.stderr)
     elif not args.quiet:
@@ -230,6 +336,14 @@ def _build(args: argparse.Namespace) -> int:
     import tempfile
 
     out: Path = args.output
+    if args.bump is not None:
+        from generator.bump import bump_command
+
+        code = bump_command(
+            spec=args.spec, output=out, bump=args.bump, since=args.since, config=args.config
+        )
+        if code != EXIT_OK or args.no_dist:
+            return code
     if not (out / "pyproject.toml").is_file():
         print(f"error: {out} has no pyproject.toml; generate the client first", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -266,8 +380,13 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    first = list(argv if argv is not None else sys.argv[1:])[:1]
+    try:
+        parser = _parser(first[0] if first and first[0] in COMMANDS else None)
+        args = parser.parse_args(argv)
+    except _Reparse:
+        parser = _parser()
+        args = parser.parse_args(argv)
     command = args.command or "generate"
     if args.command is None:
         args = parser.parse_args(["generate", *(argv or sys.argv[1:])])
@@ -280,10 +399,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _templates(args)
         if command == "build":
             return _build(args)
+        if command == "diff":
+            return _diff(args)
     except KeyboardInterrupt:
         print("interrupted; the previous output is untouched", file=sys.stderr)
         return EXIT_INTERNAL
     except Exception:  # noqa: BLE001 - the boundary: any bug becomes exit 3 with a traceback
+        import traceback  # only here: it loads linecache, tokenize and textwrap
+
         traceback.print_exc()
         print(
             "internal error: this is a bug in portarium-codegen; the previous output is untouched",

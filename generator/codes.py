@@ -13,18 +13,28 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``W02xx``  validate: findings of the OpenAPI schema / openapi-spec-validator that are tolerated
 ``E03xx``  ``$ref`` following (external files, remote documents, dangling pointers)
 ``W025x``  build: operations (parameters, responses, tag filters)
+``W026x``  recovery: a spec defect worked around with a documented choice (``W0260``-``W0289``)
+``W032x``  recovery: ``$ref`` uses that dangle or sit in opaque data (``W0320``-``W0329``)
 ``W03xx``  build: a schema ``$ref`` that cannot be typed (``W0311``)
 ``W04xx``  build: schemas degraded to a typed fallback (``E0404``: nesting too deep)
 ``N055x``  build: names changed to stay unique (notes, shown in ``--report``)
-``W06xx``  build: pagination overrides that do not fit the operation
+``W06xx``  build: pagination (overrides that do not fit, operations that could not be wired)
 ``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
 ``W016x``  Swagger 2.0 input: translation choices (``W0160``-``W0163``) and findings of the
            Swagger 2.0 JSON Schema (``W0165`` / ``W0166`` / ``W0167``)
+``E051x``  config from ``[tool.portarium-codegen]`` in ``pyproject.toml`` (and which file wins)
+``E090x``  ``diff`` / ``build --bump``: a side that cannot be read, a missing previous release
 ``W0140``  the package version had to be derived (``info.version`` is not PEP 440)
 =========  ===========================================================================
 
 Add a code here before using it; ``tests/test_validate.py`` checks every code a stage emits is
 listed.
+
+Recovery codes (:data:`RECOVERY_CODES`): warnings for a spec defect the generator works around
+with a deterministic, documented choice (``docs/recovery.md``). Under ``--strict`` (or
+``strict: true`` in ``codegen.yaml``) the sink records each of them as an error, so the run exits
+2 at the same location. A stage that adds a recovery adds its code to that set; nothing else needs
+to change.
 """
 
 from __future__ import annotations
@@ -80,6 +90,19 @@ W_REQUIRED_UNDEFINED = "W0213"
 W_DUPLICATE_TAG = "W0214"
 W_VALIDATION_SKIPPED = "W0215"
 
+# -- recovery (W026x-W028x, W032x): see RECOVERY_CODES --------------------------------------
+W_DUPLICATE_OPERATION_ID = "W0260"
+W_REF_IN_OPAQUE_DATA = "W0261"
+W_PATH_TEMPLATE_QUERY = "W0262"
+W_VALUE_COERCED = "W0263"
+W_VALUE_DROPPED = "W0264"
+W_ENUM_NOT_LITERAL = "W0265"
+W_PATH_VAR_UNDECLARED = "W0252"
+W_PATH_PARAM_UNUSED = "W0253"
+W_DANGLING_REF = "W0320"
+W_REF_FILE_MISSING = "W0321"
+N_BOUND_NAME = "N0557"
+
 # -- $ref (E03xx) ------------------------------------------------------------------------------
 E_DANGLING_REF = "E0301"
 E_REF_FILE_MISSING = "E0302"
@@ -88,6 +111,23 @@ E_REF_OUTSIDE_ROOT = "E0304"
 E_REMOTE_FETCH_FAILED = "E0305"
 E_BAD_REF = "E0306"
 E_REF_CYCLE = "E0307"
+
+RECOVERY_CODES = frozenset(
+    {
+        W_DUPLICATE_OPERATION_ID,
+        W_REF_IN_OPAQUE_DATA,
+        W_PATH_TEMPLATE_QUERY,
+        W_PATH_VAR_UNDECLARED,
+        W_PATH_PARAM_UNUSED,
+        W_VALUE_COERCED,
+        W_VALUE_DROPPED,
+        W_ENUM_NOT_LITERAL,
+        W_DANGLING_REF,
+        W_REF_FILE_MISSING,
+    }
+)
+"""Warnings that report a spec defect worked around by a documented choice (docs/recovery.md);
+``--strict`` makes each an error (:attr:`generator.diagnostics.DiagnosticSink.strict`)."""
 
 CODES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -116,9 +156,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         W_TAG_PARENT_CYCLE: "tags whose `parent` chain loops (the loop is cut)",
         W_QUERYSTRING_WITH_QUERY: "an `in: querystring` parameter beside `in: query` ones",
         W_QUERYSTRING_MEDIA: "an `in: querystring` media type sent as its text serialisation",
-        E_DUPLICATE_OPERATION_ID: "two operations share an operationId",
-        E_PATH_PARAM_UNDECLARED: "a {name} in the path template has no `in: path` parameter",
-        E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path template",
+        E_DUPLICATE_OPERATION_ID: "two operations share an operationId (no longer emitted: W0260)",
+        E_PATH_PARAM_UNDECLARED: "a {name} in the path has no `in: path` parameter (now W0252)",
+        E_PATH_PARAM_NOT_IN_TEMPLATE: "an `in: path` parameter is not in the path (now W0253)",
         W_PATH_PARAM_NOT_REQUIRED: "a path parameter is not `required: true` (treated as required)",
         E_DUPLICATE_PARAMETER: "one parameters list has the same (name, in) twice",
         E_STRUCTURE: "a path/operation/parameter/body/response has a shape generation needs",
@@ -131,6 +171,15 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         W_REQUIRED_UNDEFINED: "`required` names a property that no branch defines",
         W_DUPLICATE_TAG: "two tags share a name",
         W_VALIDATION_SKIPPED: "part of the validation could not run (e.g. unknown $schema dialect)",
+        W_DUPLICATE_OPERATION_ID: "a later operation reuses an operationId: renamed from method+path",
+        W_REF_IN_OPAQUE_DATA: "a $ref inside an x- extension (opaque data): not followed",
+        W_PATH_TEMPLATE_QUERY: "a path template carries a query string or fragment: split off",
+        W_VALUE_COERCED: "a default/enum/const/example of another JSON type: coerced losslessly",
+        W_VALUE_DROPPED: "a default/enum/const/example that does not fit its schema: dropped",
+        W_ENUM_NOT_LITERAL: "enum/const values Literal[...] cannot hold: an Enum or the plain type",
+        W_DANGLING_REF: "a $ref whose target does not exist: typed as Any / part left out",
+        W_REF_FILE_MISSING: "a $ref to a file that does not exist: typed as Any / part left out",
+        N_BOUND_NAME: "a spec-derived name renamed: the generated module binds that name",
         E_DANGLING_REF: "a $ref whose target does not exist",
         E_REF_FILE_MISSING: "a $ref names a file that does not exist or could not be loaded",
         E_REMOTE_REF_REFUSED: "a $ref to http(s):// refused (use --allow-remote-refs)",
@@ -148,11 +197,11 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "W0167": "Swagger 2.0: a required field is missing",
         "W0140": "info.version is not PEP 440; the package gets a derived version",
         "W0251": "a parameter without a valid name/in is ignored",
-        "W0252": "a {name} in the path template has no parameter: generated as a required str",
-        "W0253": "a path parameter that is not in the template is ignored",
+        W_PATH_VAR_UNDECLARED: "a {name} in the path template has no parameter: a required str",
+        W_PATH_PARAM_UNUSED: "a path parameter that is not in the template is ignored",
         "W0254": "a responses key that is not a status code is ignored",
         "W0256": "include_tags/exclude_tags names a tag no operation has",
-        "W0311": "a schema $ref that cannot be resolved: typed as Any",
+        "W0311": "a schema $ref that cannot be resolved (now reported as W0320 / W0321)",
         "W0402": "a schema that is not an object: typed as Any",
         "W0403": "an unknown schema type: typed as Any",
         "E0404": "schemas nest deeper than the build limit",
@@ -169,6 +218,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "N0556": "component schemas no operation or webhook uses were not generated (models: all)",
         "W0601": "a pagination override does not match the operation",
         "W0602": "a pagination override names fields the success body does not have",
+        "W0603": "an operation looks paginated but no iterate() could be wired (the reason says why)",
+        "N0605": "an operation takes a page parameter but its success body holds no list",
+        "W0604": "a pagination vendor extension cannot be used; pagination is inferred instead",
         "E0501": "config file not found",
         "E0502": "config file cannot be read",
         "E0503": "config file is not valid YAML",
@@ -178,6 +230,9 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "E0507": "config values contradict each other",
         "E0508": "config templates directory does not exist",
         "W0509": "config include_tags and exclude_tags overlap",
+        "E0510": "both codegen.yaml and [tool.portarium-codegen] in pyproject.toml configure",
+        "E0511": "pyproject.toml is not valid TOML",
+        "E0512": "tool.portarium-codegen in pyproject.toml is not a table",
         "E0701": "template syntax error",
         "E0702": "template uses an undefined value",
         "E0703": "template not found",
@@ -186,5 +241,11 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         "E0706": "template override directory not found",
         "E0801": "the output location cannot be used (a file, not writable, outside the root)",
         "E0802": "the configured formatter (ruff) is not installed",
+        "E0901": "diff: a side is neither an existing spec file nor a package directory",
+        "E0902": "diff: a package directory without a recorded API surface",
+        "E0903": "diff: a spec side that does not generate (its errors are listed)",
+        "E0904": "diff: --fail-on is not breaking, behaviour or never",
+        "E0905": "build --bump: no previous package to compare with",
+        "E0906": "build --bump: --since is neither a package directory nor a version",
     }
 )

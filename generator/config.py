@@ -24,11 +24,13 @@ Keys (all optional)::
       status: {410: GoneError}                      # status -> class (new classes: 4xx under the
                                                     # client error, 5xx under the server error)
     pagination:
-      listPets: {cursor_param: cursor, items: items, next_cursor: nextCursor}
+      listPets: {style: offset, param: offset, size_param: limit}  # see docs/config.md
+      listOld: {cursor_param: cursor, items: items, next_cursor: nextCursor}  # the 1.x form
       some_op: false                                # disable inference
     runtime: {max_retries: 2, timeout: 60.0, connect_timeout: 5.0}
     formatter: ruff                                 # ruff | none
     models: referenced                              # referenced | all (component schemas)
+    strict: false                                   # recovery warnings become errors (--strict)
 
 Diagnostic codes (stable; tests and users match on them):
 
@@ -48,7 +50,6 @@ Diagnostic codes (stable; tests and users match on them):
 
 from __future__ import annotations
 
-import difflib
 import json
 import keyword
 import re
@@ -126,6 +127,7 @@ class Config:
     connect_timeout: float = 5.0
     formatter: str = "ruff"
     models: str = "referenced"  # "all": also component schemas no operation/webhook uses
+    strict: bool = False  # every recovery warning (codes.RECOVERY_CODES) becomes an error
     source: str = ""  # the config file, or "" for defaults
 
 
@@ -321,6 +323,8 @@ def _validate(data: Any, sink: DiagnosticSink, locator: _ConfigLocator) -> bool:
             allowed = sorted(err.schema.get("properties", {}))
             for extra in sorted(k for k in err.instance if str(k) not in allowed):
                 pointer = join_pointer(base, str(extra))
+                import difflib  # only for a misspelt key
+
                 close = difflib.get_close_matches(str(extra), allowed, n=1, cutoff=0.6)
                 hint = (
                     f"did you mean {close[0]!r}?"
@@ -576,5 +580,6 @@ def _from_data(data: dict[str, Any], path: Path) -> Config:
         connect_timeout=float(runtime.get("connect_timeout", 5.0)),
         formatter=str(data.get("formatter", "ruff")),
         models=str(data.get("models", "referenced")),
+        strict=bool(data.get("strict", False)),
         source=str(path),
     )

@@ -164,10 +164,16 @@ class DiagnosticSink:
 
     ``default_file`` names the file used when no locator knows the pointer (for example a config
     file read before the spec). A sink is cheap; stages may share one.
+
+    With ``strict`` set, a warning whose code is in ``promote`` (the pipeline passes
+    :data:`generator.codes.RECOVERY_CODES`) is recorded as an error instead, with the same
+    location: ``--strict`` refuses every spec defect the generator would otherwise work around.
     """
 
     locator: Locator | None = None
     default_file: str = ""
+    strict: bool = False
+    promote: frozenset[str] = frozenset()
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
 
@@ -182,6 +188,10 @@ class DiagnosticSink:
         location: Location | None = None,
         locator: Locator | None = None,
     ) -> Diagnostic:
+        if severity is Severity.WARNING and self.strict and code in self.promote:
+            severity = Severity.ERROR
+            hint = f"{hint}; " if hint else ""
+            hint += "a recovery warning, an error under --strict (docs/recovery.md)"
         loc = location
         finder = locator or self.locator
         if loc is None and finder is not None and pointer:
@@ -226,6 +236,16 @@ class DiagnosticSink:
     @property
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
+
+    @property
+    def has_blocking_errors(self) -> bool:
+        """Errors other than recovery warnings promoted by ``strict``: the stages after one of
+        those would not be sound. Promoted ones still stop the run before anything is written,
+        after every stage up to the build has reported its recoveries."""
+        return any(
+            d.severity is Severity.ERROR and not (self.strict and d.code in self.promote)
+            for d in self.items
+        )
 
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.ERROR]

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IR_VERSION = "1.3"
+IR_VERSION = "1.4"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"
@@ -195,14 +195,36 @@ class ResponseCase:
     pointer: str = ""
 
 
+PageStyle = Literal["cursor", "item_cursor", "offset", "page", "link_header", "next_url"]
+
+
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    cursor_param: str  # python name of the cursor parameter
-    items_field: str  # python attribute name on the page model
-    next_cursor_field: str  # python attribute name on the page model
+    """How an operation pages (contract 1.4: one model, a ``style`` per operation).
+
+    The 1.2 fields come first and keep their meaning for ``cursor`` style; ``*_path`` fields are
+    wire-name paths from the page body's root (``("metadata", "continue")``), ``param``/
+    ``size_param`` wire names of the query parameter or JSON body key (``location``).
+    """
+
+    cursor_param: str  # python name of the parameter the walk sets ("" for link styles)
+    items_field: str  # python attribute of the item array on the page model ("" if nested/bare)
+    next_cursor_field: str  # python attribute of a top-level next-cursor field, or ""
     item_type: TypeRef
-    page_model_id: str
-    source: Literal["inferred", "config"]
+    page_model_id: str  # "" when the page is a bare array
+    source: Literal["inferred", "config", "extension"]
+    style: PageStyle = "cursor"
+    location: Literal["query", "body"] = "query"
+    param: str = ""  # wire name the walk sets (query parameter or body key)
+    size_param: str = ""  # wire name of the page-size parameter, or ""
+    items_path: tuple[str, ...] = ()  # () when the body is the array
+    items_attrs: tuple[str, ...] = ()  # the same path as python attribute names
+    next_path: tuple[str, ...] = ()  # next cursor / next URL / last id
+    has_more_path: tuple[str, ...] = ()
+    total_path: tuple[str, ...] = ()
+    pages_path: tuple[str, ...] = ()
+    item_id: str = "id"  # item_cursor: the item field that is the next cursor
+    start: int = 0  # first offset / page number when the caller passes none
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ Which ``$ref``\\ s count: a ``"$ref"`` member of an object, except as a *name* i
 (``properties``, ``schemas``, ``responses``, ...) where its value is not a string (a property
 called "$ref"; ``properties: {$ref: file.yml}`` is a reference, as bundlers read it). Refs inside
 literal values (``example``, ``default``, ``enum``, ``const``, an Example Object's ``value``, a
-schema's ``examples`` list) are kept with ``literal=True``: their files are loaded when they can
-be, and nothing about them is ever reported.
+schema's ``examples`` list) and inside ``x-`` extensions are kept with ``literal=True``: they are
+data, never followed; only an extension's ref that would not resolve is reported (``W0261``,
+docs/recovery.md). A dangling ref or a missing file is a recovery too (``W0320`` / ``W0321``).
 """
 
 from __future__ import annotations
@@ -108,6 +109,10 @@ _NAME_MAP = 1  # this object maps names to things
 _EXAMPLE_ENTRIES = 2  # ... and the things are Example Objects
 _EXAMPLE = 4  # this object is an Example Object (its "value" is literal)
 _LITERAL = 8  # inside literal data
+_EXTENSION = 16  # inside the value of an ``x-`` extension (opaque data)
+#: Maps of names whose ``x-`` keys are still extensions (Paths and Responses Objects).
+EXTENSIBLE_MAPS = frozenset({"paths", "responses"})
+_EXT_MAP = 32  # this name map is one of EXTENSIBLE_MAPS
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
 
@@ -119,8 +124,10 @@ class RefSite:
     uri: str
     pointer: str
     ref: Any
-    #: Inside literal data (``example``, ``default``, ...): loaded if possible, never reported.
+    #: Inside literal data (``example``, ``default``, an ``x-`` extension, ...): never followed.
     literal: bool = False
+    #: Inside an ``x-`` extension: reported (``W0261``) only when it would not resolve.
+    extension: bool = False
 
     @property
     def ref_pointer(self) -> str:
@@ -297,38 +304,10 @@ def resolve_ref(spec: LoadedSpec, ref: str, base_uri: str) -> tuple[str, str, An
 
 
 def check_refs(spec: LoadedSpec, sink: DiagnosticSink) -> None:
-    """Report every ``$ref`` that does not resolve (``E0301``) or is malformed (``E0306``).
+    """Report ``$ref``\\ s that do not resolve: see :func:`generator.refcheck.check_refs`."""
+    from generator.refcheck import check_refs as check  # refcheck reads this module's types
 
-    Refs into documents that failed to load were reported by the loader and are skipped.
-    """
-    locator = spec.source_map
-    for site in spec.refs:
-        if site.literal:
-            continue
-        key = spec.key(site.uri, site.ref_pointer)
-        if not isinstance(site.ref, str):
-            sink.error(codes.E_BAD_REF, "$ref must be a string", key, locator=locator)
-            continue
-        address, pointer = split_ref(site.ref)
-        if pointer is None:
-            sink.error(
-                codes.E_BAD_REF,
-                f"$ref {site.ref!r}: only JSON-pointer fragments ('#/...') are supported",
-                key,
-                locator=locator,
-            )
-            continue
-        uri = spec.target_uri(address, site.uri)
-        if uri is None or uri in spec.failed:
-            continue
-        if resolve_ref(spec, site.ref, site.uri) is None:
-            where = spec.key(uri, pointer)
-            sink.error(
-                codes.E_DANGLING_REF,
-                f"$ref {site.ref!r} does not resolve: nothing at {where}",
-                key,
-                locator=locator,
-            )
+    check(spec, sink)
 
 
 # -- the walk over one document ----------------------------------------------------------------
@@ -346,11 +325,12 @@ def _tokens(chain: Chain) -> list[str]:
 
 def scan_document(
     document: Any, *, check_json_limits: bool, check_strings: bool
-) -> tuple[list[tuple[str, Any, bool]], tuple[str, list[str]] | None]:
-    """Collect ``(pointer, ref, literal)`` for every ``$ref`` in document order.
+) -> tuple[list[tuple[str, Any, int]], tuple[str, list[str]] | None]:
+    """Collect ``(pointer, ref, opaque)`` for every ``$ref`` in document order.
 
-    ``literal`` marks a ``$ref`` inside literal data (an ``example``, a ``default``, ...): such
-    refs are loaded when they can be (bundlers resolve them) but never reported as problems.
+    ``opaque`` is 0 for a reference, else ``_LITERAL`` for a ``$ref`` inside literal data (an
+    ``example``, a ``default``, ...) or ``_EXTENSION`` for one inside an ``x-`` extension: such
+    refs are data, never followed (docs/recovery.md, ``W0261``).
     With ``check_json_limits`` the walk also stops at the first container deeper than
     ``MAX_DEPTH``, and with ``check_strings`` at the first string longer than
     ``MAX_SCALAR_CHARS``; the second value is then ``(code, pointer tokens)`` of that place (YAML
@@ -359,14 +339,14 @@ def scan_document(
     Equal string values are made one object on the way (``"string"``, ``"object"``, refs and
     descriptions repeat thousands of times: ~8 MB of github-rest.json's ~10 MB of values).
     """
-    refs: list[tuple[str, Any, bool]] = []
+    refs: list[tuple[str, Any, int]] = []
     strings: dict[str, str] = {}
     stack: list[tuple[Any, Chain, int, int]] = [(document, None, 0, 0)]
     while stack:
         node, chain, depth, flags = stack.pop()
         if check_json_limits and depth > MAX_DEPTH:
             return refs, (codes.E_TOO_DEEP, _tokens(chain))
-        literal = flags & _LITERAL
+        literal = flags & (_LITERAL | _EXTENSION)
         children: list[tuple[Any, Chain, int, int]] = []
         if type(node) is dict:
             name_map = flags & _NAME_MAP
@@ -375,18 +355,26 @@ def scan_document(
                 # In a map of names "$ref" is a name, unless its value is a string: a property
                 # schema is never a string, and specs do write `properties: {$ref: file.yml}`.
                 if not name_map or type(ref) is str:
-                    refs.append((pointer_from_tokens(_tokens(chain)), ref, bool(literal)))
+                    refs.append((pointer_from_tokens(_tokens(chain)), ref, literal))
             for key, value in node.items():
                 kind = type(value)
                 if kind is dict or kind is list:
                     if literal:
-                        child = _LITERAL
+                        child = literal
+                    elif (
+                        (not name_map or flags & _EXT_MAP)
+                        and type(key) is str
+                        and key.startswith("x-")
+                    ):
+                        child = _EXTENSION  # extensions are opaque data, never references
                     elif name_map:
                         child = _EXAMPLE if flags & _EXAMPLE_ENTRIES else 0
                     elif key in LITERAL_KEYS or (key == "value" and flags & _EXAMPLE):
                         child = _LITERAL
                     elif key in NAME_MAPS:
-                        if key != "examples":
+                        if key in EXTENSIBLE_MAPS:
+                            child = _NAME_MAP | _EXT_MAP
+                        elif key != "examples":
                             child = _NAME_MAP
                         elif kind is list:
                             child = _LITERAL
@@ -607,7 +595,10 @@ class _Loader:
             raise ParseFailure(problem)
         spec.documents[uri] = parsed.document
         spec.note_self(uri, parsed.document)
-        spec.refs.extend(RefSite(uri, pointer, ref, literal) for pointer, ref, literal in refs)
+        spec.refs.extend(
+            RefSite(uri, pointer, ref, bool(opaque), opaque == _EXTENSION)
+            for pointer, ref, opaque in refs
+        )
         return parsed.document
 
     # root
@@ -661,7 +652,10 @@ class _Loader:
         smap.set_origin(uri, pointers.original)
         refs, _ = scan_document(translated, check_json_limits=False, check_strings=False)
         spec.refs = [site for site in spec.refs if site.uri != uri]
-        spec.refs.extend(RefSite(uri, pointer, ref, literal) for pointer, ref, literal in refs)
+        spec.refs.extend(
+            RefSite(uri, pointer, ref, bool(opaque), opaque == _EXTENSION)
+            for pointer, ref, opaque in refs
+        )
 
     def _check_version(self, spec: LoadedSpec, root: dict[str, Any]) -> None:
         sink, smap = self.sink, spec.source_map
@@ -768,9 +762,7 @@ class _Loader:
             if target in spec.documents:
                 continue
             if site.literal:
-                if target is not None and not self._refusal(target, root_dir):
-                    self._load_literal(spec, target)
-                continue
+                continue  # data, never followed (check_refs reports extension refs that dangle)
             key = spec.key(site.uri, site.ref_pointer)
             if target is None:
                 self.sink.error(
@@ -819,6 +811,16 @@ class _Loader:
                 hint="move the file under the spec's folder, or pass --allow-outside-root",
                 locator=smap,
             )
+        elif code in (codes.E_FILE_NOT_FOUND, codes.E_NOT_A_FILE):
+            self.sink.warning(
+                codes.W_REF_FILE_MISSING,
+                f"$ref {site.ref!r}: {_FAILURE_MESSAGES[code]} ({smap.display(target)}); what it "
+                "stands for is typed as Any (a parameter, response or body is left out or passed "
+                "through)",
+                key,
+                hint="add the file or fix the path (--strict refuses missing files)",
+                locator=smap,
+            )
         else:
             message = _FAILURE_MESSAGES.get(code, "cannot be loaded")
             kept = code in (codes.E_REMOTE_FETCH_FAILED, codes.E_FILE_TOO_LARGE)
@@ -841,19 +843,6 @@ class _Loader:
             spec.failed[target] = failure.problem.code
             return failure.problem.code
         return ""
-
-    def _load_literal(self, spec: LoadedSpec, target: str) -> None:
-        """Load a file named inside literal data, quietly: nothing is reported either way."""
-        data, _, _ = self._read(target)
-        if data is None:
-            return
-        sink, self.sink = self.sink, DiagnosticSink()
-        try:
-            self._parse(spec, target, data, "")
-        except ParseFailure:
-            pass
-        finally:
-            self.sink = sink
 
 
 _READ_CODES = frozenset(

@@ -29,6 +29,8 @@ RESERVED_PARAM_NAMES = frozenset(
         "timeout",
         "max_retries",
         "max_items",
+        "max_pages",
+        "_send",
         "httpx",
         "json",
         "quote",
@@ -315,6 +317,9 @@ class NameScope:
     max_length: int = 0
     taken: set[str] = field(default_factory=set)
     renames: list[Renamed] = field(default_factory=list)
+    #: key of a base name -> the ``_N`` suffix to try first: names are never released, so every
+    #: lower suffix is still taken (keeps a scope with thousands of ``Value_N`` linear).
+    _next_suffix: dict[str, int] = field(default_factory=dict, repr=False)
 
     def _key(self, name: str) -> str:
         return name.lower() if self.casefold else name
@@ -325,10 +330,15 @@ class NameScope:
         if self.max_length:
             base = shorten(base, self.max_length)
         name = base
-        n = 2
-        while self._key(name) in self.taken:
-            name = f"{base}_{n}" if not base.endswith("_") else f"{base}{n}"
-            n += 1
+        if self._key(name) in self.taken:
+            base_key = self._key(base)
+            n = self._next_suffix.get(base_key, 2)
+            sep = "" if base.endswith("_") else "_"
+            name = f"{base}{sep}{n}"
+            while self._key(name) in self.taken:
+                n += 1
+                name = f"{base}{sep}{n}"
+            self._next_suffix[base_key] = n + 1
         self.taken.add(self._key(name))
         if name != wanted:
             self.renames.append(Renamed(self.label, original or wanted, wanted, name))

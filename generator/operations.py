@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import codes
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
     Body,
-    ListOf,
     Operation,
     Param,
     Prim,
@@ -39,12 +39,17 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.pagination_hints import PAGINATION_EXTENSIONS, PageHints
 from generator.path_items import HTTP_METHODS, operations_of
+from generator.paths import (
+    split_template,
+    undeclared_variable_message,
+    unused_path_parameter_message,
+)
 from generator.schemas import ANY, SchemaBuilder, Site
 
 __all__ = ["HTTP_METHODS", "OperationBuilder", "media_kind"]
 
-_PATH_VAR = re.compile(r"{([^{}]+)}")
 _IDEMPOTENCY_HEADERS = ("idempotency-key", "x-idempotency-key")
 _BODY_PREFERENCE = ("json", "form", "multipart", "text", "binary")
 
@@ -104,6 +109,9 @@ class OperationBuilder:
     )
     _tag_to_module: dict[str, str] = field(default_factory=dict)
     _op_scopes: dict[str, NameScope] = field(default_factory=dict)
+    # operation pointer -> what the spec says about paging beyond the IR (Link headers, extensions)
+    page_hints: dict[str, PageHints] = field(default_factory=dict)
+    _op_ids: set[str] = field(default_factory=set)  # operationIds seen so far (W0260)
 
     def build_all(self) -> list[Operation]:
         ops: list[Operation] = []
@@ -123,6 +131,12 @@ class OperationBuilder:
                 op_site, op_resolved = self._deref(op_node, item_site.child(*tokens))
                 if not isinstance(op_resolved, dict):
                     continue
+                op_id = op_resolved.get("operationId")
+                # A later operation that reuses an operationId is named from its method and path
+                # (validate reported W0260); counted before tag filters so names stay stable.
+                unique_id = not (isinstance(op_id, str) and op_id.strip() in self._op_ids)
+                if isinstance(op_id, str) and op_id.strip():
+                    self._op_ids.add(op_id.strip())
                 tags = op_resolved.get("tags")
                 tag_list = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
                 self.seen_tags.update(tag_list)
@@ -131,7 +145,9 @@ class OperationBuilder:
                 if self.exclude_tags and set(tag_list) & self.exclude_tags:
                     continue
                 ops.append(
-                    self._operation(str(path), method, op_resolved, op_site, item_node, item_site)
+                    self._operation(
+                        str(path), method, op_resolved, op_site, item_node, item_site, unique_id
+                    )
                 )
         return ops
 
@@ -145,11 +161,7 @@ class OperationBuilder:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
             found = self.schemas.resolve(node["$ref"], site.uri)
             if found is None:
-                self.sink.error(
-                    "E0301",
-                    f"$ref {node['$ref']!r} does not resolve",
-                    self._key(site.child("$ref")),
-                )
+                # Reported by check_refs (W0320 / W0321); the caller degrades what it stood for.
                 return site, None
             site, node = Site(found[0], found[1]), found[2]
             depth += 1
@@ -171,14 +183,16 @@ class OperationBuilder:
         site: Site,
         item: dict[str, Any],
         item_site: Site,
+        unique_id: bool = True,
     ) -> Operation:
         tags = node.get("tags")
         tag = tags[0] if isinstance(tags, list) and tags and isinstance(tags[0], str) else "default"
         module = self._module_for(tag)
         op_id = node.get("operationId")
         op_id = op_id if isinstance(op_id, str) and op_id.strip() else ""
-        wanted = self.op_renames.get(op_id) or (
-            snake_case(op_id) if op_id else snake_case(f"{method.lower()} {path}")
+        named_by = op_id if unique_id else ""
+        wanted = self.op_renames.get(named_by) or (
+            snake_case(named_by) if named_by else snake_case(f"{method.lower()} {path}")
         )
         scope = self._op_scopes.setdefault(
             module,
@@ -193,12 +207,13 @@ class OperationBuilder:
                 f"operation {op_id or path!r} is generated as {module}.{name}",
                 self._key(site),
             )
-        class_hint = pascal_case(op_id or f"{method.lower()} {path}")
+        class_hint = pascal_case(named_by or f"{method.lower()} {path}")
         degraded: list[str] = []
 
-        params = self._params(path, node, site, item, item_site, class_hint, degraded)
+        params = self._params(path, method, node, site, item, item_site, class_hint, degraded)
         body = self._body(node, site, class_hint, degraded)
-        responses = self._responses(node, site, class_hint)
+        link_header: list[bool] = []
+        responses = self._responses(node, site, class_hint, degraded, link_header)
         stream: str | None = None
         for r in responses:
             if not r.is_error and r.kind in ("sse", "ndjson"):
@@ -214,12 +229,17 @@ class OperationBuilder:
             ),
             None,
         )
+        extensions = tuple(
+            (key, node[key]) for key in PAGINATION_EXTENSIONS if node.get(key) is not None
+        )
+        if link_header or extensions:
+            self.page_hints[self._key(site)] = PageHints(bool(link_header), extensions)
         return Operation(
             id=op_id or name,
             name=name,
             tag_module=module,
             method=method,
-            path=path,
+            path=split_template(path).path,
             summary=_text(node.get("summary")),
             description=_text(node.get("description")),
             deprecated=bool(node.get("deprecated")),
@@ -237,6 +257,7 @@ class OperationBuilder:
     def _params(
         self,
         path: str,
+        method: str,
         node: dict[str, Any],
         site: Site,
         item: dict[str, Any],
@@ -251,6 +272,8 @@ class OperationBuilder:
                 continue
             for i, raw in enumerate(plist):
                 psite, pnode = self._deref(raw, owner_site.child("parameters", i))
+                if pnode is None and isinstance(raw, dict) and "$ref" in raw:
+                    degraded.append(f"parameter {raw['$ref']!r} does not resolve: left out")
                 if not isinstance(pnode, dict):
                     continue
                 pname, loc = pnode.get("name"), pnode.get("in")
@@ -262,12 +285,30 @@ class OperationBuilder:
                 if loc == "header" and pname.lower() in ("accept", "content-type", "authorization"):
                     continue  # OpenAPI says these are ignored; the runtime sets them.
                 merged[(pname, loc)] = (pnode, psite)
-        template_vars = _PATH_VAR.findall(path)
+        split = split_template(path)
+        if split.is_split:
+            self.sink.warning(codes.W_PATH_TEMPLATE_QUERY, split.message(), self._key(site))
+        for pair in split.query:
+            if (pair.name, "query") in merged or (pair.variable, "query") in merged:
+                continue
+            merged[(pair.name, "query")] = (
+                (
+                    {"name": pair.name, "in": "query", "required": True}
+                    if pair.variable
+                    else {
+                        "name": pair.name,
+                        "in": "query",
+                        "schema": {"type": "string", "default": pair.value},
+                    }
+                ),
+                site,
+            )
+        template_vars = split.variables
         for var in template_vars:
             if (var, "path") not in merged:
                 self.sink.warning(
-                    "W0252",
-                    f"path template variable {{{var}}} has no parameter; generated as a required str",
+                    codes.W_PATH_VAR_UNDECLARED,
+                    undeclared_variable_message(method, path, var),
                     self._key(site),
                 )
                 merged[(var, "path")] = (
@@ -291,8 +332,8 @@ class OperationBuilder:
         for (pname, loc), (pnode, psite) in items:
             if loc == "path" and pname not in template_vars:
                 self.sink.warning(
-                    "W0253",
-                    f"path parameter {pname!r} does not appear in the path template; ignored",
+                    codes.W_PATH_PARAM_UNUSED,
+                    unused_path_parameter_message(method, path, pname),
                     self._key(psite),
                 )
                 continue
@@ -313,9 +354,11 @@ class OperationBuilder:
             )
             required = bool(pnode.get("required")) or loc == "path"
             default = schema.get("default") if isinstance(schema, dict) else None
-            has_default = isinstance(default, (str, int, float, bool)) and not isinstance(
-                ptype, ListOf
-            )
+            has_default = False
+            if isinstance(default, (str, int, float, bool)):
+                has_default, default = self.schemas.fit_default(
+                    ptype, default, psite.child("schema", "default")
+                )
             style = pnode.get("style") or ("simple" if loc in ("path", "header") else "form")
             explode = pnode.get("explode")
             if not isinstance(explode, bool):
@@ -416,7 +459,15 @@ class OperationBuilder:
             pointer=self._key(msite),
         )
 
-    def _responses(self, node: dict[str, Any], site: Site, class_hint: str) -> list[ResponseCase]:
+    def _responses(
+        self,
+        node: dict[str, Any],
+        site: Site,
+        class_hint: str,
+        degraded: list[str],
+        link_header: list[bool],
+    ) -> list[ResponseCase]:
+        """The response cases; appends True to ``link_header`` if a 2xx documents ``Link``."""
         raw = node.get("responses")
         out: list[ResponseCase] = []
         if not isinstance(raw, dict) or not raw:
@@ -436,8 +487,24 @@ class OperationBuilder:
             status = "default" if status == "DEFAULT" else status
             is_error = status == "default" or status[0] in "45"
             rsite, rnode = self._deref(resp, site.child("responses", status))
+            if rnode is None and isinstance(resp, dict) and "$ref" in resp:
+                # A dangling response: the status is still expected, its body passed through.
+                degraded.append(f"response {status} does not resolve: body typed as Any")
+                out.append(
+                    ResponseCase(
+                        status, "json", "application/json", ANY, is_error, "", self._key(rsite)
+                    )
+                )
+                continue
             if not isinstance(rnode, dict):
                 continue
+            headers = rnode.get("headers")
+            if (
+                not is_error
+                and isinstance(headers, dict)
+                and any(str(h).lower() == "link" for h in headers)
+            ):
+                link_header.append(True)
             content = rnode.get("content")
             desc = _text(rnode.get("description"))
             if not isinstance(content, dict) or not content:

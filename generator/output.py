@@ -387,13 +387,21 @@ def read_tree(root: Path) -> dict[str, bytes]:
     return out
 
 
-def read_files(root: Path, names: Iterable[str]) -> dict[str, bytes]:
-    """``names`` (relative ``/``-paths) read from ``root``, in path order."""
+def read_files(root: Path, names: Iterable[str], *, release: bool = False) -> dict[str, bytes]:
+    """``names`` (relative ``/``-paths) read from ``root``, in path order.
+
+    ``release``: ``names`` is a dict of the texts that were written; each entry is removed once
+    its file is read, so the two trees are never in memory together.
+    """
     base = os.fspath(root)
     out: dict[str, bytes] = {}
-    for rel in sorted(names, key=lambda r: r.split("/")):
+    ordered = sorted(names, key=lambda r: r.split("/"))
+    written = names if release and isinstance(names, dict) else None
+    for rel in ordered:
         with open(os.path.join(base, rel), "rb") as fh:
             out[rel] = fh.read()
+        if written is not None:
+            del written[rel]
     return out
 
 

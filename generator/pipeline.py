@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, pagination
+from generator.bindings import bind_names
 from generator.build import build_api
-from generator.config import Config, find_config, load_config
+from generator.changelog import latest_version
+from generator.codes import RECOVERY_CODES
+from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
-from generator.loader import LoadedSpec, check_refs, load_spec
+from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
 from generator.output import (
     MANIFEST,
@@ -35,11 +38,15 @@ from generator.output import (
 )
 from generator.path_items import operations_of
 from generator.plan import Planner
+from generator.pyproject_config import config_source, load_any_config
+from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
+from generator.surface import SURFACE_FILE, Surface, extract
 from generator.validate import validate_spec
 from generator.versions import package_version
 
+CHANGELOG = "CHANGELOG.md"
 DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
 DEFAULT_OUTPUT = Path("output/portarium-client")
 
@@ -59,6 +66,10 @@ class Options:
     allow_outside_root: bool = False
     validate_only: bool = False
     skip_format: bool = False
+    surface_only: bool = False  # stop after planning with ``Outcome.surface`` (``diff``)
+    version: str | None = None  # package version, over config and spec (``build --bump``)
+    changelog: bytes | None = None  # CHANGELOG.md to write (``build --bump``); None: keep it
+    strict: bool = False
 
 
 @dataclass
@@ -67,6 +78,7 @@ class Outcome:
     sink: DiagnosticSink
     diff_text: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    surface: Surface | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -133,6 +145,12 @@ collector rescans the growing heap over and over (a quarter of the CPU time of p
 spec). Cycles are still collected, just less often; the previous thresholds come back after."""
 
 
+SMALL_TREE = 128 * 1024
+"""Bytes of rendered (not verbatim) Python up to which ``compile()`` in this process checks the
+output instead of ruff's compile rules: starting a ruff process costs about what compiling
+~100 KB of Python does."""
+
+
 def run(opts: Options) -> Outcome:
     report = Report(spec=str(opts.spec), output=str(opts.output))
     sink = DiagnosticSink()
@@ -162,8 +180,10 @@ def run(opts: Options) -> Outcome:
 
 def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) -> None:
     with report.stage("config"):
-        config_path = find_config(opts.config, Path.cwd())
-        config = load_config(config_path, sink)
+        config_path = config_source(opts.config, Path.cwd(), sink)
+        config = load_any_config(config_path, sink)
+        sink.strict = opts.strict or config.strict
+        sink.promote = RECOVERY_CODES
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
@@ -172,13 +192,14 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             allow_outside_root=opts.allow_outside_root,
         )
         sink.locator = spec.source_map
-    if sink.has_errors:
+    # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
+    if sink.has_blocking_errors:
         return
     with report.stage("validate"):
         validate_spec(spec, sink)
         check_refs(spec, sink)
     report.operations_total = count_operations(spec)
-    if sink.has_errors or opts.validate_only:
+    if sink.has_blocking_errors or opts.validate_only:
         return
     root = spec.documents[spec.root_uri]
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
@@ -189,11 +210,27 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     report.models = len(api.models)
     report.operations_generated = len(api.operations)
     report.operations_degraded = sum(1 for op in api.operations if op.degraded)
+    report.degraded = [
+        {"method": op.method, "path": op.path, "pointer": op.pointer, "reasons": list(op.degraded)}
+        for op in api.operations
+        if op.degraded
+    ]
     report.operations_skipped = report.operations_total - report.operations_generated
+    report.paginated = [
+        {"operation": op.id, "pointer": op.pointer, **pagination.describe(op.pagination)}
+        for op in api.operations
+        if op.pagination is not None
+    ]
     if sink.has_errors:
         return
-    version, unchanged = package_version(config.version or api.version or "0.1.0")
-    if not unchanged:
+    changelog = opts.changelog
+    if changelog is None and (opts.output / CHANGELOG).is_file():
+        changelog = (opts.output / CHANGELOG).read_bytes()
+    released = latest_version(changelog.decode("utf-8", "replace")) if changelog else None
+    version, unchanged = package_version(
+        opts.version or config.version or released or api.version or "0.1.0"
+    )
+    if not unchanged and not (opts.version or released):
         where = "#/info/version" if not config.version else ""
         sink.warning(
             "W0140",
@@ -211,36 +248,57 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
                 license_name = lic[key]
                 break
     with report.stage("plan"):
-        planned = Planner(
+        planner = Planner(
             api,
             version,
             max_retries=config.max_retries,
             timeout=config.timeout,
             connect_timeout=config.connect_timeout,
-        ).files()
+        )
+        bind_names(planner, sink)
+        planned = planner.files()
+    with report.stage("surface"):
+        surface = extract(
+            api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
+        )
+    outcome.surface = surface
+    if opts.surface_only:
+        return
+    fix = needs_fix_pass(config, api.package_name)
+    del api, result, planner  # the views hold what rendering needs; see below
+    verbatim = {pf.path for pf in planned if pf.template is None}
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])
         rendered: dict[str, bytes] = {}
-        for pf in planned:
+        # Each file's view is dropped once it is rendered: on Microsoft Graph the views take
+        # more memory than the rendered text (150 vs 115 MiB), so both at once set the peak.
+        planned.reverse()
+        while planned:
+            pf = planned.pop()
             if pf.template is None:
                 rendered[pf.path] = pf.source.read_bytes() if pf.source else b""
             else:
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
+        rendered[SURFACE_FILE] = surface.dumps()
+        # CHANGELOG.md is written by ``build --bump``, not generated: every run carries it over.
+        if changelog is not None:
+            rendered[CHANGELOG] = changelog
     formatted = config.formatter == "ruff" and not opts.skip_format
-    fix = needs_fix_pass(config, api.package_name)
     ruff = ruff_command() if formatted else None  # a missing ruff stops the run before any write
     with report.stage("write"):
         # What the stock templates render is checked for compile errors by ruff (the rules of
         # output.RUFF_COMPILE_RULES, in format_tree); anything else -- template overrides, or no
         # ruff at all -- by compiling every rendered module, which starts now beside the writing
-        # and formatting below. Verbatim copies (the runtime) are the generator's tested source.
+        # and formatting below. A small tree (up to SMALL_TREE) is compiled in this process after
+        # formatting, which is quicker than a ruff process. Verbatim copies (the runtime) are
+        # the generator's tested source.
         checker: CompileCheck | None = None
-        if ruff is None or config.templates_dir is not None:
-            verbatim = {pf.path for pf in planned if pf.template is None}
-            checker = CompileCheck(
-                {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
-            )
+        generated = {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}
+        small = sum(map(len, generated.values())) <= SMALL_TREE
+        if ruff is None or config.templates_dir is not None or small:
+            checker = CompileCheck(generated, fork=not small)
+        del generated
     try:
         _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
     finally:
@@ -269,8 +327,10 @@ def _write_format_swap(
                 result_fmt = format_tree(staged, checker, ruff, fix=fix)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
-                # ruff rewrites files in place and creates none: read back what was written.
-                files = read_files(staged, rendered)
+                # ruff rewrites files in place and creates none: read back what was written,
+                # letting go of each rendered text as its formatted one comes in (one copy of
+                # the tree in memory, not two).
+                files = read_files(staged, rendered, release=True)
             else:
                 assert checker is not None  # built whenever no formatter runs
                 broken = checker.errors()

@@ -10,7 +10,10 @@ Exit codes (the CLI's contract):
 ====  =====================================================================
 
 ``--report FILE`` writes :meth:`Report.to_json` (operations total/generated/degraded/skipped,
-models, diagnostics with file:line:col and pointer, per-stage seconds).
+which operations were degraded and why, models, diagnostics with file:line:col and pointer,
+per-stage seconds, and ``pagination``: every paginated operation with its style and the
+parameters/fields it uses (``wired``) and the ``W0603``/``N0605`` diagnostics of operations that
+look paginated but are not (``unwired``)).
 """
 
 from __future__ import annotations
@@ -38,12 +41,15 @@ class Report:
     operations_generated: int = 0
     operations_degraded: int = 0
     operations_skipped: int = 0
+    degraded: list[dict[str, object]] = field(default_factory=list)
     models: int = 0
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     drift: dict[str, list[str]] | None = None
     exit_code: int = EXIT_OK
+    # every paginated operation: operation id, pointer, style and what it reads and writes
+    paginated: list[dict[str, object]] = field(default_factory=list)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -68,6 +74,7 @@ class Report:
                 "degraded": self.operations_degraded,
                 "skipped": self.operations_skipped,
             },
+            "degraded_operations": self.degraded,
             "models": self.models,
             "files": self.files,
             "diagnostics": [d.to_json() for d in self.diagnostics],
@@ -76,6 +83,10 @@ class Report:
             },
             "timings": self.timings,
             "drift": self.drift,
+            "pagination": {
+                "wired": self.paginated,
+                "unwired": [d.to_json() for d in self.diagnostics if d.code in ("W0603", "N0605")],
+            },
         }
 
     def write(self, path: Path) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.bindings import class_names
 from generator.diagnostics import DiagnosticSink, join_pointer
 from generator.ir import (
     AnyModel,
@@ -45,13 +46,13 @@ from generator.ir import (
 )
 from generator.naming import (
     MAX_MODULE_NAME,
-    RESERVED_CLASS_NAMES,
     RESERVED_FIELD_NAMES,
     NameScope,
     constant_case,
     pascal_case,
     snake_case,
 )
+from generator.schema_values import fit_default, fit_values, literal_or_plain
 
 ANY = Prim("any")
 
@@ -120,9 +121,7 @@ class SchemaBuilder:
     resolve: RefResolver
     key_of: KeyOf
     sink: DiagnosticSink
-    class_scope: NameScope = field(
-        default_factory=lambda: NameScope("models", RESERVED_CLASS_NAMES)
-    )
+    class_scope: NameScope = field(default_factory=lambda: NameScope("models", class_names()))
     module_scope: NameScope = field(
         default_factory=lambda: NameScope(
             "model modules",
@@ -185,6 +184,11 @@ class SchemaBuilder:
         """The type of an inline schema node; inline objects/enums/unions get ``name_hint``."""
         return self._build(node, site, name_hint, model_key=None)
 
+    def fit_default(self, t: TypeRef, value: object, site: Site) -> tuple[bool, object]:
+        """Whether ``value`` (a ``default`` at ``site``) is emitted, and as what: see
+        :func:`generator.schema_values.fit_default`."""
+        return fit_default(t, value, self.models, self.sink, self.key_of(site.uri, site.pointer))
+
     # -- internals ----------------------------------------------------------------------------
 
     def _node(self, site: Site) -> Any:
@@ -201,12 +205,7 @@ class SchemaBuilder:
     def _ref_target(self, ref: str, site: Site) -> tuple[Site, Any] | None:
         found = self.resolve(ref, site.uri)
         if found is None:
-            self.sink.warning(
-                "W0311",
-                f"$ref {ref!r} cannot be resolved; typed as Any",
-                self.key_of(site.uri, join_pointer(site.pointer, "$ref")),
-                hint="fix the reference; the value is passed through untyped",
-            )
+            # Typed as Any; check_refs reported the ref at this place (W0320 / W0321).
             return None
         uri, pointer, node = found
         return Site(uri, pointer), node
@@ -293,7 +292,12 @@ class SchemaBuilder:
             if value is None:
                 return Prim("none")
             if isinstance(value, (str, int, float, bool)):
-                return LiteralOf((value,), nullable)
+                key = self.key_of(site.uri, join_pointer(site.pointer, "const"))
+                kept = fit_values([value], type_list, self.sink, key, "const")
+                if kept:
+                    return literal_or_plain(kept, nullable, type_list, self.sink, key)
+                base = type_list[0] if len(type_list) == 1 else ""
+                return with_nullable(_TYPE_KINDS.get(base, ANY), nullable)
             return with_nullable(ANY, nullable)
 
         if isinstance(node.get("enum"), list):
@@ -418,8 +422,9 @@ class SchemaBuilder:
                     and "$ref" not in pschema
                     and isinstance(pschema.get("default"), (str, int, float, bool))
                 ):
-                    default: object = pschema["default"]
-                    has_default = _default_fits(ftype, default, self.models)
+                    has_default, default = self.fit_default(
+                        ftype, pschema["default"], fsite.child("default")
+                    )
                 else:
                     default, has_default = None, False
                 wanted = renames.get(wire) or snake_case(wire)
@@ -629,14 +634,24 @@ class SchemaBuilder:
                 self.key_of(site.uri, join_pointer(site.pointer, "enum")),
             )
             return with_nullable(ANY, nullable)
+        enum_key = self.key_of(site.uri, join_pointer(site.pointer, "enum"))
+        # First occurrence of each value of each type (``1`` and ``True`` stay apart); one set
+        # lookup per value. NaN equals nothing, so every NaN is kept.
         unique: list[Any] = []
-        for v in scalars:
-            if not any(type(v) is type(u) and v == u for u in unique):
+        seen: set[tuple[type, Any]] = set()
+        for v in fit_values(scalars, type_list, self.sink, enum_key, "enum"):
+            if v != v:
                 unique.append(v)
+            elif (type(v), v) not in seen:
+                seen.add((type(v), v))
+                unique.append(v)
+        if not unique:
+            base = type_list[0] if len(type_list) == 1 else ""
+            return with_nullable(_TYPE_KINDS.get(base, ANY), nullable)
         all_str = all(isinstance(v, str) for v in unique)
         all_int = all(isinstance(v, int) and not isinstance(v, bool) for v in unique)
         if len(unique) == 1 or not (all_str or all_int):
-            return LiteralOf(tuple(unique), nullable)
+            return literal_or_plain(unique, nullable, type_list, self.sink, enum_key)
         key = model_key or self.key_of(site.uri, site.pointer)
         if key in self.models:
             return ModelRef(key, nullable)
@@ -684,6 +699,11 @@ class SchemaBuilder:
     ) -> TypeRef:
         key = model_key or self.key_of(site.uri, site.pointer)
         if key in self.models:
+            if self.models[key] is None:
+                # Re-entered while being built: the same inline union reached again through a
+                # member (an allOf that copies the properties of a schema whose property is this
+                # union). The ModelRef handed out must stay valid, so the union keeps its name.
+                self._referenced_early.add(key)
             return ModelRef(key, nullable)
         self.models[key] = None  # placeholder: a recursive member now yields ModelRef(key)
         built: list[tuple[TypeRef, Any, Site | None]] = []
@@ -941,19 +961,3 @@ def _const_of(node: Any, prop: str, resolve: RefResolver, uri: str) -> str | Non
             if value is not None:
                 return value
     return None
-
-
-def _default_fits(t: TypeRef, value: object, models: Mapping[str, AnyModel | None]) -> bool:
-    if isinstance(t, Prim):
-        return {
-            "str": isinstance(value, str),
-            "int": isinstance(value, int) and not isinstance(value, bool),
-            "float": isinstance(value, (int, float)) and not isinstance(value, bool),
-            "bool": isinstance(value, bool),
-        }.get(t.kind, False)
-    if isinstance(t, LiteralOf):
-        return value in t.values
-    if isinstance(t, ModelRef):
-        model = models.get(t.model_id)
-        return isinstance(model, EnumModel) and any(m.value == value for m in model.members)
-    return False

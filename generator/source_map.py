@@ -46,6 +46,11 @@ _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"[^,\]}\s]*")
 _BLOCK = 1 << 16
 _MAX_SHOWN_LINE = 1000
+# Bytes that do not continue a UTF-8 character: ``bytes.translate`` deletes them, leaving the
+# continuation bytes (0x80-0xBF) to count.
+_LEADING_BYTES = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
+# Columns on lines longer than this (minified JSON) are counted through the continuation index.
+_SHORT_HEAD = 1 << 12
 
 try:  # libyaml (C) when PyYAML was built with it
     from yaml import CSafeLoader as _BaseLoader
@@ -79,13 +84,17 @@ class _LineTable:
     spec has ~350k lines, and splitting it into lines took longer than all lookups together.
 
     With ``utf8`` the text is a *byte view* (see :func:`byte_view`): offsets are byte offsets and
-    columns are turned back into characters here.
+    columns are turned back into characters here. A column on a short line decodes the line's head;
+    on a long one (minified JSON is one line of megabytes) it subtracts the UTF-8 continuation
+    bytes before the offset, counted per block once (:attr:`continuations`), so no lookup decodes
+    more than a block.
     """
 
     def __init__(self, text: str, utf8: bool = False) -> None:
         self._text = text
         self._utf8 = utf8
         self._counts: array[int] | None = None
+        self._continuations: array[int] | None = None
 
     @property
     def counts(self) -> array[int]:
@@ -98,6 +107,25 @@ class _LineTable:
                 counts.append(total)
             self._counts = counts
         return self._counts
+
+    @property
+    def continuations(self) -> array[int]:
+        """``continuations[b]``: UTF-8 continuation bytes before offset ``b * _BLOCK``."""
+        if self._continuations is None:
+            text = self._text
+            table = array("q", [0])
+            total = 0
+            for start in range(0, len(text), _BLOCK):
+                chunk = text[start : start + _BLOCK].encode("latin-1")
+                total += len(chunk.translate(None, _LEADING_BYTES))
+                table.append(total)
+            self._continuations = table
+        return self._continuations
+
+    def _continuations_before(self, offset: int) -> int:
+        block = offset // _BLOCK
+        head = self._text[block * _BLOCK : offset].encode("latin-1")
+        return self.continuations[block] + len(head.translate(None, _LEADING_BYTES))
 
     def _line_start(self, offset: int, block: int) -> int:
         """Offset just past the last newline before ``offset`` (0 when there is none)."""
@@ -119,6 +147,11 @@ class _LineTable:
         line = counts[block] + self._text.count("\n", block * _BLOCK, offset) + 1
         start = self._line_start(offset, block)
         if self._utf8:
+            if offset - start > _SHORT_HEAD:
+                # Valid UTF-8 (the loader decoded it) from a line start: every byte but the
+                # continuation bytes starts one character.
+                skipped = self._continuations_before(offset) - self._continuations_before(start)
+                return line, offset - start - skipped + 1
             head = self._text[start:offset]
             if not head.isascii():
                 return line, len(head.encode("latin-1").decode("utf-8", "replace")) + 1
@@ -136,10 +169,11 @@ class _LineTable:
             start = block * _BLOCK
             for _ in range(line - 1 - counts[block]):
                 start = text.find("\n", start) + 1
-        end = text.find("\n", start)
+        # Minified JSON is one huge line: only its start is ever shown (and searched).
+        bound = start + 4 * _MAX_SHOWN_LINE
+        end = text.find("\n", start, bound)
         if end < 0:
-            end = len(text)
-        # Minified JSON is one huge line: only its start is ever shown.
+            end = min(len(text), bound)
         if self._utf8:
             # _MAX_SHOWN_LINE characters take at most 4x as many bytes; a character cut in two
             # at the end lies past them.

@@ -46,7 +46,13 @@ from typing import Any
 from generator import codes
 from generator.diagnostics import DiagnosticSink, json_type, split_pointer
 from generator.loader import LoadedSpec, RefSite, resolve_ref, split_ref
+from generator.naming import snake_case
 from generator.path_items import additional_key, fixed_methods, operations_of
+from generator.paths import (
+    split_template,
+    undeclared_variable_message,
+    unused_path_parameter_message,
+)
 from generator.schema_engine import (
     KNOWN_DIALECTS,
     OAS30_DIALECT,
@@ -62,7 +68,6 @@ __all__ = ["validate_spec"]
 
 _PARAM_LOCATIONS = ("path", "query", "header", "cookie")
 _PARAM_LOCATIONS_32 = (*_PARAM_LOCATIONS, "querystring")
-_TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _MAX_REF_HOPS = 64
 
 
@@ -489,10 +494,10 @@ class _Validation:
             elif (first.uri, first.tokens) != (op.uri, op.tokens):
                 where = self.locator.locate(self.key(first.child("operationId")))
                 at = f" (first used at {where.file}:{where.line}:{where.col})" if where else ""
-                self.error(
-                    codes.E_DUPLICATE_OPERATION_ID,
-                    f"operationId {op_id!r} of {method.upper()} {path} is not unique{at}",
-                    op.child("operationId"),
+                self.warning(
+                    codes.W_DUPLICATE_OPERATION_ID,
+                    duplicate_operation_id_message(op_id, method, path) + at,
+                    self.key(op.child("operationId")),
                     hint="operationIds name the generated methods; give each operation its own",
                 )
         own: list[tuple[_Loc, _Loc]] = []
@@ -523,22 +528,29 @@ class _Validation:
         for raw, param in [*shared, *own]:
             if param.value.get("in") == "path":
                 declared[param.value["name"]] = (raw, param)
-        template = _TEMPLATE.findall(path)
+        split = split_template(path)
+        if split.is_split:
+            self.warning(
+                codes.W_PATH_TEMPLATE_QUERY,
+                split.message(),
+                self.key(op),
+                hint="move the query string into `in: query` parameters",
+            )
+        template = split.variables
         for name in dict.fromkeys(template):
             if name not in declared:
-                self.error(
-                    codes.E_PATH_PARAM_UNDECLARED,
-                    f"{method.upper()} {path}: path parameter {{{name}}} has no `in: path` "
-                    "parameter",
-                    op,
+                self.warning(
+                    codes.W_PATH_VAR_UNDECLARED,
+                    undeclared_variable_message(method, path, name),
+                    self.key(op),
                     hint=f"add {{name: {name}, in: path, required: true, schema: {{type: string}}}}",
                 )
-        for name, (raw, param) in declared.items():
+        for name, (_raw, param) in declared.items():
             if name not in template:
-                self.error(
-                    codes.E_PATH_PARAM_NOT_IN_TEMPLATE,
-                    f"{method.upper()} {path}: `in: path` parameter {name!r} is not in the path",
-                    raw,
+                self.warning(
+                    codes.W_PATH_PARAM_UNUSED,
+                    unused_path_parameter_message(method, path, name),
+                    self.key(param),
                     hint="remove the parameter or add {" + name + "} to the path",
                 )
             elif param.value.get("required") is not True:
@@ -998,6 +1010,14 @@ _PLAIN_TYPES: dict[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
 }
+
+
+def duplicate_operation_id_message(op_id: str, method: str, path: str) -> str:
+    """The ``W0260`` message (validate reports it; the build stage applies the rename)."""
+    return (
+        f"operationId {op_id!r} of {method.upper()} {path} is not unique; this operation is "
+        f"generated as {snake_case(f'{method} {path}')!r} (from its method and path)"
+    )
 
 
 def plainly_valid_default(schema: Any, value: Any) -> bool:

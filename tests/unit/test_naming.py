@@ -75,3 +75,15 @@ def test_validated_identifier_types() -> None:
             PyName(bad)
     with pytest.raises(ValueError):
         ClassName("run")
+
+
+def test_numbered_variants_continue_where_the_last_claim_stopped() -> None:
+    """Thousands of claims of one name stay linear and give the same names as counting up."""
+    scope = NameScope("models")
+    assert scope.claim("Value_3") == "Value_3"  # taken before the base is
+    names = [scope.claim("Value") for _ in range(2000)]
+    assert names[:4] == ["Value", "Value_2", "Value_4", "Value_5"]
+    assert names[-1] == "Value_2001"
+    assert len(set(names)) == 2000
+    folded = NameScope("modules", casefold=True)
+    assert [folded.claim(n) for n in ("a_", "A_", "a_", "A")] == ["a_", "A_2", "a_3", "A"]

@@ -156,14 +156,23 @@ def test_ruff_finds_what_compile_finds(tmp_path: Path) -> None:
     assert output.ruff_compile_errors(clean, output.ruff_command(), dict(os.environ)) == []
 
 
+@pytest.mark.parametrize("checked_by", ["ruff", "compile"])
 def test_stock_templates_output_that_does_not_compile_fails_the_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    checked_by: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the stock templates (checked by ruff, not compile()), an escaping bug that lets spec
-    text break out of a docstring still stops the run with a located message, writing nothing."""
-    from generator import plan
+    """With the stock templates (checked by ruff's compile rules, or by compile() in this process
+    when the tree is small), an escaping bug that lets spec text break out of a docstring still
+    stops the run with a located message, writing nothing."""
+    from generator import pipeline, plan_package  # client.py's view (split out of plan)
 
-    monkeypatch.setattr(plan, "docstring", lambda text, indent="": text)  # the bug
+    monkeypatch.setattr(plan_package, "docstring", lambda text, indent="": text)  # the bug
+    if checked_by == "ruff":
+        monkeypatch.setattr(pipeline, "SMALL_TREE", -1)
+    calls: list[object] = []
+    real = output.ruff_compile_errors
+    monkeypatch.setattr(
+        output, "ruff_compile_errors", lambda *a: calls.append(a) or real(*a)  # type: ignore
+    )
     spec = tmp_path / "s.json"
     spec.write_text(
         json.dumps(
@@ -179,3 +188,4 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
     with pytest.raises(RuntimeError, match=r"does not compile:\n.*client\.py:\d+:\d+: "):
         run(Options(spec=spec, output=out))
     assert not out.exists()
+    assert len(calls) == (1 if checked_by == "ruff" else 0)

@@ -86,3 +86,34 @@ def test_line_table_matches_naive_counting(monkeypatch: pytest.MonkeyPatch) -> N
             for number in range(0, len(lines) + 2):
                 expected = lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else None
                 assert table.line_text(number) == expected, (text, number)
+
+
+def test_columns_on_long_utf8_lines_count_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Minified JSON with non-ASCII text: columns past the short-head limit come from the
+    continuation-byte index and agree with decoding the line's head."""
+    from generator import source_map
+
+    rng = random.Random(11)
+    pieces = ["a", "é", "€", "😀", "\n", '"k"', "{", "xyz" * 5]
+    for block, short in ((4, 0), (16, 3), (1 << 16, 1 << 12)):
+        monkeypatch.setattr(source_map, "_BLOCK", block)
+        monkeypatch.setattr(source_map, "_SHORT_HEAD", short)
+        for _ in range(40):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+            data = text.encode("utf-8")
+            view = byte_view(data)
+            table = source_map._LineTable(view, utf8=True)
+            starts = {len(text[:i].encode("utf-8")): i for i in range(len(text) + 1)}
+            for offset, chars in starts.items():  # offsets at character boundaries
+                line = text.count("\n", 0, chars) + 1
+                col = chars - (text.rfind("\n", 0, chars) + 1) + 1
+                assert table.position(offset) == (line, col), (text, offset)
+
+
+def test_line_text_of_one_huge_line_reads_only_its_start() -> None:
+    from generator import source_map
+
+    text = "{" + '"a": 1, ' * 100_000 + "}"
+    table = source_map._LineTable(text)
+    assert table.line_text(1) == text[: source_map._MAX_SHOWN_LINE]
+    assert table.line_text(2) is None

@@ -15,7 +15,7 @@ It is copied verbatim into each generated package as ``<pkg>/types.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Final, Generic, Literal, TypeVar
 
 import httpx
@@ -110,12 +110,17 @@ def _request_id(headers: httpx.Headers) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Response(Generic[_T]):
-    """A successful response: ``parsed`` is the body decoded into the operation's declared type."""
+    """A successful response: ``parsed`` is the body decoded into the operation's declared type.
+
+    ``url``: the URL that was requested (relative links in the body or a ``Link`` header resolve
+    against it); ``None`` when the response was built by hand.
+    """
 
     status_code: int
     headers: httpx.Headers
     content: bytes
     parsed: _T
+    url: httpx.URL | None = field(default=None, repr=False, compare=False)
 
     @property
     def request_id(self) -> str | None:

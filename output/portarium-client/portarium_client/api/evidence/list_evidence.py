@@ -7,13 +7,13 @@ Pages through the audit trail, oldest first, with optional filters.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import datetime
 
 import httpx
 
 from ..._runtime.endpoint import Endpoint, RequestParts
-from ..._runtime.pagination import aiterate_pages, iterate_pages
+from ..._runtime.pagination import Page, Pager
 from ..._runtime.params import add_query, path_param
 from ..._runtime.responses import ResponseSpec, json_decoder
 from ..._runtime.serde import format_datetime
@@ -32,6 +32,8 @@ __all__ = [
     "asyncio_detailed",
     "iterate",
     "aiterate",
+    "iterate_pages",
+    "aiterate_pages",
 ]
 
 ENDPOINT = Endpoint(
@@ -243,6 +245,63 @@ async def asyncio(
     ).parsed
 
 
+PAGER = Pager("cursor", param="cursor", size_param="limit", items=("items",), next=("nextCursor",))
+"""Pages with the cursor ``cursor`` (query) from ``nextCursor``."""
+
+
+def _page_items(page: EvidenceList) -> Sequence[EvidenceEntry]:
+    return page.items
+
+
+def iterate_pages(
+    *,
+    client: AuthenticatedClient | Client,
+    workspace_id: str,
+    run_id: str | None = None,
+    category: EvidenceCategory | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    max_pages: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+) -> Iterator[Page[EvidenceList, EvidenceEntry]]:
+    """Every page with its full response (status, headers, parsed body), fetched as you iterate.
+
+    Pages with the cursor ``cursor`` (query) from ``nextCursor``.
+    Starts where the arguments say (your own first cursor, offset or page); stops at the last
+    page or after ``max_pages`` pages."""
+
+    def _send(parts: RequestParts) -> Response[EvidenceList]:
+        return client.request(
+            ENDPOINT,
+            parts,
+            RESPONSES,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    return PAGER.iterate_pages(
+        _send,
+        build_request(
+            workspace_id=workspace_id,
+            run_id=run_id,
+            category=category,
+            since=since,
+            until=until,
+            limit=limit,
+            cursor=cursor,
+        ),
+        _page_items,
+        base_url=client.base_url,
+        logger=client.logger,
+        max_pages=max_pages,
+    )
+
+
 def iterate(
     *,
     client: AuthenticatedClient | Client,
@@ -252,18 +311,19 @@ def iterate(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 50,
+    cursor: str | None = None,
     max_items: int | None = None,
+    max_pages: int | None = None,
     extra_headers: Mapping[str, str] | None = None,
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
 ) -> Iterator[EvidenceEntry]:
     """Every item across all pages, fetching the next page as you iterate.
 
-    Stops on a missing, empty or repeated cursor, or after ``max_items`` items.
-    """
-
-    def fetch_page(cursor_value: str | None) -> EvidenceList:
-        return sync(
+    Pages with the cursor ``cursor`` (query) from ``nextCursor``.
+    Stops at the last page, after ``max_items`` items or ``max_pages`` pages."""
+    return Pager.iterate(
+        iterate_pages(
             client=client,
             workspace_id=workspace_id,
             run_id=run_id,
@@ -271,17 +331,58 @@ def iterate(
             since=since,
             until=until,
             limit=limit,
-            cursor=cursor_value,
+            cursor=cursor,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_pages=max_pages,
+        ),
+        max_items,
+    )
+
+
+def aiterate_pages(
+    *,
+    client: AuthenticatedClient | Client,
+    workspace_id: str,
+    run_id: str | None = None,
+    category: EvidenceCategory | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    max_pages: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+) -> AsyncIterator[Page[EvidenceList, EvidenceEntry]]:
+    """Async variant of :func:`iterate_pages`."""
+
+    async def _send(parts: RequestParts) -> Response[EvidenceList]:
+        return await client.arequest(
+            ENDPOINT,
+            parts,
+            RESPONSES,
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    return iterate_pages(
-        fetch_page,
-        items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
-        max_items=max_items,
+    return PAGER.aiterate_pages(
+        _send,
+        build_request(
+            workspace_id=workspace_id,
+            run_id=run_id,
+            category=category,
+            since=since,
+            until=until,
+            limit=limit,
+            cursor=cursor,
+        ),
+        _page_items,
+        base_url=client.base_url,
+        logger=client.logger,
+        max_pages=max_pages,
     )
 
 
@@ -294,15 +395,16 @@ def aiterate(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 50,
+    cursor: str | None = None,
     max_items: int | None = None,
+    max_pages: int | None = None,
     extra_headers: Mapping[str, str] | None = None,
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
 ) -> AsyncIterator[EvidenceEntry]:
     """Async variant of :func:`iterate`."""
-
-    async def fetch_page(cursor_value: str | None) -> EvidenceList:
-        return await asyncio(
+    return Pager.aiterate(
+        aiterate_pages(
             client=client,
             workspace_id=workspace_id,
             run_id=run_id,
@@ -310,15 +412,11 @@ def aiterate(
             since=since,
             until=until,
             limit=limit,
-            cursor=cursor_value,
+            cursor=cursor,
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
-        )
-
-    return aiterate_pages(
-        fetch_page,
-        items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
-        max_items=max_items,
+            max_pages=max_pages,
+        ),
+        max_items,
     )

@@ -7,12 +7,12 @@ Pages through the machines registered in a workspace.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 
 import httpx
 
 from ..._runtime.endpoint import Endpoint, RequestParts
-from ..._runtime.pagination import aiterate_pages, iterate_pages
+from ..._runtime.pagination import Page, Pager
 from ..._runtime.params import add_query, path_param
 from ..._runtime.responses import ResponseSpec, json_decoder
 from ...client import AuthenticatedClient, Client
@@ -30,6 +30,8 @@ __all__ = [
     "asyncio_detailed",
     "iterate",
     "aiterate",
+    "iterate_pages",
+    "aiterate_pages",
 ]
 
 ENDPOINT = Endpoint(
@@ -208,39 +210,126 @@ async def asyncio(
     ).parsed
 
 
+PAGER = Pager("cursor", param="cursor", size_param="limit", items=("items",), next=("nextCursor",))
+"""Pages with the cursor ``cursor`` (query) from ``nextCursor``."""
+
+
+def _page_items(page: MachineList) -> Sequence[Machine]:
+    return page.items
+
+
+def iterate_pages(
+    *,
+    client: AuthenticatedClient | Client,
+    workspace_id: str,
+    status: MachineStatus | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    max_pages: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+) -> Iterator[Page[MachineList, Machine]]:
+    """Every page with its full response (status, headers, parsed body), fetched as you iterate.
+
+    Pages with the cursor ``cursor`` (query) from ``nextCursor``.
+    Starts where the arguments say (your own first cursor, offset or page); stops at the last
+    page or after ``max_pages`` pages."""
+
+    def _send(parts: RequestParts) -> Response[MachineList]:
+        return client.request(
+            ENDPOINT,
+            parts,
+            RESPONSES,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    return PAGER.iterate_pages(
+        _send,
+        build_request(
+            workspace_id=workspace_id,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+        ),
+        _page_items,
+        base_url=client.base_url,
+        logger=client.logger,
+        max_pages=max_pages,
+    )
+
+
 def iterate(
     *,
     client: AuthenticatedClient | Client,
     workspace_id: str,
     status: MachineStatus | None = None,
     limit: int = 50,
+    cursor: str | None = None,
     max_items: int | None = None,
+    max_pages: int | None = None,
     extra_headers: Mapping[str, str] | None = None,
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
 ) -> Iterator[Machine]:
     """Every item across all pages, fetching the next page as you iterate.
 
-    Stops on a missing, empty or repeated cursor, or after ``max_items`` items.
-    """
-
-    def fetch_page(cursor_value: str | None) -> MachineList:
-        return sync(
+    Pages with the cursor ``cursor`` (query) from ``nextCursor``.
+    Stops at the last page, after ``max_items`` items or ``max_pages`` pages."""
+    return Pager.iterate(
+        iterate_pages(
             client=client,
             workspace_id=workspace_id,
             status=status,
             limit=limit,
-            cursor=cursor_value,
+            cursor=cursor,
+            extra_headers=extra_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_pages=max_pages,
+        ),
+        max_items,
+    )
+
+
+def aiterate_pages(
+    *,
+    client: AuthenticatedClient | Client,
+    workspace_id: str,
+    status: MachineStatus | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    max_pages: int | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+    max_retries: int | NotGiven = NOT_GIVEN,
+) -> AsyncIterator[Page[MachineList, Machine]]:
+    """Async variant of :func:`iterate_pages`."""
+
+    async def _send(parts: RequestParts) -> Response[MachineList]:
+        return await client.arequest(
+            ENDPOINT,
+            parts,
+            RESPONSES,
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
         )
 
-    return iterate_pages(
-        fetch_page,
-        items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
-        max_items=max_items,
+    return PAGER.aiterate_pages(
+        _send,
+        build_request(
+            workspace_id=workspace_id,
+            status=status,
+            limit=limit,
+            cursor=cursor,
+        ),
+        _page_items,
+        base_url=client.base_url,
+        logger=client.logger,
+        max_pages=max_pages,
     )
 
 
@@ -250,28 +339,25 @@ def aiterate(
     workspace_id: str,
     status: MachineStatus | None = None,
     limit: int = 50,
+    cursor: str | None = None,
     max_items: int | None = None,
+    max_pages: int | None = None,
     extra_headers: Mapping[str, str] | None = None,
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
     max_retries: int | NotGiven = NOT_GIVEN,
 ) -> AsyncIterator[Machine]:
     """Async variant of :func:`iterate`."""
-
-    async def fetch_page(cursor_value: str | None) -> MachineList:
-        return await asyncio(
+    return Pager.aiterate(
+        aiterate_pages(
             client=client,
             workspace_id=workspace_id,
             status=status,
             limit=limit,
-            cursor=cursor_value,
+            cursor=cursor,
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
-        )
-
-    return aiterate_pages(
-        fetch_page,
-        items=lambda page: page.items,
-        next_cursor=lambda page: page.next_cursor if isinstance(page.next_cursor, str) else None,
-        max_items=max_items,
+            max_pages=max_pages,
+        ),
+        max_items,
     )

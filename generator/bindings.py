@@ -1,0 +1,235 @@
+"""Names a generated module binds, and spec-derived names renamed so they never shadow one.
+
+A parameter called ``path_param`` used to shadow the runtime helper of that name that its
+operation module imports (mypy and ruff F811 failures, a crash when called); a field called
+``classmethod`` broke the class body's ``@classmethod``; a schema called ``WireFields`` redefined
+the runtime import of its own module. The names a module binds are not a hand list here: they
+are read off the plan -- the module's own import block (parsed), its functions and constants, the
+builtins its code and its stock template use -- so a new import or helper is covered the day it
+is added (``tests/test_bound_names.py`` builds a spec from every such name).
+
+Rules (docs/recovery.md, note ``N0557``; the wire name never changes):
+
+- a parameter whose Python name an operation module binds gets a ``_`` suffix (until free);
+- likewise a model field whose name the model's class body can see (imports, builtins);
+- class names avoid every public class/constant of the runtime, the builtins and the names the
+  plan imports into model-using modules (:func:`class_names`, used when classes are named).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import keyword
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator import codes
+from generator.diagnostics import DiagnosticSink
+from generator.ir import AnyModel, Model, Operation
+from generator.naming import RESERVED_CLASS_NAMES, RESERVED_FIELD_NAMES, RESERVED_PARAM_NAMES
+from generator.resources import RUNTIME_DIR
+
+if TYPE_CHECKING:
+    from generator.plan import Planner
+
+BUILTINS = frozenset(vars(builtins))
+_IDENT = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_STRING = re.compile(r'""".*?"""|"[^"\n]*"', re.S)
+
+
+def imported_names(block: str) -> set[str]:
+    """Every name the import statements in ``block`` bind (``from a import b as c`` -> ``c``)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(block)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name != "annotations" or alias.asname:
+                    out.add((alias.asname or alias.name).split(".")[0])
+    return out
+
+
+def code_builtins(texts: Iterable[str]) -> set[str]:
+    """Builtins named in generated code fragments (declarations, statements, decoders)."""
+    out: set[str] = set()
+    for text in texts:
+        out.update(n for n in _IDENT.findall(text) if n in BUILTINS)
+    return out
+
+
+@functools.cache
+def template_builtins(name: str) -> frozenset[str]:
+    """Builtins the code of a stock template uses (Jinja tags and string literals left out)."""
+    source = (RUNTIME_DIR.parent / name).read_text(encoding="utf-8")
+    code = _STRING.sub("", _JINJA.sub("", source))
+    return frozenset(n for n in _IDENT.findall(code) if n in BUILTINS)
+
+
+@functools.cache
+def class_names() -> frozenset[str]:
+    """Names a model class may not take: modules that import models also import these."""
+    runtime: set[str] = set()
+    for path in sorted(RUNTIME_DIR.glob("*.py")) + [RUNTIME_DIR.parent / "runtime_types.py"]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                runtime.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                runtime.update(t.id for t in targets if isinstance(t, ast.Name))
+    upper = {n for n in runtime | BUILTINS | planned_imports() if n[:1].isupper()}
+    return frozenset(RESERVED_CLASS_NAMES | upper)
+
+
+@functools.cache
+def planned_imports() -> frozenset[str]:
+    """Names the planner's own import lines can bind in generated modules: the import statements
+    written as string literals in the modules that lay out imports, and ``code.typing(name)``."""
+    out: set[str] = set()
+    here = Path(__file__).parent
+    for module in ("plan.py", "pycode.py"):
+        tree = ast.parse((here / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value.strip()
+                if text.startswith(("from ", "import ")) and "{" not in text:
+                    try:
+                        out |= imported_names(text)
+                    except SyntaxError:
+                        continue
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "typing"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                out.add(node.args[0].value)
+    return frozenset(out)
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """``name`` with ``_`` suffixes until it is not in ``taken`` (and not a keyword)."""
+    while name in taken or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name += "_"
+    return name
+
+
+def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
+    """Rename model fields and operation parameters that a module binds (see module docstring).
+
+    Replaces ``planner.api`` when something is renamed, and leaves every view it computed in
+    ``planner.views`` so planning does not compute them twice.
+    """
+    api = planner.api
+    field_renames: dict[str, dict[str, str]] = {}  # model id -> {old attribute: new}
+    models: list[AnyModel] = []
+    for model in api.models:
+        if not isinstance(model, Model):
+            models.append(model)
+            continue
+        view = planner.model_view(model)
+        bound = (
+            imported_names(view.import_block)
+            | template_builtins("model.py.jinja")
+            | code_builtins(f.declaration.split(":", 1)[-1] for f in view.fields)
+        )
+        clash = [f for f in model.fields if f.name in bound]
+        if not clash:
+            planner.views[id(model)] = (model, view)
+            models.append(model)
+            continue
+        taken = bound | {f.name for f in model.fields} | RESERVED_FIELD_NAMES
+        renames: dict[str, str] = {}
+        for f in clash:
+            renames[f.name] = new = free_name(f.name + "_", taken)
+            taken.add(new)
+            _note(
+                sink,
+                f"field {f.wire_name!r} of {model.class_name} is generated as {new!r} "
+                f"(its module binds {f.name!r})",
+                f.pointer,
+            )
+        field_renames[model.id] = renames
+        fields = tuple(replace(f, name=renames.get(f.name, f.name)) for f in model.fields)
+        models.append(replace(model, fields=fields))
+    operations: list[Operation] = []
+    for op in api.operations:
+        page = op.pagination
+        if page is not None and page.page_model_id in field_renames:
+            table = field_renames[page.page_model_id]
+            page = replace(
+                page,
+                items_field=table.get(page.items_field, page.items_field),
+                next_cursor_field=table.get(page.next_cursor_field, page.next_cursor_field),
+            )
+            op = replace(op, pagination=page)
+        operations.append(op)
+    if field_renames:
+        planner.replace_api(replace(api, models=tuple(models), operations=tuple(operations)))
+    _bind_parameters(planner, sink)
+
+
+def _bind_parameters(planner: Planner, sink: DiagnosticSink | None) -> None:
+    """Operation parameters: renamed when their module binds the name."""
+    bound_ops: list[Operation] = []
+    changed = False
+    for op in planner.api.operations:
+        view = planner.operation_view(op)
+        bound = (
+            imported_names(view.import_block)
+            | set(view.exports)
+            | MODULE_CONSTANTS
+            | template_builtins("operation.py.jinja")
+            | code_builtins(
+                [
+                    *(p.declaration.split(":", 1)[-1] for p in view.params),
+                    *(_without(p.statement, p.name) for p in view.params),
+                ]
+            )
+        )
+        clash = [p for p in op.params if p.name in bound]
+        if not clash:
+            planner.views[id(op)] = (op, view)
+            bound_ops.append(op)
+            continue
+        changed = True
+        taken = bound | {p.name for p in op.params} | RESERVED_PARAM_NAMES
+        renamed: dict[str, str] = {}
+        for p in clash:
+            renamed[p.name] = new = free_name(p.name + "_", taken)
+            taken.add(new)
+            _note(
+                sink,
+                f"parameter {p.wire_name!r} of {op.id!r} is generated as {new!r} "
+                f"(its module binds {p.name!r})",
+                p.pointer,
+            )
+        params = tuple(replace(p, name=renamed.get(p.name, p.name)) for p in op.params)
+        page = op.pagination
+        if page is not None and page.cursor_param in renamed:
+            page = replace(page, cursor_param=renamed[page.cursor_param])
+        bound_ops.append(replace(op, params=params, pagination=page))
+    if changed:
+        views = planner.views
+        planner.replace_api(replace(planner.api, operations=tuple(bound_ops)))
+        planner.views.update(views)
+
+
+MODULE_CONSTANTS = frozenset({"ENDPOINT", "RESPONSES"})
+"""Module-level constants of an operation module (``templates/operation.py.jinja``)."""
+
+
+def _without(code: str, name: str) -> str:
+    """``code`` with the variable ``name`` taken out (its own parameter is not a builtin use)."""
+    return re.sub(rf"(?<![\w.]){re.escape(name)}(?!\w)", "", code)
+
+
+def _note(sink: DiagnosticSink | None, message: str, pointer: str) -> None:
+    if sink is not None:
+        sink.note(codes.N_BOUND_NAME, message, pointer)
