@@ -21,6 +21,8 @@ so ``E0101`` and ``W0101`` never both exist. Ranges:
 ``N056x``  build: names shortened (FastAPI operationIds; notes, shown in ``--report``)
 ``W06xx``  build: pagination (overrides that do not fit, operations that could not be wired)
 ``E05xx``  config file (``codegen.yaml``); ``E07xx`` templates; ``E08xx`` output location/tools
+``W016x``  Swagger 2.0 input: translation choices (``W0160``-``W0163``) and findings of the
+           Swagger 2.0 JSON Schema (``W0165`` / ``W0166`` / ``W0167``)
 ``E051x``  config from ``[tool.portarium-codegen]`` in ``pyproject.toml`` (and which file wins)
 ``E090x``  ``diff`` / ``build --bump``: a side that cannot be read, a missing previous release
 ``W0140``  the package version had to be derived (``info.version`` is not PEP 440)
@@ -146,7 +148,7 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         E_NON_SCALAR_KEY: "a YAML mapping key that is itself a mapping or sequence",
         E_READ_FAILED: "the file could not be read (permissions, I/O error)",
         E_MISSING_OPENAPI: "the root document has no `openapi` version field",
-        E_SWAGGER_2: "a Swagger/OpenAPI 2.0 document (convert it to 3.x first)",
+        E_SWAGGER_2: 'a `swagger` version other than "2.0" (or `openapi: 2.x`)',
         E_UNSUPPORTED_VERSION: "an `openapi` version other than 3.0.x / 3.1.x / 3.2.x",
         W_VERSION_TREATED_AS: "a version read as another (no patch number: read as x.y.0)",
         E_VERSION_NOT_STRING: "the `openapi` field is not a string (e.g. unquoted 3.1)",
@@ -187,6 +189,13 @@ CODES: MappingProxyType[str, str] = MappingProxyType(
         E_BAD_REF: "a malformed $ref (not a string, or a non-pointer fragment)",
         E_REF_CYCLE: "a $ref chain that loops back without reaching a value (not for schemas)",
         # -- later stages (build, config, templates, output); emitted outside load/validate --
+        "W0160": "Swagger 2.0: a collectionFormat that cannot be sent as written (csv is used)",
+        "W0161": "Swagger 2.0: a parameter `in` other than path/query/header/body/formData",
+        "W0162": "Swagger 2.0: `in: body` and `in: formData` in one operation (fields ignored)",
+        "W0163": "Swagger 2.0: a security definition of unknown type or oauth2 flow",
+        "W0165": "Swagger 2.0: the Swagger 2.0 schema rejects a value",
+        "W0166": "Swagger 2.0: a field the Swagger 2.0 schema does not allow here (ignored)",
+        "W0167": "Swagger 2.0: a required field is missing",
         "W0140": "info.version is not PEP 440; the package gets a derived version",
         "W0251": "a parameter without a valid name/in is ignored",
         W_PATH_VAR_UNDECLARED: "a {name} in the path template has no parameter: a required str",

@@ -221,6 +221,9 @@ class _ConfigLocator:
             p = p.rsplit("/", 1)[0]
         return self.positions.values.get("#")
 
+    def original_key(self, pointer: str) -> str:
+        return pointer
+
     def locate_key(self, pointer: str) -> Location | None:
         return self.positions.keys.get(pointer) or self.locate(pointer)
 

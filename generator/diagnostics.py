@@ -53,6 +53,10 @@ class Locator(Protocol):
 
     def locate(self, pointer: str) -> Location | None: ...
 
+    def original_key(self, pointer: str) -> str:
+        """The pointer as the file is written (a translated document's pointers differ)."""
+        ...
+
     def source_line(self, location: Location) -> str | None: ...
 
 
@@ -188,11 +192,15 @@ class DiagnosticSink:
             severity = Severity.ERROR
             hint = f"{hint}; " if hint else ""
             hint += "a recovery warning, an error under --strict (docs/recovery.md)"
-        key = (code, pointer, message)
         loc = location
         finder = locator or self.locator
         if loc is None and finder is not None and pointer:
+            # A pointer located here may name a translated document (Swagger 2.0): shown as the
+            # file is written (so two translated nodes of one 2.0 node report once). With an
+            # explicit ``location`` it is taken as written.
             loc = finder.locate(pointer)
+            pointer = finder.original_key(pointer)
+        key = (code, pointer, message)
         source = ""
         if loc is not None and finder is not None:
             source = finder.source_line(loc) or ""

@@ -8,12 +8,15 @@ Shape of the result (:class:`LoadedSpec`)::
     source_map   SourceMap                             location key -> file:line:col, lazily
     oas          "3.0" | "3.1" | "3.2" | None          the rules to read the spec with
     self_uris    {uri: "$self" base URI}              documents that name their canonical URI
+    swagger_document                                   a Swagger 2.0 root as written, or None
 
 What this stage owns:
 
 - Reading and parsing each file (:mod:`generator.parsing`: fast C parsers, limits against
   hostile input) and reporting every problem at ``file:line:col`` (codes ``E01xx``).
-- The ``openapi`` version field of the root document (``E013x``).
+- The ``openapi`` version field of the root document (``E013x``); a Swagger 2.0 root document
+  (``swagger: "2.0"``) is translated to its OpenAPI 3.0 form here (:mod:`generator.swagger2`),
+  with a map from its pointers back to the file as written for every diagnostic.
 - Following external ``$ref``\\ s: relative to the referring file, transitively, each file once
   (cycles across files are fine). ``http(s)://`` documents only with ``allow_remote_refs``,
   files outside the root document's folder only with ``allow_outside_root`` (``E030x``).
@@ -158,6 +161,9 @@ class LoadedSpec:
     #: uri -> code, for documents that could not be loaded (their refs were already reported).
     failed: dict[str, str] = field(default_factory=dict)
     self_uris: dict[str, str] = field(default_factory=dict)
+    #: Swagger 2.0 input: the root document as written (``documents`` holds its 3.0 form, see
+    #: :mod:`generator.swagger2`); ``None`` for OpenAPI 3 input.
+    swagger_document: dict[str, Any] | None = None
     _targets: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -626,18 +632,50 @@ class _Loader:
                 locator=spec.source_map,
             )
         self._check_version(spec, document)
+        if spec.swagger_document is not None:
+            self._translate_swagger(spec, document)
         self._follow_external_refs(spec)
         return spec
+
+    def _translate_swagger(self, spec: LoadedSpec, document: dict[str, Any]) -> None:
+        """Read a Swagger 2.0 root document in its OpenAPI 3.0 form (:mod:`generator.swagger2`)."""
+        from generator.swagger2 import translate
+
+        smap, uri = spec.source_map, spec.root_uri
+
+        def report(code: str, message: str, pointer: str) -> None:
+            location = smap.locate_in(uri, pointer, as_written=True)
+            self.sink.warning(code, message, pointer, location=location, locator=smap)
+
+        translated, pointers = translate(document, report)
+        spec.documents[uri] = translated
+        smap.set_origin(uri, pointers.original)
+        refs, _ = scan_document(translated, check_json_limits=False, check_strings=False)
+        spec.refs = [site for site in spec.refs if site.uri != uri]
+        spec.refs.extend(
+            RefSite(uri, pointer, ref, bool(opaque), opaque == _EXTENSION)
+            for pointer, ref, opaque in refs
+        )
 
     def _check_version(self, spec: LoadedSpec, root: dict[str, Any]) -> None:
         sink, smap = self.sink, spec.source_map
         if "openapi" not in root:
-            if "swagger" in root:
+            if root.get("swagger") == "2.0":
+                spec.openapi_version = "2.0"
+                spec.oas = "3.0"  # read in its 3.0 form
+                spec.swagger_document = root
+            elif "swagger" in root:
+                value = root["swagger"]
                 sink.error(
                     codes.E_SWAGGER_2,
-                    f"this is a Swagger {root['swagger']} document; only OpenAPI 3.0/3.1 is read",
+                    f'`swagger: {value!r}`: Swagger 2.0 (`swagger: "2.0"`) and OpenAPI 3.0/3.1/3.2 '
+                    "are read",
                     "#/swagger",
-                    hint="convert with swagger2openapi: `npx swagger2openapi in.json -o out.yaml`",
+                    hint=(
+                        'quote it: swagger: "2.0"'
+                        if value == 2
+                        else "Swagger 1.x is not read: convert it to 2.0 or OpenAPI 3"
+                    ),
                     locator=smap,
                 )
             else:
@@ -665,9 +703,10 @@ class _Loader:
             if match is not None and match.group(1) == "2":
                 sink.error(
                     codes.E_SWAGGER_2,
-                    f"OpenAPI {value} is Swagger 2.0; only OpenAPI 3.0/3.1 is read",
+                    f"`openapi: {value}` is not a version: Swagger 2.0 documents say "
+                    '`swagger: "2.0"`',
                     "#/openapi",
-                    hint="convert with swagger2openapi: `npx swagger2openapi in.json -o out.yaml`",
+                    hint='write `swagger: "2.0"` in place of the `openapi` field',
                     locator=smap,
                 )
                 return

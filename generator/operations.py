@@ -602,10 +602,10 @@ class OperationBuilder:
                     break
             assert chosen is not None
             kind, ct, media = chosen
-            if kind in ("form", "multipart"):
-                kind = "binary"
             media_site, media = self._deref(media, rsite.child("content", ct))
             schema = media.get("schema") if isinstance(media, dict) else None
+            if kind in ("form", "multipart") or (kind == "text" and _is_binary(schema)):
+                kind = "binary"  # a text/* type whose schema says bytes (Swagger 2.0 type: file)
             msite = media_site.child("schema")
             hint = (
                 class_hint
@@ -694,6 +694,15 @@ class OperationBuilder:
         if any(len(a) == 0 for a in alts):
             return None  # ``{}`` among the alternatives: auth optional, send what is configured
         return tuple(alts)
+
+
+def _is_binary(schema: Any) -> bool:
+    """``{type: string, format: binary}``: raw bytes, whatever the media type says."""
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and schema.get("format") == "binary"
+    )
 
 
 def _text(value: Any) -> str:

@@ -483,6 +483,8 @@ class SourceMap:
         self._by_display: dict[str, SourceFile] = {}
         self._by_rel: dict[str, str] = {}
         self._cwd = os.path.realpath(os.getcwd())
+        #: uri -> pointer translation, for documents read in another form (Swagger 2.0).
+        self._origins: dict[str, Callable[[str], str]] = {}
 
     # -- registration and naming ---------------------------------------------------------------
     def add(
@@ -515,6 +517,19 @@ class SourceMap:
         self._by_display[source.display] = source
         self._by_rel[self.relative(uri)] = uri
         return source
+
+    def set_origin(self, uri: str, original: Callable[[str], str]) -> None:
+        """Pointers into ``uri`` name a translated document: ``original`` maps each one back to
+        the node of the file as written (see :mod:`generator.swagger2`)."""
+        self._origins[uri] = original
+
+    def original_key(self, key: str) -> str:
+        """The location key as the file is written (differs only for translated documents)."""
+        if not self._origins:
+            return key
+        uri, pointer = self.split_key(key)
+        origin = self._origins.get(uri)
+        return key if origin is None else self.key(uri, origin(pointer))
 
     def file(self, uri: str) -> SourceFile | None:
         return self._files.get(uri)
@@ -560,10 +575,15 @@ class SourceMap:
         uri, inner = self.split_key(pointer)
         return self.locate_in(uri, inner)
 
-    def locate_in(self, uri: str, pointer: str) -> Location | None:
+    def locate_in(self, uri: str, pointer: str, *, as_written: bool = False) -> Location | None:
+        """Location of ``pointer`` in ``uri``; ``as_written``: a pointer into the file as
+        written, also for a translated document."""
         source = self._files.get(uri)
         if source is None:
             return None
+        origin = None if as_written else self._origins.get(uri)
+        if origin is not None:
+            pointer = origin(pointer)
         position, _ = source.find(pointer)
         if position is None:
             return None
@@ -574,7 +594,8 @@ class SourceMap:
         source = self._files.get(uri)
         if source is None:
             return []
-        _, occurrences = source.find(pointer)
+        origin = self._origins.get(uri)
+        _, occurrences = source.find(origin(pointer) if origin else pointer)
         return [Location(source.display, line, col) for line, col in occurrences]
 
     def position(self, uri: str, line: int, col: int) -> Location:

@@ -1128,5 +1128,12 @@ def validate_spec(spec: LoadedSpec, sink: DiagnosticSink) -> None:
         return
     run = _Validation(spec, sink)
     run.semantic()
-    run.structural()
+    if spec.swagger_document is not None:
+        # Swagger 2.0: the 2.0 schema over the file as written, not the 3.0 schema over its
+        # translation (generator.swagger2_validate).
+        from generator.swagger2_validate import validate_swagger2
+
+        validate_swagger2(spec, sink)
+    else:
+        run.structural()
     run.flush_meta()

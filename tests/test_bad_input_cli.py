@@ -91,9 +91,9 @@ CASES: list[Case] = [
         "#",
     ),
     Case(
-        "swagger-2",
+        "swagger-1.2",
         "E0131",
-        {"openapi.yaml": 'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n'},
+        {"openapi.yaml": 'swagger: "1.2"\ninfo: {title: t, version: "1"}\npaths: {}\n'},
         "swagger:",
         "#/swagger",
     ),
@@ -143,7 +143,7 @@ CASES: list[Case] = [
         "openapi-json-swagger",
         "E0131",
         {
-            "openapi.json": '{\n  "swagger": "2.0",\n  "info": {"title": "t", "version": "1"},\n  "paths": {}\n}\n'
+            "openapi.json": '{\n  "swagger": 2.0,\n  "info": {"title": "t", "version": "1"},\n  "paths": {}\n}\n'
         },
         '"swagger"',
         "#/swagger",

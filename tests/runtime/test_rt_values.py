@@ -106,6 +106,7 @@ def test_path_param_unknown_style(R: SimpleNamespace) -> None:
         ([], "form", True, []),
         ([3, 4], "spaceDelimited", False, [("id", "3 4")]),
         ([3, 4], "pipeDelimited", False, [("id", "3|4")]),
+        ([3, 4], "tabDelimited", False, [("id", "3\t4")]),
         ({"a": 1, "b": "x"}, "form", True, [("a", "1"), ("b", "x")]),
         ({"a": 1, "b": "x"}, "form", False, [("id", "a,1,b,x")]),
         ({"a": 1, "b": "x"}, "deepObject", True, [("id[a]", "1"), ("id[b]", "x")]),

@@ -8,7 +8,9 @@ location    styles                        lists / objects (``explode=False`` / `
 ==========  ===========================  ===========================================
 path        simple, label, matrix         ``a,b`` / ``k,v,k2,v2`` or ``k=v,k2=v2``
 query       form, spaceDelimited,         repeated ``name=a&name=b`` or ``name=a,b``;
-            pipeDelimited, deepObject     objects as ``k=v`` pairs or ``name[k]=v``
+            pipeDelimited, deepObject,    objects as ``k=v`` pairs or ``name[k]=v``
+            tabDelimited (Swagger 2.0's   (``a<TAB>b``: what a 2.0 ``collectionFormat: tsv``
+            ``tsv``)                      array becomes)
 header      simple                        as path ``simple``
 ==========  ===========================  ===========================================
 
@@ -142,7 +144,7 @@ def header_param(value: object, *, explode: bool = False) -> str:
     return to_param_str(value)
 
 
-_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|", "tabDelimited": "\t"}
 
 
 def add_query(
