@@ -568,12 +568,14 @@ def test_bad_side_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["diff", str(good), str(tmp_path / "missing.yaml")]) == 2
     assert "E0901" in capsys.readouterr().err
     broken = base_spec()
+    # A remote $ref is refused without --allow-remote-refs: that side cannot be generated (a
+    # dangling internal $ref would not do: it is recovered as Any with a warning).
     broken["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
-        "$ref": "#/components/schemas/Nope"
+        "$ref": "https://schemas.example.com/pets.yaml#/Nope"
     }
     assert main(["diff", str(good), str(_write(tmp_path / "b.json", broken))]) == 2
     err = capsys.readouterr().err
-    assert "E0301" in err and "E0903" in err
+    assert "E0303" in err and "E0903" in err
     (tmp_path / "empty-pkg").mkdir()
     assert main(["diff", str(tmp_path / "empty-pkg"), str(good)]) == 2
     assert "E0902" in capsys.readouterr().err
