@@ -257,6 +257,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         )
         bind_names(planner, sink)
         planned = planner.files()
+        api = planner.api  # with the names bind_names gave (the surface reports what is emitted)
     with report.stage("surface"):
         surface = extract(
             api, planned, version=version, spec=str(opts.spec), locator=spec.source_map

@@ -295,6 +295,12 @@ def _response_add(s: Spec) -> None:
     _schema(s, "Pet")["properties"]["color"] = {"type": "string"}
 
 
+def _response_add_bound_name(s: Spec) -> None:
+    # ``object`` is a builtin every model module uses (``object.__new__``): the field is emitted
+    # as ``object_``, and the surface must name what is emitted.
+    _schema(s, "Pet")["properties"]["object"] = {"type": "string"}
+
+
 def _enum_remove(s: Spec) -> None:
     _schema(s, "Kind")["enum"] = ["cat", "in-between"]
 
@@ -447,6 +453,13 @@ CASES: list[tuple[str, Callable[[Spec], None], str, str, str]] = [
         "models.Pet.name",
     ),
     ("response-field-added", _response_add, "field-added", "additive", "models.Pet.color"),
+    (
+        "response-field-added-bound-name",
+        _response_add_bound_name,
+        "field-added",
+        "additive",
+        "models.Pet.object_",
+    ),
     ("enum-member-removed", _enum_remove, "enum-member-removed", "breaking", "models.Kind.DOG"),
     ("enum-member-added", _enum_add, "enum-member-added", "additive", "models.Kind.BIRD"),
     ("enum-wire-value", _enum_wire, "enum-value-changed", "breaking", "models.Kind.IN_BETWEEN"),
