@@ -252,38 +252,39 @@ def _security(components: Any, sink: DiagnosticSink) -> tuple[SecurityScheme, ..
     return tuple(out)
 
 
-def _refs_in(t: TypeRef | None) -> Iterator[str]:
+def type_refs(t: TypeRef | None) -> Iterator[str]:
+    """The model ids a type refers to (through lists, maps and unions)."""
     if t is None:
         return
     if isinstance(t, ModelRef):
         yield t.model_id
     elif isinstance(t, ListOf):
-        yield from _refs_in(t.item)
+        yield from type_refs(t.item)
     elif isinstance(t, MapOf):
-        yield from _refs_in(t.value)
+        yield from type_refs(t.value)
     elif isinstance(t, AnyOf):
         for m in t.members:
-            yield from _refs_in(m)
+            yield from type_refs(m)
 
 
 def model_refs(model: AnyModel) -> Iterator[str]:
     """Model ids referenced directly by ``model``."""
     if isinstance(model, Model):
         for f in model.fields:
-            yield from _refs_in(f.type)
-        yield from _refs_in(model.extra)
+            yield from type_refs(f.type)
+        yield from type_refs(model.extra)
     elif isinstance(model, UnionModel):
         for v in model.variants:
-            yield from _refs_in(v.type)
+            yield from type_refs(v.type)
 
 
 def operation_refs(op: Operation) -> Iterator[str]:
     for p in op.params:
-        yield from _refs_in(p.type)
+        yield from type_refs(p.type)
     if op.body:
-        yield from _refs_in(op.body.type)
+        yield from type_refs(op.body.type)
     for r in op.responses:
-        yield from _refs_in(r.type)
+        yield from type_refs(r.type)
 
 
 def _closure(models: dict[str, AnyModel], seeds: Iterable[str]) -> set[str]:
@@ -312,13 +313,13 @@ def _one_way_fields(
         return models
     sent = _closure(
         models,
-        [r for op in ops if op.body for r in _refs_in(op.body.type)]
-        + [r for op in ops for p in op.params for r in _refs_in(p.type)],
+        [r for op in ops if op.body for r in type_refs(op.body.type)]
+        + [r for op in ops for p in op.params for r in type_refs(p.type)],
     )
     received = _closure(
         models,
-        [r for op in ops for resp in op.responses for r in _refs_in(resp.type)]
-        + [r for h in hooks for r in _refs_in(h.type)],
+        [r for op in ops for resp in op.responses for r in type_refs(resp.type)]
+        + [r for h in hooks for r in type_refs(h.type)],
     )
     out: dict[str, AnyModel] = {}
     for mid, model in models.items():
@@ -363,6 +364,6 @@ def _prune(
     models: dict[str, AnyModel], ops: list[Operation], hooks: tuple[WebhookEvent, ...]
 ) -> dict[str, AnyModel]:
     seeds = [r for op in ops for r in operation_refs(op)]
-    seeds += [r for h in hooks for r in _refs_in(h.type)]
+    seeds += [r for h in hooks for r in type_refs(h.type)]
     keep = _closure(models, seeds)
     return {k: v for k, v in models.items() if k in keep}

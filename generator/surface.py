@@ -27,23 +27,18 @@ planning: nothing is rendered or written). Serialisation is deterministic (sorte
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import model_refs
+from generator.build import model_refs, type_refs
 from generator.diagnostics import Location, Locator
 from generator.ir import (
-    AnyOf,
     Api,
     EnumModel,
-    ListOf,
-    MapOf,
     Model,
-    ModelRef,
     Operation,
-    TypeRef,
     UnionModel,
 )
 from generator.plan import ModelView, PlannedFile, UnionView
@@ -194,20 +189,6 @@ def annotation_parts(annotation: str) -> set[str]:
 # ------------------------------------------------------------------------------------------------
 
 
-def _refs(t: TypeRef | None) -> Iterator[str]:
-    if t is None:
-        return
-    if isinstance(t, ModelRef):
-        yield t.model_id
-    elif isinstance(t, ListOf):
-        yield from _refs(t.item)
-    elif isinstance(t, MapOf):
-        yield from _refs(t.value)
-    elif isinstance(t, AnyOf):
-        for m in t.members:
-            yield from _refs(m)
-
-
 def _closure(models: Mapping[str, Any], seeds: Iterable[str]) -> set[str]:
     seen: set[str] = set()
     stack = list(seeds)
@@ -227,13 +208,13 @@ def model_roles(api: Api) -> dict[str, str]:
     response: list[str] = []
     for op in api.operations:
         for p in op.params:
-            request.extend(_refs(p.type))
+            request.extend(type_refs(p.type))
         if op.body is not None:
-            request.extend(_refs(op.body.type))
+            request.extend(type_refs(op.body.type))
         for r in op.responses:
-            response.extend(_refs(r.type))
+            response.extend(type_refs(r.type))
     for hook in api.webhooks:
-        response.extend(_refs(hook.type))
+        response.extend(type_refs(hook.type))
     sent = _closure(models, request)
     read = _closure(models, response)
     roles: dict[str, str] = {}
