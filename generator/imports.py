@@ -254,3 +254,11 @@ def _from_statement(
     if indent_width + len(single) <= line_length:
         return single
     return head + "(\n" + "".join(f"    {m},\n" for m in members) + ")"
+
+
+def forget() -> None:
+    """Empty this module's memo tables (a run's planning is over; they pin memory)."""
+    _NAT_CACHE.clear()
+    _MEMBER_CACHE.clear()
+    _PARSED.clear()
+    _sorted_block.cache_clear()

@@ -37,7 +37,7 @@ from generator.output import (
     swap,
 )
 from generator.path_items import operations_of
-from generator.plan import Planner
+from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
 from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
@@ -247,6 +247,10 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             if isinstance(lic.get(key), str) and lic[key].strip():
                 license_name = lic[key]
                 break
+    spec_files = sorted(spec.documents)  # what the manifest hashes
+    locator = spec.source_map
+    # The IR holds all that the later stages read: the parsed spec goes (~80 MiB on Graph).
+    del spec, root, info, lic
     with report.stage("plan"):
         planner = Planner(
             api,
@@ -259,14 +263,19 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         planned = planner.files()
         api = planner.api  # with the names bind_names gave (the surface reports what is emitted)
     with report.stage("surface"):
-        surface = extract(
-            api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
-        )
+        surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
     outcome.surface = surface
     if opts.surface_only:
         return
+    with report.stage("surface"):
+        snapshot = surface.dumps()
+    if not opts.check:  # only the drift report of ``--check`` reads it again
+        outcome.surface = None
     fix = needs_fix_pass(config, api.package_name)
-    del api, result, planner  # the views hold what rendering needs; see below
+    # The views (and the IR they name) hold what rendering needs; the surface is let go here
+    # (~100 MiB on Microsoft Graph), and the memo tables of the earlier stages.
+    del api, result, planner, surface
+    forget_memos()
     verbatim = {pf.path for pf in planned if pf.template is None}
     with report.stage("render"):
         env = make_environment([config.templates_dir] if config.templates_dir else [])
@@ -274,14 +283,21 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         # Each file's view is dropped once it is rendered: on Microsoft Graph the views take
         # more memory than the rendered text (150 vs 115 MiB), so both at once set the peak.
         planned.reverse()
+        pf: PlannedFile | None = None
+        ctx: dict[str, object] | None = None
         while planned:
             pf = planned.pop()
+            # A copy of the path made now: the planned one sits among the views, and kept as a
+            # key it would keep their pages from going back to the system.
+            path = "".join(("", pf.path))
             if pf.template is None:
-                rendered[pf.path] = pf.source.read_bytes() if pf.source else b""
+                rendered[path] = pf.source.read_bytes() if pf.source else b""
             else:
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
-                rendered[pf.path] = render(env, pf.template, ctx).encode("utf-8")
-        rendered[SURFACE_FILE] = surface.dumps()
+                rendered[path] = render(env, pf.template, ctx).encode("utf-8")
+        pf = ctx = None  # the last file's context names the whole IR: let it go too
+        rendered[SURFACE_FILE] = snapshot
+        del snapshot
         # CHANGELOG.md is written by ``build --bump``, not generated: every run carries it over.
         if changelog is not None:
             rendered[CHANGELOG] = changelog
@@ -301,7 +317,9 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             checker = CompileCheck(generated, fork=not small)
         del generated
     try:
-        _write_format_swap(opts, report, outcome, rendered, checker, ruff, fix, spec, config_path)
+        _write_format_swap(
+            opts, report, outcome, rendered, checker, ruff, fix, spec_files, config_path
+        )
     finally:
         if checker is not None:
             checker.close()
@@ -315,7 +333,7 @@ def _write_format_swap(
     checker: CompileCheck | None,
     ruff: list[str] | None,
     fix: bool,
-    spec: LoadedSpec,
+    spec_files: list[str],
     config_path: Path | None,
 ) -> None:
     with report.stage("write"):
@@ -338,9 +356,7 @@ def _write_format_swap(
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
                 files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
-            spec_bytes = [
-                Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()
-            ]
+            spec_bytes = (Path(uri).read_bytes() for uri in spec_files if Path(uri).is_file())
             config_bytes = (
                 config_path.read_bytes() if config_path and config_path.is_file() else b""
             )
