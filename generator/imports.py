@@ -115,7 +115,7 @@ def _parse(line: str) -> tuple[int, str, list[_Member]] | tuple[None, str, None]
     found = _PARSED.get(line)
     if found is None:
         found = _parse_uncached(line)
-        if len(_PARSED) < 4096:  # the fixed statements of the templates repeat; most others not
+        if len(_PARSED) < 1 << 16:  # a model's import recurs in every module that uses it
             _PARSED[line] = found
     return found
 

@@ -69,6 +69,8 @@ class PathTemplate:
 
 def split_template(key: str) -> PathTemplate:
     """Split a path key at its first ``?`` or ``#`` (outside ``{...}``); see the module docstring."""
+    if "?" not in key and "#" not in key:
+        return PathTemplate(key, key)
     cut = len(key)
     depth = 0
     for i, ch in enumerate(key):
