@@ -184,6 +184,9 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=_bytecode_cache(),
+        # A run renders each template thousands of times and the files do not change meanwhile:
+        # no stat() of the template (and of each include) per rendered file.
+        auto_reload=False,
     )
     env.filters.update(
         {
