@@ -57,9 +57,10 @@ def _loads(text: str) -> dict[str, Any]:
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _BadToml(str(exc)) from exc
+    return data
 
 
 def _table(data: dict[str, Any]) -> Any:

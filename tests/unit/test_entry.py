@@ -17,7 +17,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-REPO = Path(__file__).resolve().parents[2]
+from cli_runner import REPO, codegen_command
+
 PETSTORE = REPO.parent / "shared" / "corpus" / "specs" / "oai-petstore.yaml"
 SCRIPT = Path(sys.executable).parent / "portarium-codegen"
 TARGET = "generator.__main__:entry"
@@ -41,7 +42,7 @@ def test_the_console_script_is_the_entry_function() -> None:
 
 def test_console_script_and_module_agree() -> None:
     for args in (["templates", "list"], ["--version"], ["generate", "--spec", "missing.yaml"]):
-        by_module = _run([sys.executable, "-m", "generator", *args])
+        by_module = _run(codegen_command(*args))
         by_script = _run([str(SCRIPT), *args])
         assert by_module.returncode == by_script.returncode, args
         assert by_module.stdout == by_script.stdout, args
@@ -52,7 +53,7 @@ def test_console_script_and_module_agree() -> None:
 def test_console_script_and_module_generate_the_same_tree(tmp_path: Path) -> None:
     trees = []
     for name, cmd in (
-        ("module", [sys.executable, "-m", "generator"]),
+        ("module", codegen_command()),
         ("script", [str(SCRIPT)]),
     ):
         out = tmp_path / name / "client"
