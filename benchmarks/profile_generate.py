@@ -133,9 +133,7 @@ def startup(runs: int) -> None:
         out = Path(tmp) / "petstore"
         for i in range(runs + 1):  # the first round is a warm-up (.pyc files, caches)
             shutil.rmtree(out, ignore_errors=True)
-            whole = check(
-                run_measured(ours_cmd(spec, out), cwd=repo, env=env), "generate petstore"
-            )
+            whole = check(run_measured(ours_cmd(spec, out), cwd=repo, env=env), "generate petstore")
             bare = check(run_measured([python, "-c", "pass"], cwd=repo, env=env), "python")
             probe = check(
                 run_measured([python, "-c", STARTUP_PROBE], cwd=repo, env=env), "startup probe"
