@@ -78,7 +78,8 @@ _CONTROL_TO_SPACE = {c: " " for c in range(32) if c != 10}
 
 def docstring(text: str, indent: str = "") -> str:
     """Text made safe inside a triple-quoted docstring (no terminator, no escapes, no NULs)."""
-    cleaned = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\x00", "")
+    # NULs go first: dropping one after the escaping could join '""' and '"' into a terminator.
+    cleaned = text.replace("\x00", "").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     cleaned = cleaned.translate(_CONTROL_TO_SPACE)
     lines = [ln.rstrip() for ln in cleaned.strip().splitlines()]
     if lines and lines[-1].endswith('"'):
