@@ -14,13 +14,14 @@ from pathlib import Path
 
 from generator import __version__, pagination
 from generator.bindings import bind_names
-from generator.build import build_api
+from generator.build import BuildResult, build_api
 from generator.changelog import latest_version
 from generator.codes import RECOVERY_CODES
 from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location
 from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
+from generator.overlap import parallel_worthwhile, validate, validate_beside_build
 from generator.output import (
     MANIFEST,
     CompileCheck,
@@ -39,11 +40,9 @@ from generator.output import (
 from generator.path_items import operations_of
 from generator.plan import Planner
 from generator.pyproject_config import config_source, load_any_config
-from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
-from generator.validate import validate_spec
 from generator.versions import package_version
 
 CHANGELOG = "CHANGELOG.md"
@@ -195,17 +194,26 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
     if sink.has_blocking_errors:
         return
-    with report.stage("validate"):
-        validate_spec(spec, sink)
-        check_refs(spec, sink)
-    report.operations_total = count_operations(spec)
-    if sink.has_blocking_errors or opts.validate_only:
-        return
+    operations = count_operations(spec)
     root = spec.documents[spec.root_uri]
     info = root.get("info") if isinstance(root.get("info"), dict) else {}
-    config = _names(config, opts, str(info.get("title", "api")))
-    with report.stage("build"):
-        result = build_api(spec, config, sink)
+    result: BuildResult
+    if not opts.validate_only and parallel_worthwhile(operations):
+        config = _names(config, opts, str(info.get("title", "api")))
+        built = validate_beside_build(spec, config, sink, report)
+        report.operations_total = operations
+        if built is None:
+            return
+        result = built
+    else:
+        with report.stage("validate"):
+            validate(spec, sink)
+        report.operations_total = operations
+        if sink.has_blocking_errors or opts.validate_only:
+            return
+        config = _names(config, opts, str(info.get("title", "api")))
+        with report.stage("build"):
+            result = build_api(spec, config, sink)
     api = result.api
     report.models = len(api.models)
     report.operations_generated = len(api.operations)
