@@ -105,7 +105,9 @@ class Forked(Generic[T]):
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise WorkerFailed(f"the worker (pid {self._pid}) did not finish in {timeout:.0f} s")
+                    raise WorkerFailed(
+                        f"the worker (pid {self._pid}) did not finish in {timeout:.0f} s"
+                    )
                 ready, _, _ = select.select([self._fd], [], [], left)
                 if not ready:
                     continue

@@ -124,15 +124,30 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
     here from paths that passed :func:`check_relative`, so no path can resolve outside it; files
     are created with ``O_EXCL | O_NOFOLLOW`` (never through a link, never over another file).
     """
+    tmp = new_stage(target, beside=beside)
+    root = os.fspath(tmp)
+    make_parents(root, files)
+    for rel, data in files.items():
+        _create_file(os.path.join(root, rel), data)
+    return tmp
+
+
+def new_stage(target: Path, *, beside: bool = True) -> Path:
+    """The empty temp dir :func:`stage` writes into (see there for ``beside``)."""
     if beside:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=target.parent))
         _hold(tmp)
     else:
         tmp = Path(tempfile.mkdtemp(prefix="portarium-codegen-check-"))
-    root = os.fspath(tmp)
+    return tmp
+
+
+def make_parents(root: str, relatives: Iterable[str]) -> None:
+    """Create under ``root`` the parent directories of ``relatives``, each of which must pass
+    :func:`check_relative` (checked here, before anything is created for it)."""
     made = {""}
-    for rel, data in files.items():
+    for rel in relatives:
         check_relative(rel)
         parent = rel.rpartition("/")[0]
         if parent not in made:
@@ -140,8 +155,6 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
             while parent not in made:
                 made.add(parent)
                 parent = parent.rpartition("/")[0]
-        _create_file(os.path.join(root, rel), data)
-    return tmp
 
 
 _CREATE_FLAGS = (
@@ -154,8 +167,12 @@ _CREATE_FLAGS = (
 )
 
 
-def _create_file(path: str, data: bytes) -> None:
+def create_file(path: str, data: bytes) -> None:
     """Create ``path`` (it must not exist) holding ``data``."""
+    _create_file(path, data)
+
+
+def _create_file(path: str, data: bytes) -> None:
     fd = os.open(path, _CREATE_FLAGS, 0o666)
     try:
         view = memoryview(data)
@@ -578,6 +595,13 @@ class CompileCheck:
                 cut += 1
             self._child_part, self._own_part = dict(items[:cut]), dict(items[cut:])
             self._start()
+
+    @classmethod
+    def found(cls, errors: Sequence[str]) -> CompileCheck:
+        """A check whose result is already known (the files were compiled as they were rendered)."""
+        check = cls({}, fork=False)
+        check._result = list(errors)
+        return check
 
     def _start(self) -> None:
         try:

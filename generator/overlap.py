@@ -54,7 +54,10 @@ def validate(spec: LoadedSpec, sink: DiagnosticSink) -> None:
 def side_sink(sink: DiagnosticSink) -> DiagnosticSink:
     """An empty sink that records as ``sink`` does (same locator, same ``--strict`` promotion)."""
     return DiagnosticSink(
-        locator=sink.locator, default_file=sink.default_file, strict=sink.strict, promote=sink.promote
+        locator=sink.locator,
+        default_file=sink.default_file,
+        strict=sink.strict,
+        promote=sink.promote,
     )
 
 

@@ -7,10 +7,12 @@ that stage. Generator bugs propagate as ordinary exceptions (the CLI maps them t
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from generator import __version__, pagination
 from generator.bindings import bind_names
@@ -18,29 +20,35 @@ from generator.build import BuildResult, build_api
 from generator.changelog import latest_version
 from generator.codes import RECOVERY_CODES
 from generator.config import Config
-from generator.diagnostics import DiagnosticSink, FatalInputError, Location
+from generator.diagnostics import DiagnosticSink, FatalInputError, Location, Locator
+from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
-from generator.overlap import parallel_worthwhile, validate, validate_beside_build
 from generator.output import (
     MANIFEST,
     CompileCheck,
     FormatterUnavailable,
     OutputError,
     clean_leftovers,
+    create_file,
     diff_trees,
     format_tree,
+    make_parents,
     manifest,
+    new_stage,
     read_files,
     read_tree,
     ruff_command,
     stage,
     swap,
+    syntax_errors,
 )
+from generator.overlap import parallel_worthwhile, validate, validate_beside_build
 from generator.path_items import operations_of
-from generator.plan import Planner
+from generator.plan import PlannedFile, Planner
 from generator.pyproject_config import config_source, load_any_config
 from generator.render import TemplateError, make_environment, render
+from generator.render_split import render_into
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
 from generator.versions import package_version
@@ -78,6 +86,11 @@ class Outcome:
     diff_text: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
     surface: Surface | None = None
+    # the split path (large specs) hands these from rendering on to formatting
+    staged: Path | None = None
+    ruff: list[str] | None = None
+    checker: CompileCheck | None = None
+    locator: Locator | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -191,6 +204,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             allow_outside_root=opts.allow_outside_root,
         )
         sink.locator = spec.source_map
+        outcome.locator = spec.source_map
     # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
     if sink.has_blocking_errors:
         return
@@ -266,6 +280,22 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         bind_names(planner, sink)
         planned = planner.files()
         api = planner.api  # with the names bind_names gave (the surface reports what is emitted)
+    names = (
+        [pf.path for pf in planned]
+        + [SURFACE_FILE]
+        + ([CHANGELOG] if changelog is not None else [])
+    )
+    if (
+        not opts.surface_only
+        and parallel_worthwhile(report.operations_total)
+        and len(set(names)) == len(names)
+    ):
+        fix = needs_fix_pass(config, api.package_name)
+        box = [api]
+        del api, result, planner  # the views hold what rendering needs; the surface takes box
+        _render_split(opts, report, outcome, config, box, planned, names, version, license_name)
+        _finish_split(opts, report, outcome, config, names, changelog, fix, spec, config_path)
+        return
     with report.stage("surface"):
         surface = extract(
             api, planned, version=version, spec=str(opts.spec), locator=spec.source_map
@@ -315,21 +345,124 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             checker.close()
 
 
+def _render_split(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    config: Config,
+    box: list[Api],
+    planned: list[PlannedFile],
+    names: list[str],
+    version: str,
+    license_name: str,
+) -> None:
+    """Render and write a large tree into a new staged dir (``outcome.staged``) in two processes,
+    extracting the surface beside (:mod:`generator.render_split`); the serial path's checks hold:
+    the first template error in plan order stops the run, a missing ruff stops it after that."""
+    formatted = config.formatter == "ruff" and not opts.skip_format
+    missing: FormatterUnavailable | None = None
+    try:
+        outcome.ruff = ruff_command() if formatted else None
+    except FormatterUnavailable as exc:
+        missing = exc
+    with report.stage("write"):
+        if not opts.check:  # --check never touches anything at or beside the output
+            clean_leftovers(opts.output)
+        staged = new_stage(opts.output, beside=not opts.check)
+    outcome.staged = staged
+    try:
+        root = os.fspath(staged)
+        with report.stage("write"):
+            make_parents(root, names)
+        generated = [pf.path for pf in planned if pf.template and pf.path.endswith(".py")]
+        with report.stage("render"):
+            env = make_environment([config.templates_dir] if config.templates_dir else [])
+
+        def surface() -> None:
+            with report.stage("surface"):
+                api = box.pop()
+                outcome.surface = extract(
+                    api, planned, version=version, spec=str(opts.spec), locator=outcome.locator
+                )
+
+        compile_check = not formatted or config.templates_dir is not None
+        extra = {"license": license_name, "generator_version": __version__}
+        found, hidden = render_into(
+            cast("list[PlannedFile | None]", planned),  # each view is dropped once written
+            env,
+            extra,
+            root,
+            compile_check=compile_check,
+            beside=surface,
+            fork=True,
+        )
+        del planned[:]
+        for name, seconds in (("render", found.render_seconds), ("write", found.write_seconds)):
+            report.timings[name] = round(report.timings.get(name, 0.0) + seconds, 4)
+        report.overlapped["render"] = round(hidden, 4)
+        if found.template_error is not None:
+            raise TemplateError(found.template_error[1])
+        if missing is not None:
+            raise missing
+        assert outcome.surface is not None
+        if compile_check:
+            outcome.checker = CompileCheck.found([e for _, e in found.compile_errors])
+        elif found.generated_bytes <= SMALL_TREE:
+            texts = {rel: (staged / rel).read_bytes() for rel in generated}
+            outcome.checker = CompileCheck.found(syntax_errors(texts))
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _finish_split(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    config: Config,
+    names: list[str],
+    changelog: bytes | None,
+    fix: bool,
+    spec: LoadedSpec,
+    config_path: Path | None,
+) -> None:
+    """The surface and changelog files beside the rendered ones, then format, check and swap."""
+    staged = outcome.staged
+    assert staged is not None and outcome.surface is not None
+    try:
+        with report.stage("write"):
+            create_file(os.fspath(staged / SURFACE_FILE), outcome.surface.dumps())
+            if changelog is not None:
+                create_file(os.fspath(staged / CHANGELOG), changelog)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    _write_format_swap(
+        opts, report, outcome, None, outcome.checker, outcome.ruff, fix, spec, config_path, names
+    )
+
+
 def _write_format_swap(
     opts: Options,
     report: Report,
     outcome: Outcome,
-    rendered: dict[str, bytes],
+    rendered: dict[str, bytes] | None,
     checker: CompileCheck | None,
     ruff: list[str] | None,
     fix: bool,
     spec: LoadedSpec,
     config_path: Path | None,
+    names: list[str] | None = None,
 ) -> None:
-    with report.stage("write"):
-        if not opts.check:  # --check never touches anything at or beside the output
-            clean_leftovers(opts.output)
-        staged = stage(opts.output, rendered, beside=not opts.check)
+    """Stage ``rendered`` (or take ``outcome.staged``, holding ``names``), format, check, swap."""
+    if rendered is not None:
+        with report.stage("write"):
+            if not opts.check:  # --check never touches anything at or beside the output
+                clean_leftovers(opts.output)
+            staged = stage(opts.output, rendered, beside=not opts.check)
+    else:
+        assert outcome.staged is not None and names is not None
+        staged = outcome.staged
     try:
         with report.stage("format"):
             if ruff is not None:
@@ -339,13 +472,19 @@ def _write_format_swap(
                 # ruff rewrites files in place and creates none: read back what was written,
                 # letting go of each rendered text as its formatted one comes in (one copy of
                 # the tree in memory, not two).
-                files = read_files(staged, rendered, release=True)
+                if rendered is not None:
+                    files = read_files(staged, rendered, release=True)
+                else:
+                    files = read_files(staged, names or ())
             else:
                 assert checker is not None  # built whenever no formatter runs
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
-                files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
+                if rendered is not None:
+                    files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
+                else:
+                    files = read_files(staged, names or ())
             spec_bytes = [
                 Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()
             ]
