@@ -695,9 +695,28 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def digest_files(root: Path, names: Iterable[str]) -> dict[str, str]:
+    """:func:`digest` of each file ``names`` lists under ``root``, read one at a time."""
+    base = os.fspath(root)
+    out: dict[str, str] = {}
+    for rel in names:
+        with open(os.path.join(base, rel), "rb") as fh:
+            out[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
 def manifest(
     spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, files: Mapping[str, bytes]
 ) -> bytes:
+    return manifest_of_digests(
+        spec_bytes, config_bytes, version, {k: digest(v) for k, v in files.items()}
+    )
+
+
+def manifest_of_digests(
+    spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, digests: Mapping[str, str]
+) -> bytes:
+    """The manifest of a tree whose files have the ``digests`` (path -> :func:`digest`)."""
     spec_hash = hashlib.sha256()
     for chunk in spec_bytes:
         spec_hash.update(chunk)
@@ -706,7 +725,7 @@ def manifest(
         "generator_version": version,
         "spec_sha256": spec_hash.hexdigest(),
         "config_sha256": digest(config_bytes),
-        "files": {k: digest(v) for k, v in sorted(files.items())},
+        "files": dict(sorted(digests.items())),
     }
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
@@ -32,9 +32,11 @@ from generator.output import (
     clean_leftovers,
     create_file,
     diff_trees,
+    digest,
+    digest_files,
     format_tree,
     make_parents,
-    manifest,
+    manifest_of_digests,
     new_stage,
     read_files,
     read_tree,
@@ -84,6 +86,7 @@ class Outcome:
     report: Report
     sink: DiagnosticSink
     diff_text: str = ""
+    # --check: the tree that would be written (path -> bytes); empty for a written tree
     files: dict[str, bytes] = field(default_factory=dict)
     surface: Surface | None = None
     # the split path (large specs) hands these from rendering on to formatting
@@ -469,31 +472,40 @@ def _write_format_swap(
                 result_fmt = format_tree(staged, checker, ruff, fix=fix)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
-                # ruff rewrites files in place and creates none: read back what was written,
-                # letting go of each rendered text as its formatted one comes in (one copy of
-                # the tree in memory, not two).
-                if rendered is not None:
-                    files = read_files(staged, rendered, release=True)
-                else:
-                    files = read_files(staged, names or ())
             else:
                 assert checker is not None  # built whenever no formatter runs
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
-                if rendered is not None:
+            # ruff rewrites files in place and creates none: what was written is read back for
+            # --check (compared with the committed tree); a generated tree only needs each file's
+            # digest for the manifest, so no copy of the tree stays in memory (Graph: 200 MB).
+            listed: Iterable[str] = rendered if rendered is not None else (names or ())
+            files: dict[str, bytes] = {}
+            if opts.check:
+                if rendered is not None and ruff is None:
                     files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
                 else:
-                    files = read_files(staged, names or ())
+                    files = read_files(staged, listed, release=True)
+                digests = {rel: digest(data) for rel, data in files.items()}
+            elif rendered is not None and ruff is None:
+                digests = {rel: digest(data) for rel, data in rendered.items()}
+            else:
+                if rendered is not None:
+                    listed = list(rendered)
+                    rendered.clear()
+                digests = digest_files(staged, listed)
             spec_bytes = [
                 Path(uri).read_bytes() for uri in sorted(spec.documents) if Path(uri).is_file()
             ]
             config_bytes = (
                 config_path.read_bytes() if config_path and config_path.is_file() else b""
             )
-            files[MANIFEST] = manifest(spec_bytes, config_bytes, __version__, files)
-            (staged / MANIFEST).write_bytes(files[MANIFEST])
-        report.files = len(files)
+            written = manifest_of_digests(spec_bytes, config_bytes, __version__, digests)
+            (staged / MANIFEST).write_bytes(written)
+            if opts.check:
+                files[MANIFEST] = written
+        report.files = len(digests) + 1
         outcome.files = files
         if opts.check:
             with report.stage("check"):
