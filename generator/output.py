@@ -167,9 +167,19 @@ _CREATE_FLAGS = (
 )
 
 
-def create_file(path: str, data: bytes) -> None:
-    """Create ``path`` (it must not exist) holding ``data``."""
-    _create_file(path, data)
+def create_file(path: str, data: bytes | Iterable[bytes]) -> None:
+    """Create ``path`` (it must not exist) holding ``data`` (bytes, or pieces of them)."""
+    if isinstance(data, bytes):
+        _create_file(path, data)
+        return
+    fd = os.open(path, _CREATE_FLAGS, 0o666)
+    try:
+        for chunk in data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _create_file(path: str, data: bytes) -> None:

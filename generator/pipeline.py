@@ -387,6 +387,9 @@ def _render_split(
                 outcome.surface = extract(
                     api, planned, version=version, spec=str(opts.spec), locator=outcome.locator
                 )
+                del api
+            with report.stage("write"):
+                create_file(os.path.join(root, SURFACE_FILE), outcome.surface.chunks())
 
         compile_check = not formatted or config.templates_dir is not None
         extra = {"license": license_name, "generator_version": __version__}
@@ -429,12 +432,11 @@ def _finish_split(
     spec: LoadedSpec,
     config_path: Path | None,
 ) -> None:
-    """The surface and changelog files beside the rendered ones, then format, check and swap."""
+    """The changelog beside the rendered files, then format, check and swap."""
     staged = outcome.staged
     assert staged is not None and outcome.surface is not None
     try:
         with report.stage("write"):
-            create_file(os.fspath(staged / SURFACE_FILE), outcome.surface.dumps())
             if changelog is not None:
                 create_file(os.fspath(staged / CHANGELOG), changelog)
     except BaseException:

@@ -27,7 +27,7 @@ planning: nothing is rendered or written). Serialisation is deterministic (sorte
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ from generator.plan_operations import OperationView
 
 SURFACE_FILE = ".codegen-surface.json"
 SURFACE_FORMAT = 1
+CHUNK = 1 << 20
 _QUOTES = "\"'"
 
 
@@ -100,31 +101,35 @@ class Surface:
         return Location(file or self.spec, 0, 0)
 
     def dumps(self) -> bytes:
-        body = {
-            "format": SURFACE_FORMAT,
-            "package": self.package,
-            "version": self.version,
-            "spec": self.spec,
-            "entries": {k: self.entries[k].to_json() for k in sorted(self.entries)},
-        }
+        return b"".join(self.chunks())
+
+    def chunks(self) -> Iterator[bytes]:
+        """:meth:`dumps` in pieces of about :data:`CHUNK` bytes: a large surface (Microsoft Graph:
+        60 MB) is written without its whole text, or every entry's JSON, in memory at once."""
         # One entry a line: readable in a code review, and a one-line change is a one-line diff.
-        lines = [
-            "{",
-            f'"format": {SURFACE_FORMAT},',
-            f'"package": {json.dumps(self.package)},',
-            f'"version": {json.dumps(self.version)},',
-            f'"spec": {json.dumps(self.spec)},',
-            '"entries": {',
-        ]
-        entries = body["entries"]
-        assert isinstance(entries, dict)
-        items = [
-            f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-            for k, v in entries.items()
-        ]
-        lines.append(",\n".join(items))
-        lines += ["}", "}"]
-        return ("\n".join(lines) + "\n").encode("utf-8")
+        head = "\n".join(
+            [
+                "{",
+                f'"format": {SURFACE_FORMAT},',
+                f'"package": {json.dumps(self.package)},',
+                f'"version": {json.dumps(self.version)},',
+                f'"spec": {json.dumps(self.spec)},',
+                '"entries": {',
+            ]
+        )
+        part: list[str] = [head, "\n"]
+        size = 0
+        sep = ""
+        for k in sorted(self.entries):
+            text = json.dumps(self.entries[k].to_json(), ensure_ascii=False)
+            part.append(f"{sep}{json.dumps(k, ensure_ascii=False)}: {text}")
+            sep = ",\n"
+            size += len(text)
+            if size >= CHUNK:
+                yield "".join(part).encode("utf-8")
+                part, size = [], 0
+        part.append("\n}\n}\n")
+        yield "".join(part).encode("utf-8")
 
     @classmethod
     def loads(cls, data: bytes) -> Surface:
