@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from cli_runner import run_codegen
 
 from generator.codes import RECOVERY_CODES
 
@@ -885,22 +886,8 @@ def test_schema_alias_cycle_degrades_to_any_with_a_located_warning(tmp_path: Pat
     case_dir = tmp_path / "case"
     case_dir.mkdir()
     (case_dir / "openapi.yaml").write_text(text)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            "openapi.yaml",
-            "--output",
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=case_dir,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        timeout=300,
+    proc = run_codegen(
+        "generate", "--spec", "openapi.yaml", "--output", tmp_path / "o", cwd=case_dir, timeout=300
     )
     assert proc.returncode == 0, proc.stderr
     warn = re.search(r"^(\S+):(\d+):(\d+): warning\[W0410\]", proc.stderr, re.MULTILINE)

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_runner import run_codegen
 
 from generator.cli import main
 from generator.config import (
@@ -251,22 +252,8 @@ def test_invalid_config_exits_2_with_located_diagnostics(
 def test_invalid_config_in_a_subprocess_exits_2(tmp_path: Path) -> None:
     config = tmp_path / "codegen.yaml"
     config.write_text("pakage_name: x\n", encoding="utf-8")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(SPEC),
-            "--output",
-            str(tmp_path / "out"),
-        ],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    proc = run_codegen(
+        "generate", "--spec", SPEC, "--output", tmp_path / "out", cwd=tmp_path, timeout=120
     )
     assert proc.returncode == 2, proc.stderr
     assert "codegen.yaml:1:1: error[E0504]: unknown key 'pakage_name'" in proc.stderr

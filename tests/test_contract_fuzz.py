@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_codegen
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "spec" / "portarium-control-plane.v1.yaml"
@@ -180,23 +181,7 @@ DRIVER = textwrap.dedent(r"""
 @pytest.fixture(scope="module")
 def client_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("contract") / "portarium-client"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(SPEC),
-            "--output",
-            str(out),
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
-    )
+    proc = run_codegen("generate", "--spec", SPEC, "--output", out, "-q")
     assert proc.returncode == 0, proc.stderr
     assert (out / "portarium_client" / "__init__.py").is_file()
     return out

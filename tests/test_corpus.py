@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_codegen
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -96,24 +97,16 @@ def _rows_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def generate(spec: Path, out: Path, report: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--output",
-            str(out),
-            "--report",
-            str(report),
-            "--quiet",
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    return run_codegen(
+        "generate",
+        "--spec",
+        spec,
+        "--output",
+        out,
+        "--report",
+        report,
+        "--quiet",
+        *extra,
         timeout=900,
     )
 

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_codegen
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -81,26 +81,10 @@ def _generate(directory: Path, rel: str, out: Path, timeout: float) -> tuple[dic
     """Run the real CLI on one directory spec; (report, problem or "")."""
     package = sweep.package_for(rel)
     report_path = out.parent / f"{package}.report.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(directory / "api" / rel),
-            "--output",
-            str(out),
-            "--package-name",
-            package,
-            "--project-name",
-            package,
-            "--report",
-            str(report_path),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_codegen(
+        "generate",
+        *("--spec", directory / "api" / rel, "--output", out, "--report", report_path),
+        *("--package-name", package, "--project-name", package, "--quiet"),
         cwd=out.parent,  # no codegen.yaml there
         timeout=timeout,
     )

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cli_runner import run_codegen
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -137,26 +138,10 @@ def generate(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Generat
             target.write_text(text, encoding="utf-8")
         out = tmp_path / f"out{counter[0]}" / package
         report_path = tmp_path / f"report{counter[0]}.json"
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "generate",
-                "--spec",
-                str(spec_path),
-                "--output",
-                str(out),
-                "--package-name",
-                package,
-                "--report",
-                str(report_path),
-                *args,
-            ],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=600,
+        proc = run_codegen(
+            "generate",
+            *("--spec", spec_path, "--output", out, "--package-name", package),
+            *("--report", report_path, *args),
         )
         assert proc.returncode == expect_exit, proc.stdout + proc.stderr
         report = json.loads(report_path.read_text()) if report_path.is_file() else {}

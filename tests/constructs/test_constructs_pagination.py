@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from cli_runner import run_codegen
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = "gen_paging_styles"
@@ -205,25 +206,9 @@ def gen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     spec.write_text(json.dumps(SPEC), encoding="utf-8")
     out = root / "out" / PACKAGE
     report = root / "report.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--output",
-            str(out),
-            "--package-name",
-            PACKAGE,
-            "--report",
-            str(report),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=600,
+    proc = run_codegen(
+        "generate",
+        *("--spec", spec, "--output", out, "--package-name", PACKAGE, "--report", report),
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     sys.path.insert(0, str(out))

@@ -9,13 +9,13 @@ and puts ``out`` on ``sys.path`` so that ``import <package>`` works.
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from cli_runner import codegen_command, run_codegen
 from live_servers import log_tail
 from servers import REPO_ROOT
 
@@ -37,24 +37,10 @@ class Generated:
 
 def generate_client(spec: Path, out: Path, package: str, config: Path | None = None) -> Generated:
     """Generate ``package`` from ``spec`` into ``out`` with the CLI and import it."""
-    command = [
-        sys.executable,
-        "-m",
-        "generator",
-        "generate",
-        "--spec",
-        str(spec),
-        "--output",
-        str(out),
-        "--package-name",
-        package,
-        "--quiet",
-    ]
-    if config is not None:
-        command += ["--config", str(config)]
-    done = subprocess.run(
-        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
+    args = ["generate", "--spec", str(spec), "--output", str(out), "--package-name", package]
+    args += ["--quiet", *(["--config", str(config)] if config is not None else [])]
+    done = run_codegen(*args, cwd=REPO_ROOT, timeout=300)
+    command = codegen_command(*args)
     if done.returncode != 0:
         pytest.fail(
             f"generating a client from {spec} failed (exit {done.returncode}):\n"
