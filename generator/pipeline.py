@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from generator import __version__, pagination
 from generator.bindings import bind_names
@@ -124,7 +124,7 @@ def count_operations(spec: LoadedSpec) -> int:
     from generator.loader import resolve_ref
 
     root = spec.documents[spec.root_uri]
-    paths = root.get("paths")
+    paths = root.get("paths") if isinstance(root, dict) else None
     total = 0
     if not isinstance(paths, dict):
         return 0
@@ -213,7 +213,9 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         return
     operations = count_operations(spec)
     root = spec.documents[spec.root_uri]
-    info = root.get("info") if isinstance(root.get("info"), dict) else {}
+    info: dict[str, Any] = {}
+    if isinstance(root, dict) and isinstance(root.get("info"), dict):
+        info = root["info"]
     result: BuildResult
     if not opts.validate_only and parallel_worthwhile(operations):
         config = _names(config, opts, str(info.get("title", "api")))
