@@ -8,7 +8,6 @@ take the forked path, and allow forking although pytest (xdist) may run helper t
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -382,40 +381,41 @@ def test_keyboard_interrupt_reaps_the_child(
     assert not list(tmp_path.iterdir())
 
 
+def _key(template: str, ctx: Any) -> str | None:
+    """A name for a model's or an operation's file, the same in both processes."""
+    if "model" in ctx and template != "models_init.py.jinja":
+        return f"{template}:{ctx['model'].class_name}"
+    if "op" in ctx:
+        return f"{template}:{ctx['op'].name}"
+    return None
+
+
 def test_the_first_template_error_in_plan_order_wins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_leftover_children: None
 ) -> None:
     """One template error in each process's share: the one earlier in the plan is reported, as
     the serial loop would stop there."""
     real = render_split.render
-    seen: list[str] = []
+    order = _two_files_in_different_shares()
 
     def render(env: Any, template: str, ctx: Any) -> str:
-        key = json.dumps(sorted(map(str, ctx)))  # stable per file kind, not per process
-        seen.append(key)
-        if template == "operation.py.jinja" and ctx["op"].name in failing:
+        key = _key(template, ctx)
+        if key in order:
             raise TemplateError(
-                Diagnostic(code="E0702", severity=_error(), message=f"broken {ctx['op'].name}")
+                Diagnostic(code="E0702", severity=_error(), message=f"broken {key}")
             )
         return real(env, template, ctx)
 
-    failing: set[str] = set()
-    order: list[str] = []
     monkeypatch.setattr(render_split, "render", render)
     monkeypatch.setattr(pipeline, "render", render)
     results = []
     for lowest, fork in ((10**9, False), (1, True)):
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", lowest)
         monkeypatch.setattr(overlap, "can_fork", lambda fork=fork: fork)
-        if not failing:
-            order = _two_operations_in_different_shares()
-            failing.update(order)
         outcome = run(Options(spec=PORTARIUM, output=tmp_path / f"{lowest}" / "client"))
         results.append((outcome.report.exit_code, diag_json(outcome)))
     assert results[0][0] == 2
-    assert [d["message"] for d in results[0][1] if d["code"] == "E0702"] == [
-        f"broken {sorted(failing, key=order.index)[0]}"
-    ]
+    assert [d["message"] for d in results[0][1] if d["code"] == "E0702"] == [f"broken {order[0]}"]
     assert results[1] == results[0]
     assert not [p for p in tmp_path.rglob(".codegen*")]
 
@@ -426,27 +426,33 @@ def _error() -> Any:
     return Severity.ERROR
 
 
-def _two_operations_in_different_shares() -> list[str]:
-    """Two operation names: the first in plan order goes to the child, the other stays here."""
-    from generator.config import Config as Cfg
+def _two_files_in_different_shares() -> list[str]:
+    """Keys (:func:`_key`) of two files in plan order, the first rendered by one process and the
+    second by the other (each the first keyed file of its share)."""
     from generator.plan import Planner
 
     sink = DiagnosticSink()
     spec = load_spec(PORTARIUM, sink)
-    api = build_api(spec, Cfg(package_name="p", project_name="p"), sink).api
+    api = build_api(spec, Config(package_name="p", project_name="p"), sink).api
     planned = Planner(api, "1.0.0").files()
-    taken, child, own = 0.0, [], []
-    for pf in planned:
-        taken += render_split.CHILD_SHARE
-        if taken >= 1.0:
-            taken -= 1.0
-            child.append(pf)
-        else:
-            own.append(pf)
-    first_child = next(pf for pf in child if pf.template == "operation.py.jinja")
-    later_own = [
-        pf
-        for pf in own
-        if pf.template == "operation.py.jinja" and planned.index(pf) > planned.index(first_child)
+    child, own = render_split.split_by_directory([pf.path for pf in planned])
+    assert child and own
+    firsts = []
+    for share in (child, own):
+        keyed = [i for i in share if planned[i].template]
+        keyed = [i for i in keyed if _key(planned[i].template or "", planned[i].context)]
+        firsts.append(keyed[0])
+    return [str(_key(planned[i].template or "", planned[i].context)) for i in sorted(firsts)]
+
+
+def test_split_shares_no_directory() -> None:
+    paths = [f"p/models/m{i}.py" for i in range(30)] + [
+        f"p/api/t{i % 7}/op{i}.py" for i in range(40)
     ]
-    return [first_child.context["op"].name, later_own[0].context["op"].name]  # type: ignore[attr-defined]
+    paths += ["p/__init__.py", "p/client.py", "README.md"]
+    child, own = render_split.split_by_directory(paths)
+    assert sorted(child + own) == list(range(len(paths)))
+    assert child == sorted(child) and own == sorted(own)
+    dirs = [{paths[i].rpartition("/")[0] for i in share} for share in (child, own)]
+    assert not dirs[0] & dirs[1]
+    assert 0.3 < len(child) / len(paths) < 0.8
