@@ -4,10 +4,15 @@ Runs ``python -m cProfile -m generator generate ... --report`` once and prints
   1. the per-stage timings of the report (load, validate, build, plan, render, write, format),
   2. self time grouped by package/module (generator.*, jinja2, yaml, jsonschema, ast, ...),
   3. the top functions by self time and by cumulative time,
-  4. the ruff subprocesses timed on their own (check --fix, format) on the generated tree.
+  4. the ruff subprocesses timed on their own (check --fix, format) on the generated tree,
+  5. the fixed cost of every run, whatever the spec (``--startup``: only this, quick): fresh
+     interpreters (median of ``-n``), on petstore: the interpreter itself, importing the
+     generator, reading the names of its own source (cached / parsed afresh), loading the stock
+     templates (Jinja bytecode cache / compiled afresh), a ruff process (``--version``, and
+     ``format`` of the petstore client), beside a whole ``generate`` of petstore.
 The .prof file is kept (``--keep DIR``) for snakeviz/pstats.
 
-    python benchmarks/profile_generate.py [--spec PATH] [--top 25] [--keep DIR]
+    python benchmarks/profile_generate.py [--spec PATH] [--top 25] [--keep DIR] [--startup] [-n 7]
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    CORPUS,
     GITHUB_SPEC,
     base_env,
     check,
     fmt_time,
     log,
     machine_note,
+    median,
     need,
     ours_cmd,
     ours_python,
@@ -75,12 +82,119 @@ def group_of(filename: str, func: str) -> str:
     return "other stdlib/3rd party"
 
 
+PETSTORE = CORPUS / "oai-petstore.yaml"
+
+# Run in a fresh interpreter of ours, from the checkout measured: the in-process parts of the
+# fixed cost, each timed on its own (the import as generator/__main__.py does it: collector off).
+STARTUP_PROBE = """
+import gc, json, os, time
+t = time.perf_counter()
+gc.disable()
+import generator.cli
+imports = time.perf_counter() - t
+gc.freeze()
+gc.enable()
+from generator import bindings, render
+
+def timed(function):
+    t = time.perf_counter()
+    function()
+    return time.perf_counter() - t
+
+def templates():
+    env = render.make_environment()
+    for name in render.stock_template_names():
+        env.get_template(name)
+
+names_cached = timed(bindings.source_names)
+names_parsed = timed(bindings.parse_source_names)
+templates_cached = timed(templates)
+os.environ[render.NO_CACHE_ENV] = "1"
+templates_compiled = timed(templates)
+print(json.dumps({
+    "imports": imports,
+    "names_cached": names_cached,
+    "names_parsed": names_parsed,
+    "templates_cached": templates_cached,
+    "templates_compiled": templates_compiled,
+}))
+"""
+
+
+def startup(runs: int) -> None:
+    """Print the fixed cost of a run (see the module docstring, item 5)."""
+    python, repo, env = ours_python(), ours_repo(), base_env()
+    spec = need(PETSTORE)
+    ruff = [str(Path(python).parent / "ruff")]
+    if not Path(ruff[0]).exists():
+        ruff = [python, "-m", "ruff"]
+    samples: dict[str, list[float]] = defaultdict(list)
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        out = Path(tmp) / "petstore"
+        for i in range(runs + 1):  # the first round is a warm-up (.pyc files, caches)
+            shutil.rmtree(out, ignore_errors=True)
+            whole = check(run_measured(ours_cmd(spec, out), cwd=repo, env=env), "generate petstore")
+            bare = check(run_measured([python, "-c", "pass"], cwd=repo, env=env), "python")
+            probe = check(
+                run_measured([python, "-c", STARTUP_PROBE], cwd=repo, env=env), "startup probe"
+            )
+            version = check(run_measured([*ruff, "--version"], cwd=repo, env=env), "ruff")
+            fmt = check(
+                run_measured([*ruff, "format", "--quiet", "--no-cache", "."], cwd=out, env=env),
+                "ruff format",
+            )
+            if i == 0:
+                continue
+            samples["whole"].append(whole.seconds)
+            samples["whole_cpu"].append(whole.cpu_seconds)
+            samples["interpreter"].append(bare.seconds)
+            for key, value in json.loads(probe.output.strip().splitlines()[-1]).items():
+                samples[key].append(value)
+            samples["ruff_version"].append(version.seconds)
+            samples["ruff_format"].append(fmt.seconds)
+    m = {key: median(values) for key, values in samples.items()}
+    fixed = m["interpreter"] + m["imports"] + m["names_cached"] + m["templates_cached"]
+    fixed += m["ruff_format"]
+    rows = [
+        ["interpreter (python -c pass, with site)", fmt_time(m["interpreter"]), ""],
+        ["import generator.cli (collector off)", fmt_time(m["imports"]), ""],
+        [
+            "names of the generator's own source",
+            fmt_time(m["names_cached"]),
+            f"parsed afresh: {fmt_time(m['names_parsed'])}",
+        ],
+        [
+            f"load the stock templates ({len(list((repo / 'templates').glob('*.jinja')))})",
+            fmt_time(m["templates_cached"]),
+            f"compiled afresh: {fmt_time(m['templates_compiled'])}",
+        ],
+        ["ruff process (ruff --version)", fmt_time(m["ruff_version"]), ""],
+        ["ruff format of the petstore client", fmt_time(m["ruff_format"]), ""],
+        ["fixed cost (sum of the rows but ruff --version)", fmt_time(fixed), ""],
+        [
+            "generate petstore, whole process",
+            fmt_time(m["whole"]),
+            f"CPU {fmt_time(m['whole_cpu'])}; the rest: {fmt_time(m['whole'] - fixed)}",
+        ],
+    ]
+    print_table(
+        f"fixed cost of a run, fresh interpreters, median of {runs} ({machine_note()})",
+        ["part", "time", "note"],
+        rows,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=GITHUB_SPEC)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--keep", type=Path, help="copy the .prof and report here")
+    parser.add_argument("--startup", action="store_true", help="only the fixed cost of a run")
+    parser.add_argument("-n", "--runs", type=int, default=7, help="runs of the fixed cost (7)")
     args = parser.parse_args(argv)
+    if args.startup:
+        startup(args.runs)
+        return 0
     spec = need(args.spec)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         work = Path(tmp)
@@ -174,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             args.keep.mkdir(parents=True, exist_ok=True)
             shutil.copy(prof, args.keep / "generate.prof")
             shutil.copy(report, args.keep / "report.json")
+    startup(args.runs)
     return 0
 
 

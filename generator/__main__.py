@@ -1,29 +1,50 @@
-"""``python -m generator`` entry point.
+"""The process entry point: ``python -m generator`` and the ``portarium-codegen`` console script.
 
-The process ends with ``os._exit`` once the output streams are flushed: everything the run wrote
-is closed by then, and tearing down the interpreter (freeing every object of the spec, the IR and
-the rendered tree one by one) would take a tenth of a second or more on large specs for nothing.
-Not under a profiler, a tracer or coverage: they write their results at exit.
+Both run :func:`entry`, which does two things a library call of :func:`generator.cli.main` must
+not do to its caller's process:
+
+- Imports allocate ~100k long-lived objects (classes, functions, regexes): collecting while they
+  are made finds no garbage, so the collector is off until they are in, then they are moved out
+  of its reach (``gc.freeze``), so no later collection walks them again.
+- The process ends with ``os._exit`` once the output streams are flushed: everything the run
+  wrote is closed by then, and tearing down the interpreter (freeing every object of the spec,
+  the IR and the rendered tree one by one) would take a tenth of a second or more on large specs
+  for nothing. Not under a profiler, a tracer or coverage: they write their results at exit, so
+  then it raises ``SystemExit`` as usual.
+
+This module imports nothing of the generator until :func:`entry` runs, so that the console
+script (which imports it to find :func:`entry`) gets the same start-up as ``python -m``.
 """
+
+from __future__ import annotations
 
 import gc
 import os
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
-# Imports allocate ~100k long-lived objects (classes, functions, regexes): collecting while they
-# are made finds no garbage, so the collector is off until they are in, then they are moved out
-# of its reach (``gc.freeze``), so no later collection walks them again.
-gc.disable()
-from generator.cli import main  # noqa: E402
 
-gc.freeze()
-gc.enable()
-code = main()
-if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
-    raise SystemExit(code)
-try:
-    sys.stdout.flush()
-    sys.stderr.flush()
-except Exception:  # noqa: BLE001 - a stream that cannot flush: let the normal exit report it
-    raise SystemExit(code) from None
-os._exit(code)
+def entry(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the command line (``argv``: default ``sys.argv[1:]``) and end the process."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from generator.cli import main
+    finally:
+        if collecting:
+            gc.freeze()
+            gc.enable()
+    code = main(argv)
+    if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - a stream that cannot flush: let the normal exit report it
+        raise SystemExit(code) from None
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    entry()

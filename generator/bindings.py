@@ -23,7 +23,7 @@ import builtins
 import functools
 import keyword
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir import AnyModel, Model, Operation
 from generator.naming import RESERVED_CLASS_NAMES, RESERVED_FIELD_NAMES, RESERVED_PARAM_NAMES
 from generator.resources import RUNTIME_DIR
+from generator.sourcecache import cached_names
 
 if TYPE_CHECKING:
     from generator.plan import Planner
@@ -73,32 +74,60 @@ def template_builtins(name: str) -> frozenset[str]:
 @functools.cache
 def class_names() -> frozenset[str]:
     """Names a model class may not take: modules that import models also import these."""
-    runtime: set[str] = set()
-    for path in sorted(RUNTIME_DIR.glob("*.py")) + [RUNTIME_DIR.parent / "runtime_types.py"]:
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.ClassDef):
-                runtime.add(node.name)
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                runtime.update(t.id for t in targets if isinstance(t, ast.Name))
+    runtime = source_names()["runtime"]
     upper = {n for n in runtime | BUILTINS | planned_imports() if n[:1].isupper()}
     return frozenset(RESERVED_CLASS_NAMES | upper)
 
 
-@functools.cache
 def planned_imports() -> frozenset[str]:
     """Names the planner's own import lines can bind in generated modules: the import statements
     written as string literals in the modules that lay out imports, and ``code.typing(name)``."""
-    out: set[str] = set()
+    return source_names()["planned"]
+
+
+def source_files() -> list[Path]:
+    """Every file the names above are read from, and this module (which reads them)."""
+    return [*_runtime_files(), *_planning_files(), Path(__file__)]
+
+
+def _runtime_files() -> list[Path]:
+    return sorted(RUNTIME_DIR.glob("*.py")) + [RUNTIME_DIR.parent / "runtime_types.py"]
+
+
+def _planning_files() -> list[Path]:
+    """The generator modules whose string literals hold the import lines the planner writes."""
     here = Path(__file__).parent
-    for module in ("plan.py", "pycode.py"):
-        tree = ast.parse((here / module).read_text(encoding="utf-8"))
+    return [here / "plan.py", here / "pycode.py"]
+
+
+@functools.cache
+def source_names() -> Mapping[str, frozenset[str]]:
+    """:func:`parse_source_names`, cached between runs (:mod:`generator.sourcecache`)."""
+    return cached_names("bound-names", source_files(), parse_source_names)
+
+
+def parse_source_names() -> dict[str, frozenset[str]]:
+    """``runtime``: the classes and module-level names of the runtime modules; ``planned``: see
+    :func:`planned_imports`. Read afresh with :mod:`ast` (~60 ms: hence the cache)."""
+    runtime: set[str] = set()
+    for path in _runtime_files():
+        for statement in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(statement, ast.ClassDef):
+                runtime.add(statement.name)
+            elif isinstance(statement, ast.Assign | ast.AnnAssign):
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                runtime.update(t.id for t in targets if isinstance(t, ast.Name))
+    planned: set[str] = set()
+    for path in _planning_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value.strip()
                 if text.startswith(("from ", "import ")) and "{" not in text:
                     try:
-                        out |= imported_names(text)
+                        planned |= imported_names(text)
                     except SyntaxError:
                         continue
             elif (
@@ -109,8 +138,8 @@ def planned_imports() -> frozenset[str]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                out.add(node.args[0].value)
-    return frozenset(out)
+                planned.add(node.args[0].value)
+    return {"runtime": frozenset(runtime), "planned": frozenset(planned)}
 
 
 def free_name(name: str, taken: set[str]) -> str:

@@ -27,8 +27,10 @@ released with ``build --bump`` does not drift back to the spec's ``info.version`
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from generator.evolution import Comparison
+if TYPE_CHECKING:  # only a type here: `generate` reads the changelog without the API diff
+    from generator.evolution import Comparison
 
 TITLE = "# Changelog"
 PREAMBLE = (

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -96,6 +95,8 @@ def fit_kind(kind: str, value: object) -> Fitted:
     if kind == "uuid":
         if isinstance(value, str):
             try:
+                import uuid  # rare (a uuid default or example), and it loads `platform`
+
                 return Fitted(True, str(uuid.UUID(value)))
             except ValueError:
                 return _NO

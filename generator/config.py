@@ -98,12 +98,12 @@ _NON_STATUS_ATTRS = ("api_error", "connection_error", "timeout_error", "unexpect
 # Names errors.py itself uses at module level; an error class may not shadow them.
 _ERRORS_MODULE_NAMES = frozenset({"Any", "Exception", "BaseException", "httpx"})
 
-# PEP 440 (the packaging library's pattern, used when packaging is not importable).
-_PEP440 = re.compile(
+# PEP 440 (the packaging library's pattern, used when packaging is not importable; compiled only
+# then: with IGNORECASE it is a few milliseconds of every start-up otherwise).
+_PEP440 = (
     r"^v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?"
     r"(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?(?:[-_.]?dev[-_.]?[0-9]*)?"
-    r"(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$",
-    re.IGNORECASE,
+    r"(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$"
 )
 
 
@@ -422,7 +422,7 @@ def _version_ok(version: str) -> bool:
     try:
         from packaging.version import InvalidVersion, Version
     except ImportError:  # pragma: no cover - packaging is nearly always present
-        return bool(_PEP440.match(version))
+        return bool(re.match(_PEP440, version, re.IGNORECASE))
     try:
         Version(version)
     except InvalidVersion:

@@ -35,11 +35,6 @@ from generator.config import (
 )
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location, join_pointer
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "portarium-codegen")
 HEADER = "[tool.portarium-codegen]"
@@ -51,6 +46,23 @@ E_NOT_A_TABLE = "E0512"
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+class _BadToml(ValueError):
+    """The file is not TOML (the parser's message as is)."""
+
+
+def _loads(text: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; the parser is imported on first use (most runs need none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _BadToml(str(exc)) from exc
+    return data
+
+
 def _table(data: dict[str, Any]) -> Any:
     tool = data.get(TABLE[0])
     return tool.get(TABLE[1]) if isinstance(tool, dict) else None
@@ -60,8 +72,8 @@ def _parse(path: Path, sink: DiagnosticSink) -> tuple[dict[str, Any], str]:
     display = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
+        return _loads(text), text
+    except _BadToml as exc:
         found = _TOML_POS.search(str(exc))
         loc = Location(display, int(found.group(1)), int(found.group(2))) if found else None
         diag = sink.error(
@@ -79,8 +91,14 @@ def has_table(path: Path) -> bool:
     """Whether ``path`` is a TOML file with a ``[tool.portarium-codegen]`` table (quietly False
     when it does not parse: the generator then does not treat it as its configuration)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if TABLE[1] not in text and "\\u" not in text and "\\U" not in text:
+        return False  # no key can spell the name (short of an escape): no need to parse
+    try:
+        data = _loads(text)
+    except _BadToml:
         return False
     return _table(data) is not None
 

@@ -28,7 +28,6 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from generator.diagnostics import escape_pointer_token
@@ -223,7 +222,9 @@ def _package_files(package: str) -> Any:
     locations = list(found.submodule_search_locations or []) if found else []
     if locations and os.path.isdir(locations[0]):
         return pathlib.Path(locations[0])
-    return resources.files(package)  # pragma: no cover - zipped or unusual installs
+    from importlib import resources  # pragma: no cover - zipped or unusual installs
+
+    return resources.files(package)  # pragma: no cover
 
 
 @functools.cache

@@ -121,3 +121,22 @@ def test_invalid_toml_is_located(project: Path, capsys: pytest.CaptureFixture[st
     assert _generate("--config", "pyproject.toml") == 2
     err = capsys.readouterr().err
     assert "pyproject.toml:2:" in err and "E0511" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[project]\nname = "app"\n', False),  # no mention of the name: not even parsed
+        ('[project]\ndependencies = ["portarium-codegen>=0.1"]\n', False),
+        ('[tool.portarium-codegen]\npackage_name = "x"\n', True),
+        ('[tool]\n"portarium-codegen" = { package_name = "x" }\n', True),
+        ('[tool."portarium\\u002Dcodegen"]\npackage_name = "x"\n', True),  # spelled by escape
+        ("[tool.portarium-codegen\n", False),  # not TOML
+    ],
+)
+def test_has_table(tmp_path: Path, text: str, expected: bool) -> None:
+    from generator.pyproject_config import has_table
+
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text, encoding="utf-8")
+    assert has_table(path) is expected
