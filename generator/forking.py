@@ -73,20 +73,15 @@ class Forked(Generic[T]):
         self._pid = 0
         self._fd = -1
         read_fd, write_fd = os.pipe()
-        # Objects alive now stay out of the child's collections (a collection writes to every
-        # object it scans, which would copy the parent's pages into the child).
-        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
-            gc.unfreeze()
             os.close(read_fd)
             os.close(write_fd)
             raise
         if pid == 0:  # pragma: no cover - the child; its coverage is not collected
             os.close(read_fd)
             _child(fn, write_fd)
-        gc.unfreeze()
         os.close(write_fd)
         self._pid, self._fd = pid, read_fd
 
@@ -154,6 +149,8 @@ def _child(fn: Callable[[], object], write_fd: int) -> None:  # pragma: no cover
         _die_with_parent()
         # Ctrl-C reaches the whole process group: the parent handles it and kills this child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # No collections in the child: one writes to every object it scans, which would copy
+        # the parent's pages into the child (and it lives for one task).
         gc.disable()
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
