@@ -124,15 +124,30 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
     here from paths that passed :func:`check_relative`, so no path can resolve outside it; files
     are created with ``O_EXCL | O_NOFOLLOW`` (never through a link, never over another file).
     """
+    tmp = new_stage(target, beside=beside)
+    root = os.fspath(tmp)
+    make_parents(root, files)
+    for rel, data in files.items():
+        _create_file(os.path.join(root, rel), data)
+    return tmp
+
+
+def new_stage(target: Path, *, beside: bool = True) -> Path:
+    """The empty temp dir :func:`stage` writes into (see there for ``beside``)."""
     if beside:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=target.parent))
         _hold(tmp)
     else:
         tmp = Path(tempfile.mkdtemp(prefix="portarium-codegen-check-"))
-    root = os.fspath(tmp)
+    return tmp
+
+
+def make_parents(root: str, relatives: Iterable[str]) -> None:
+    """Create under ``root`` the parent directories of ``relatives``, each of which must pass
+    :func:`check_relative` (checked here, before anything is created for it)."""
     made = {""}
-    for rel, data in files.items():
+    for rel in relatives:
         check_relative(rel)
         parent = rel.rpartition("/")[0]
         if parent not in made:
@@ -140,8 +155,6 @@ def stage(target: Path, files: Mapping[str, bytes], *, beside: bool = True) -> P
             while parent not in made:
                 made.add(parent)
                 parent = parent.rpartition("/")[0]
-        _create_file(os.path.join(root, rel), data)
-    return tmp
 
 
 _CREATE_FLAGS = (
@@ -154,8 +167,22 @@ _CREATE_FLAGS = (
 )
 
 
+def create_file(path: str, data: bytes | Iterable[bytes]) -> None:
+    """Create ``path`` (it must not exist) holding ``data`` (bytes, or pieces of them)."""
+    if isinstance(data, bytes):
+        _create_file(path, data)
+        return
+    fd = os.open(path, _CREATE_FLAGS, 0o666)
+    try:
+        for chunk in data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _create_file(path: str, data: bytes) -> None:
-    """Create ``path`` (it must not exist) holding ``data``."""
     fd = os.open(path, _CREATE_FLAGS, 0o666)
     try:
         view = memoryview(data)
@@ -579,6 +606,13 @@ class CompileCheck:
             self._child_part, self._own_part = dict(items[:cut]), dict(items[cut:])
             self._start()
 
+    @classmethod
+    def found(cls, errors: Sequence[str]) -> CompileCheck:
+        """A check whose result is already known (the files were compiled as they were rendered)."""
+        check = cls({}, fork=False)
+        check._result = list(errors)
+        return check
+
     def _start(self) -> None:
         try:
             read_fd, write_fd = os.pipe()
@@ -671,9 +705,28 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def digest_files(root: Path, names: Iterable[str]) -> dict[str, str]:
+    """:func:`digest` of each file ``names`` lists under ``root``, read one at a time."""
+    base = os.fspath(root)
+    out: dict[str, str] = {}
+    for rel in names:
+        with open(os.path.join(base, rel), "rb") as fh:
+            out[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
 def manifest(
     spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, files: Mapping[str, bytes]
 ) -> bytes:
+    return manifest_of_digests(
+        spec_bytes, config_bytes, version, {k: digest(v) for k, v in files.items()}
+    )
+
+
+def manifest_of_digests(
+    spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, digests: Mapping[str, str]
+) -> bytes:
+    """The manifest of a tree whose files have the ``digests`` (path -> :func:`digest`)."""
     spec_hash = hashlib.sha256()
     for chunk in spec_bytes:
         spec_hash.update(chunk)
@@ -682,7 +735,7 @@ def manifest(
         "generator_version": version,
         "spec_sha256": spec_hash.hexdigest(),
         "config_sha256": digest(config_bytes),
-        "files": {k: digest(v) for k, v in sorted(files.items())},
+        "files": dict(sorted(digests.items())),
     }
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 

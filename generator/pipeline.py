@@ -7,18 +7,21 @@ that stage. Generator bugs propagate as ordinary exceptions (the CLI maps them t
 from __future__ import annotations
 
 import gc
+import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
 from generator import __version__, pagination
 from generator.bindings import bind_names
-from generator.build import build_api
+from generator.build import BuildResult, build_api
 from generator.changelog import latest_version
 from generator.codes import RECOVERY_CODES
 from generator.config import Config
-from generator.diagnostics import DiagnosticSink, FatalInputError, Location
+from generator.diagnostics import DiagnosticSink, FatalInputError, Location, Locator
+from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
 from generator.output import (
@@ -27,23 +30,29 @@ from generator.output import (
     FormatterUnavailable,
     OutputError,
     clean_leftovers,
+    create_file,
     diff_trees,
+    digest,
+    digest_files,
     format_tree,
-    manifest,
+    make_parents,
+    manifest_of_digests,
+    new_stage,
     read_files,
     read_tree,
     ruff_command,
     stage,
     swap,
+    syntax_errors,
 )
+from generator.overlap import parallel_worthwhile, validate, validate_beside_build
 from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
-from generator.refcheck import check_refs
 from generator.render import TemplateError, make_environment, render
+from generator.render_split import render_into
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
-from generator.validate import validate_spec
 from generator.versions import package_version
 
 CHANGELOG = "CHANGELOG.md"
@@ -77,8 +86,14 @@ class Outcome:
     report: Report
     sink: DiagnosticSink
     diff_text: str = ""
+    # --check: the tree that would be written (path -> bytes); empty for a written tree
     files: dict[str, bytes] = field(default_factory=dict)
     surface: Surface | None = None
+    # the split path (large specs) hands these from rendering on to formatting
+    staged: Path | None = None
+    ruff: list[str] | None = None
+    checker: CompileCheck | None = None
+    locator: Locator | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -109,7 +124,7 @@ def count_operations(spec: LoadedSpec) -> int:
     from generator.loader import resolve_ref
 
     root = spec.documents[spec.root_uri]
-    paths = root.get("paths")
+    paths = root.get("paths") if isinstance(root, dict) else None
     total = 0
     if not isinstance(paths, dict):
         return 0
@@ -192,20 +207,32 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             allow_outside_root=opts.allow_outside_root,
         )
         sink.locator = spec.source_map
+        outcome.locator = spec.source_map
     # Recovery errors (--strict) do not stop the stages up to the build: one run lists them all.
     if sink.has_blocking_errors:
         return
-    with report.stage("validate"):
-        validate_spec(spec, sink)
-        check_refs(spec, sink)
-    report.operations_total = count_operations(spec)
-    if sink.has_blocking_errors or opts.validate_only:
-        return
+    operations = count_operations(spec)
     root = spec.documents[spec.root_uri]
-    info = root.get("info") if isinstance(root.get("info"), dict) else {}
-    config = _names(config, opts, str(info.get("title", "api")))
-    with report.stage("build"):
-        result = build_api(spec, config, sink)
+    info: dict[str, Any] = {}
+    if isinstance(root, dict) and isinstance(root.get("info"), dict):
+        info = root["info"]
+    result: BuildResult
+    if not opts.validate_only and parallel_worthwhile(operations):
+        config = _names(config, opts, str(info.get("title", "api")))
+        built = validate_beside_build(spec, config, sink, report)
+        report.operations_total = operations
+        if built is None:
+            return
+        result = built
+    else:
+        with report.stage("validate"):
+            validate(spec, sink)
+        report.operations_total = operations
+        if sink.has_blocking_errors or opts.validate_only:
+            return
+        config = _names(config, opts, str(info.get("title", "api")))
+        with report.stage("build"):
+            result = build_api(spec, config, sink)
     api = result.api
     report.models = len(api.models)
     report.operations_generated = len(api.operations)
@@ -262,6 +289,23 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         bind_names(planner, sink)
         planned = planner.files()
         api = planner.api  # with the names bind_names gave (the surface reports what is emitted)
+    names = (
+        [pf.path for pf in planned]
+        + [SURFACE_FILE]
+        + ([CHANGELOG] if changelog is not None else [])
+    )
+    if (
+        not opts.surface_only
+        and parallel_worthwhile(report.operations_total)
+        and len(set(names)) == len(names)
+    ):
+        fix = needs_fix_pass(config, api.package_name)
+        box = [api]
+        del api, result, planner  # the views hold what rendering needs; the surface takes box
+        forget_memos()
+        _render_split(opts, report, outcome, config, box, planned, names, version, license_name)
+        _finish_split(opts, report, outcome, names, changelog, fix, spec_files, config_path)
+        return
     with report.stage("surface"):
         surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
     outcome.surface = surface
@@ -325,44 +369,177 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             checker.close()
 
 
+def _render_split(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    config: Config,
+    box: list[Api],
+    planned: list[PlannedFile],
+    names: list[str],
+    version: str,
+    license_name: str,
+) -> None:
+    """Render and write a large tree into a new staged dir (``outcome.staged``) in two processes,
+    extracting the surface beside (:mod:`generator.render_split`); the serial path's checks hold:
+    the first template error in plan order stops the run, a missing ruff stops it after that."""
+    formatted = config.formatter == "ruff" and not opts.skip_format
+    missing: FormatterUnavailable | None = None
+    try:
+        outcome.ruff = ruff_command() if formatted else None
+    except FormatterUnavailable as exc:
+        missing = exc
+    with report.stage("write"):
+        if not opts.check:  # --check never touches anything at or beside the output
+            clean_leftovers(opts.output)
+        staged = new_stage(opts.output, beside=not opts.check)
+    outcome.staged = staged
+    try:
+        root = os.fspath(staged)
+        with report.stage("write"):
+            make_parents(root, names)
+        generated = [pf.path for pf in planned if pf.template and pf.path.endswith(".py")]
+        with report.stage("render"):
+            env = make_environment([config.templates_dir] if config.templates_dir else [])
+
+        surfaced: list[bool] = []
+
+        def surface() -> None:
+            with report.stage("surface"):
+                api = box.pop()
+                outcome.surface = extract(
+                    api, planned, version=version, spec=str(opts.spec), locator=outcome.locator
+                )
+                del api
+            with report.stage("write"):
+                create_file(os.path.join(root, SURFACE_FILE), outcome.surface.chunks())
+            surfaced.append(True)
+            if not opts.check:  # only the drift report of ``--check`` reads it again
+                outcome.surface = None
+
+        compile_check = not formatted or config.templates_dir is not None
+        extra = {"license": license_name, "generator_version": __version__}
+        found, hidden = render_into(
+            cast("list[PlannedFile | None]", planned),  # each view is dropped once written
+            env,
+            extra,
+            root,
+            compile_check=compile_check,
+            beside=surface,
+            fork=True,
+        )
+        del planned[:]
+        for name, seconds in (("render", found.render_seconds), ("write", found.write_seconds)):
+            report.timings[name] = round(report.timings.get(name, 0.0) + seconds, 4)
+        report.overlapped["render"] = round(hidden, 4)
+        if found.template_error is not None:
+            raise TemplateError(found.template_error[1])
+        if missing is not None:
+            raise missing
+        assert surfaced, "the surface is extracted beside the rendering"
+        if compile_check:
+            outcome.checker = CompileCheck.found([e for _, e in found.compile_errors])
+        elif found.generated_bytes <= SMALL_TREE:
+            texts = {rel: (staged / rel).read_bytes() for rel in generated}
+            outcome.checker = CompileCheck.found(syntax_errors(texts))
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _finish_split(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    names: list[str],
+    changelog: bytes | None,
+    fix: bool,
+    spec_files: list[str],
+    config_path: Path | None,
+) -> None:
+    """The changelog beside the rendered files, then format, check and swap."""
+    staged = outcome.staged
+    assert staged is not None
+    try:
+        with report.stage("write"):
+            if changelog is not None:
+                create_file(os.fspath(staged / CHANGELOG), changelog)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    _write_format_swap(
+        opts,
+        report,
+        outcome,
+        None,
+        outcome.checker,
+        outcome.ruff,
+        fix,
+        spec_files,
+        config_path,
+        names,
+    )
+
+
 def _write_format_swap(
     opts: Options,
     report: Report,
     outcome: Outcome,
-    rendered: dict[str, bytes],
+    rendered: dict[str, bytes] | None,
     checker: CompileCheck | None,
     ruff: list[str] | None,
     fix: bool,
     spec_files: list[str],
     config_path: Path | None,
+    names: list[str] | None = None,
 ) -> None:
-    with report.stage("write"):
-        if not opts.check:  # --check never touches anything at or beside the output
-            clean_leftovers(opts.output)
-        staged = stage(opts.output, rendered, beside=not opts.check)
+    """Stage ``rendered`` (or take ``outcome.staged``, holding ``names``), format, check, swap."""
+    if rendered is not None:
+        with report.stage("write"):
+            if not opts.check:  # --check never touches anything at or beside the output
+                clean_leftovers(opts.output)
+            staged = stage(opts.output, rendered, beside=not opts.check)
+    else:
+        assert outcome.staged is not None and names is not None
+        staged = outcome.staged
     try:
         with report.stage("format"):
             if ruff is not None:
                 result_fmt = format_tree(staged, checker, ruff, fix=fix)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
-                # ruff rewrites files in place and creates none: read back what was written,
-                # letting go of each rendered text as its formatted one comes in (one copy of
-                # the tree in memory, not two).
-                files = read_files(staged, rendered, release=True)
             else:
                 assert checker is not None  # built whenever no formatter runs
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
-                files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
+            # ruff rewrites files in place and creates none: what was written is read back for
+            # --check (compared with the committed tree); a generated tree only needs each file's
+            # digest for the manifest, so no copy of the tree stays in memory (Graph: 200 MB).
+            listed: Iterable[str] = rendered if rendered is not None else (names or ())
+            files: dict[str, bytes] = {}
+            if opts.check:
+                if rendered is not None and ruff is None:
+                    files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
+                else:
+                    files = read_files(staged, listed, release=True)
+                digests = {rel: digest(data) for rel, data in files.items()}
+            elif rendered is not None and ruff is None:
+                digests = {rel: digest(data) for rel, data in rendered.items()}
+            else:
+                if rendered is not None:
+                    listed = list(rendered)
+                    rendered.clear()
+                digests = digest_files(staged, listed)
             spec_bytes = (Path(uri).read_bytes() for uri in spec_files if Path(uri).is_file())
             config_bytes = (
                 config_path.read_bytes() if config_path and config_path.is_file() else b""
             )
-            files[MANIFEST] = manifest(spec_bytes, config_bytes, __version__, files)
-            (staged / MANIFEST).write_bytes(files[MANIFEST])
-        report.files = len(files)
+            written = manifest_of_digests(spec_bytes, config_bytes, __version__, digests)
+            (staged / MANIFEST).write_bytes(written)
+            if opts.check:
+                files[MANIFEST] = written
+        report.files = len(digests) + 1
         outcome.files = files
         if opts.check:
             with report.stage("check"):

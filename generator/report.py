@@ -11,7 +11,9 @@ Exit codes (the CLI's contract):
 
 ``--report FILE`` writes :meth:`Report.to_json` (operations total/generated/degraded/skipped,
 which operations were degraded and why, models, diagnostics with file:line:col and pointer,
-per-stage seconds, and ``pagination``: every paginated operation with its style and the
+per-stage seconds (``timings``: each stage's own time, whichever process ran it; with
+``overlapped`` the seconds of it that ran beside another stage, so the sum of ``timings`` minus the
+sum of ``overlapped`` is about the run's wall time), and ``pagination``: every paginated operation with its style and the
 parameters/fields it uses (``wired``) and the ``W0603``/``N0605`` diagnostics of operations that
 look paginated but are not (``unwired``)).
 """
@@ -46,6 +48,8 @@ class Report:
     files: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # seconds of a stage's time spent beside another stage (a forked worker; generator.overlap)
+    overlapped: dict[str, float] = field(default_factory=dict)
     drift: dict[str, list[str]] | None = None
     exit_code: int = EXIT_OK
     # every paginated operation: operation id, pointer, style and what it reads and writes
@@ -82,6 +86,7 @@ class Report:
                 s.value: sum(1 for d in self.diagnostics if d.severity is s) for s in Severity
             },
             "timings": self.timings,
+            "overlapped": self.overlapped,
             "drift": self.drift,
             "pagination": {
                 "wired": self.paginated,

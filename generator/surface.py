@@ -26,10 +26,9 @@ planning: nothing is rendered or written). Serialisation is deterministic (sorte
 
 from __future__ import annotations
 
-import io
 import json
 import json.encoder
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +50,7 @@ _json_str: Callable[[str], str] = json.encoder.encode_basestring
 
 SURFACE_FILE = ".codegen-surface.json"
 SURFACE_FORMAT = 1
+CHUNK = 1 << 20
 _QUOTES = "\"'"
 
 
@@ -117,28 +117,34 @@ class Surface:
         return Location(file or self.spec, 0, 0)
 
     def dumps(self) -> bytes:
+        return b"".join(self.chunks())
+
+    def chunks(self) -> Iterator[bytes]:
+        """:meth:`dumps` in pieces of about :data:`CHUNK` bytes: a large surface (Microsoft Graph:
+        60 MB) is written without its whole text, or every entry's JSON, in memory at once."""
         # One entry a line: readable in a code review, and a one-line change is a one-line diff.
-        # The lines go straight into one buffer: on Microsoft Graph the snapshot is ~60 MB, and
-        # building it as one str first (then joined, then encoded) held four copies at once.
-        out = io.BytesIO()
-        out.write(
-            (
-                "{\n"
-                f'"format": {SURFACE_FORMAT},\n'
-                f'"package": {json.dumps(self.package)},\n'
-                f'"version": {json.dumps(self.version)},\n'
-                f'"spec": {json.dumps(self.spec)},\n'
-                '"entries": {\n'
-            ).encode()
+        head = (
+            "{\n"
+            f'"format": {SURFACE_FORMAT},\n'
+            f'"package": {json.dumps(self.package)},\n'
+            f'"version": {json.dumps(self.version)},\n'
+            f'"spec": {json.dumps(self.spec)},\n'
+            '"entries": {\n'
         )
+        part: list[str] = [head]
+        size = 0
+        separator = ""
         entries = self.entries
-        separator = b""
         for key in sorted(entries):
-            out.write(separator)
-            out.write(f"{_json_str(key)}: {entries[key].json_text()}".encode())
-            separator = b",\n"
-        out.write(b"\n}\n}\n")
-        return out.getvalue()
+            line = f"{separator}{_json_str(key)}: {entries[key].json_text()}"
+            part.append(line)
+            separator = ",\n"
+            size += len(line)
+            if size >= CHUNK:
+                yield "".join(part).encode("utf-8")
+                part, size = [], 0
+        part.append("\n}\n}\n")
+        yield "".join(part).encode("utf-8")
 
     @classmethod
     def loads(cls, data: bytes) -> Surface:
