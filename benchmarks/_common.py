@@ -232,6 +232,15 @@ def run_measured(
     return Measured(elapsed, usage.ru_maxrss / 1024.0, proc.returncode, output, timed_out, cpu)
 
 
+def failure(result: Measured) -> str:
+    """Why a run failed, in a few words: its exit code and the last line of its output that
+    names an error (OPC prints a traceback and ends with ``OSError: ...``)."""
+    lines = [ln.strip() for ln in result.output.splitlines() if ln.strip()]
+    named = [ln for ln in lines if "Error" in ln.split(":", 1)[0] or ln.startswith("Error")]
+    reason = (named or lines or [""])[-1]
+    return f"exit {result.returncode}: {reason[:80]}"
+
+
 def check(result: Measured, what: str) -> Measured:
     if result.returncode != 0:
         tail = "\n".join(result.output.splitlines()[-30:])
@@ -247,14 +256,19 @@ def generate_ours(spec: Path, out: Path, report: Path | None = None) -> Measured
 
 
 def generate_opc(
-    spec: Path, out: Path, meta: str | None = None, timeout: float | None = None
+    spec: Path,
+    out: Path,
+    meta: str | None = None,
+    timeout: float | None = None,
+    may_fail: bool = False,
 ) -> Measured:
-    """OPC on ``spec``; with ``timeout``, a run that takes longer comes back ``timed_out``."""
+    """OPC on ``spec``; with ``timeout``, a run that takes longer comes back ``timed_out``; with
+    ``may_fail``, a run that exits non-zero comes back as it is (``failure`` tells why)."""
     if out.exists():
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     result = run_measured(opc_cmd(spec, out, meta), cwd=out.parent, env=opc_env(), timeout=timeout)
-    if result.timed_out:
+    if result.timed_out or (may_fail and result.returncode != 0):
         shutil.rmtree(out, ignore_errors=True)
         return result
     check(result, f"openapi-python-client on {spec.name}")

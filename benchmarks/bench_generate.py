@@ -39,6 +39,7 @@ from _common import (  # noqa: E402
     PORTARIUM_SPEC,
     directory_spec,
     ensure_opc_env,
+    failure,
     fmt_ratio,
     fmt_time,
     generate_opc,
@@ -104,7 +105,8 @@ def reachable_only(doc: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class Result:
     ours_t: float
-    opc_t: float | None  # None: OPC did not finish within the timeout
+    opc_t: float | None  # None: OPC did not finish within the timeout, or failed
+    opc_failed: str  # "" or why OPC failed (exit code and error), with the time it took
     ours_rss: float
     opc_rss: float | None
     ours_files: int
@@ -123,17 +125,18 @@ def bench_spec(
     if warm:
         log(f"[{name}] warm-up ...")
         generate_ours(spec, out_ours)
-        generate_opc(spec, out_opc, timeout=opc_timeout)
+        generate_opc(spec, out_opc, timeout=opc_timeout, may_fail=True)
     times: dict[str, list[float]] = {"ours": [], "opc": []}
     cpu: dict[str, list[float]] = {"ours": [], "opc": []}
     rss: dict[str, list[float]] = {"ours": [], "opc": []}
     per_stage: dict[str, list[float]] = {}
     ops = 0
     opc_timed_out = False
+    opc_failed = ""
     for i in range(runs):
         order = ("ours", "opc") if i % 2 == 0 else ("opc", "ours")
         for tool in order:
-            if tool == "opc" and opc_timed_out:
+            if tool == "opc" and (opc_timed_out or opc_failed):
                 continue
             if tool == "ours":
                 m = generate_ours(spec, out_ours, report)
@@ -142,10 +145,14 @@ def bench_spec(
                 for stage, seconds in data["timings"].items():
                     per_stage.setdefault(stage, []).append(seconds)
             else:
-                m = generate_opc(spec, out_opc, timeout=opc_timeout)
+                m = generate_opc(spec, out_opc, timeout=opc_timeout, may_fail=True)
                 if m.timed_out:
                     opc_timed_out = True
                     log(f"[{name}] OPC did not finish within {opc_timeout:.0f} s: killed")
+                    continue
+                if m.returncode != 0:
+                    opc_failed = f"failed after {fmt_time(m.seconds)} ({failure(m)})"
+                    log(f"[{name}] OPC {opc_failed}")
                     continue
             times[tool].append(m.seconds)
             cpu[tool].append(m.cpu_seconds)
@@ -157,6 +164,7 @@ def bench_spec(
     return Result(
         ours_t=median(times["ours"]),
         opc_t=median(times["opc"]) if times["opc"] else None,
+        opc_failed=opc_failed,
         ours_rss=max(rss["ours"]),
         opc_rss=max(rss["opc"]) if rss["opc"] else None,
         ours_files=sum(1 for _ in out_ours.rglob("*.py")),
@@ -210,13 +218,20 @@ def main(argv: list[str] | None = None) -> int:
             per_op[name] = r.ours_t / max(r.ops, 1)
             speedup = r.opc_t / r.ours_t if r.opc_t else None
             mem = r.ours_rss / r.opc_rss if r.opc_rss else None
+            if r.opc_t:
+                opc_cell, ratio_cell = fmt_time(r.opc_t), fmt_ratio(speedup or 0.0)
+            elif r.opc_failed:
+                opc_cell, ratio_cell = r.opc_failed, "-"
+            else:
+                opc_cell = f"> {args.opc_timeout:.0f} s (killed)"
+                ratio_cell = f"> {args.opc_timeout / r.ours_t:.1f}x"
             rows.append(
                 [
                     name,
                     str(r.ops),
                     fmt_time(r.ours_t),
-                    fmt_time(r.opc_t) if r.opc_t else f"> {args.opc_timeout:.0f} s (killed)",
-                    fmt_ratio(speedup) if speedup else f"> {args.opc_timeout / r.ours_t:.1f}x",
+                    opc_cell,
+                    ratio_cell,
                     f"{r.ours_rss:.0f} MiB",
                     f"{r.opc_rss:.0f} MiB" if r.opc_rss else "-",
                     fmt_ratio(mem) if mem else "-",
