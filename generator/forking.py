@@ -136,11 +136,16 @@ class Forked(Generic[T]):
             os.close(self._fd)
             self._fd = -1
         if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self._pid, 0)
+            kill_and_reap(self._pid)
             self._pid = 0
+
+
+def kill_and_reap(pid: int) -> None:
+    """SIGKILL ``pid`` (a child of this process) and wait for it; one already gone is fine."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def _child(fn: Callable[[], object], write_fd: int) -> None:  # pragma: no cover - in the child

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from generator.forking import kill_and_reap
 
 TMP_PREFIX = ".codegen-tmp-"
 OLD_PREFIX = ".codegen-old-"
@@ -674,10 +675,7 @@ class CompileCheck:
             os.close(self._fd)
             self._fd = -1
         if self._pid:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(self._pid, 0)
+            kill_and_reap(self._pid)
             self._pid = 0
 
 
