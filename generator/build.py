@@ -10,7 +10,7 @@ wires them together.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -287,7 +287,8 @@ def operation_refs(op: Operation) -> Iterator[str]:
         yield from type_refs(r.type)
 
 
-def _closure(models: dict[str, AnyModel], seeds: Iterable[str]) -> set[str]:
+def closure(models: Mapping[str, AnyModel], seeds: Iterable[str]) -> set[str]:
+    """The model ids ``seeds`` reach through the models' field types (unknown ids skipped)."""
     keep: set[str] = set()
     stack = list(seeds)
     while stack:
@@ -311,12 +312,12 @@ def _one_way_fields(
         for m in models.values()
     ):
         return models
-    sent = _closure(
+    sent = closure(
         models,
         [r for op in ops if op.body for r in type_refs(op.body.type)]
         + [r for op in ops for p in op.params for r in type_refs(p.type)],
     )
-    received = _closure(
+    received = closure(
         models,
         [r for op in ops for resp in op.responses for r in type_refs(resp.type)]
         + [r for h in hooks for r in type_refs(h.type)],
@@ -365,5 +366,5 @@ def _prune(
 ) -> dict[str, AnyModel]:
     seeds = [r for op in ops for r in operation_refs(op)]
     seeds += [r for h in hooks for r in type_refs(h.type)]
-    keep = _closure(models, seeds)
+    keep = closure(models, seeds)
     return {k: v for k, v in models.items() if k in keep}

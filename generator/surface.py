@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.build import model_refs, type_refs
+from generator.build import closure, type_refs
 from generator.diagnostics import Location, Locator
 from generator.ir import (
     Api,
@@ -209,18 +209,6 @@ def annotation_parts(annotation: str) -> set[str]:
 # ------------------------------------------------------------------------------------------------
 
 
-def _closure(models: Mapping[str, Any], seeds: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(seeds)
-    while stack:
-        mid = stack.pop()
-        if mid in seen or mid not in models:
-            continue
-        seen.add(mid)
-        stack.extend(model_refs(models[mid]))
-    return seen
-
-
 def model_roles(api: Api) -> dict[str, str]:
     """``model id -> request | response | both`` by what reaches it (bodies vs responses)."""
     models = {m.id: m for m in api.models}
@@ -235,8 +223,8 @@ def model_roles(api: Api) -> dict[str, str]:
             response.extend(type_refs(r.type))
     for hook in api.webhooks:
         response.extend(type_refs(hook.type))
-    sent = _closure(models, request)
-    read = _closure(models, response)
+    sent = closure(models, request)
+    read = closure(models, response)
     roles: dict[str, str] = {}
     for mid in models:
         if mid in sent and mid in read:
