@@ -402,8 +402,6 @@ def _render_split(
         with report.stage("render"):
             env = make_environment([config.templates_dir] if config.templates_dir else [])
 
-        surfaced: list[bool] = []
-
         def surface() -> None:
             with report.stage("surface"):
                 api = box.pop()
@@ -413,7 +411,6 @@ def _render_split(
                 del api
             with report.stage("write"):
                 create_file(os.path.join(root, SURFACE_FILE), outcome.surface.chunks())
-            surfaced.append(True)
             if not opts.check:  # only the drift report of ``--check`` reads it again
                 outcome.surface = None
 
@@ -426,7 +423,6 @@ def _render_split(
             root,
             compile_check=compile_check,
             beside=surface,
-            fork=True,
         )
         del planned[:]
         for name, seconds in (("render", found.render_seconds), ("write", found.write_seconds)):
@@ -436,7 +432,6 @@ def _render_split(
             raise TemplateError(found.template_error[1])
         if missing is not None:
             raise missing
-        assert surfaced, "the surface is extracted beside the rendering"
         if compile_check:
             outcome.checker = CompileCheck.found([e for _, e in found.compile_errors])
         elif found.generated_bytes <= SMALL_TREE:

@@ -123,22 +123,11 @@ def render_into(
     *,
     compile_check: bool,
     beside: Callable[[], None],
-    fork: bool,
 ) -> tuple[Rendered, float]:
-    """Render every planned file into ``root`` (in two processes when ``fork``), calling ``beside``
-    in this process first; returns what was found and the seconds the child's share took (0 when
-    serial)."""
+    """Render every planned file into ``root`` in two processes, calling ``beside`` in this
+    process first; returns what was found and the seconds the child's share took."""
     for name in sorted({pf.template for pf in planned if pf is not None and pf.template}):
         env.get_template(name)  # compiled once, before the fork, for both processes
-    if not fork:
-        beside()
-        every = range(len(planned))
-        return (
-            render_share(
-                planned, every, env, extra, root, compile_check=compile_check, release=True
-            ),
-            0.0,
-        )
     child_ix, own_ix = split_by_directory([pf.path for pf in planned if pf is not None])
 
     def child() -> Rendered:
