@@ -23,14 +23,14 @@ import builtins
 import functools
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import codes
 from generator.diagnostics import DiagnosticSink
-from generator.ir import AnyModel, Model, Operation
+from generator.ir import AnyModel, Field, Model, Operation, Param
 from generator.naming import RESERVED_CLASS_NAMES, RESERVED_FIELD_NAMES, RESERVED_PARAM_NAMES
 from generator.resources import RUNTIME_DIR
 from generator.sourcecache import cached_names
@@ -218,16 +218,7 @@ def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
             models.append(model)
             continue
         taken = bound | {f.name for f in model.fields} | RESERVED_FIELD_NAMES
-        renames: dict[str, str] = {}
-        for f in clash:
-            renames[f.name] = new = free_name(f.name + "_", taken)
-            taken.add(new)
-            _note(
-                sink,
-                f"field {f.wire_name!r} of {model.class_name} is generated as {new!r} "
-                f"(its module binds {f.name!r})",
-                f.pointer,
-            )
+        renames = _renamed(clash, taken, "field", model.class_name, sink)
         field_renames[model.id] = renames
         fields = tuple(replace(f, name=renames.get(f.name, f.name)) for f in model.fields)
         models.append(replace(model, fields=fields))
@@ -269,16 +260,7 @@ def _bind_parameters(planner: Planner, sink: DiagnosticSink | None) -> None:
             continue
         changed = True
         taken = bound | {p.name for p in op.params} | RESERVED_PARAM_NAMES
-        renamed: dict[str, str] = {}
-        for p in clash:
-            renamed[p.name] = new = free_name(p.name + "_", taken)
-            taken.add(new)
-            _note(
-                sink,
-                f"parameter {p.wire_name!r} of {op.id!r} is generated as {new!r} "
-                f"(its module binds {p.name!r})",
-                p.pointer,
-            )
+        renamed = _renamed(clash, taken, "parameter", repr(op.id), sink)
         params = tuple(replace(p, name=renamed.get(p.name, p.name)) for p in op.params)
         page = op.pagination
         if page is not None and page.cursor_param in renamed:
@@ -306,6 +288,28 @@ def _builtins_besides(params: Iterable[ParamView]) -> set[str]:
         found.discard(p.name)
         out |= found
     return out
+
+
+def _renamed(
+    clash: Sequence[Field] | Sequence[Param],
+    taken: set[str],
+    kind: str,
+    owner: str,
+    sink: DiagnosticSink | None,
+) -> dict[str, str]:
+    """A free name for each of ``clash`` (``_`` suffixes past ``taken``, which grows), each noted
+    as the ``kind`` ("field", "parameter") of ``owner``."""
+    renames: dict[str, str] = {}
+    for item in clash:
+        renames[item.name] = new = free_name(item.name + "_", taken)
+        taken.add(new)
+        _note(
+            sink,
+            f"{kind} {item.wire_name!r} of {owner} is generated as {new!r} "
+            f"(its module binds {item.name!r})",
+            item.pointer,
+        )
+    return renames
 
 
 def _note(sink: DiagnosticSink | None, message: str, pointer: str) -> None:
