@@ -32,6 +32,10 @@ T = TypeVar("T")
 
 SERIAL_ENV = "PORTARIUM_CODEGEN_SERIAL"
 
+WORKER_TIMEOUT_FLOOR = 300.0
+"""Seconds a worker may take at least, past ten times what the parent's own share of the work
+took: bounded, but far beyond any healthy run (Graph beta validates in ~4 s)."""
+
 _EXIT_OK = 0
 _EXIT_FAILED = 70
 
@@ -138,6 +142,11 @@ class Forked(Generic[T]):
         if self._pid:
             kill_and_reap(self._pid)
             self._pid = 0
+
+
+def worker_timeout(own_seconds: float) -> float:
+    """How long to wait for a worker whose parent spent ``own_seconds`` on its own share."""
+    return max(WORKER_TIMEOUT_FLOOR, 10 * own_seconds)
 
 
 def kill_and_reap(pid: int) -> None:

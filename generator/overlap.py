@@ -24,7 +24,7 @@ import time
 from generator.build import BuildResult, build_api
 from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
-from generator.forking import Forked, can_fork
+from generator.forking import Forked, can_fork, worker_timeout
 from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
@@ -36,10 +36,6 @@ Measured with the machine's second core busy (load ~2.9, medians of 2-3): spotif
 0.52 s serial vs 0.57 s forked, twilio (197) 0.91 vs 0.99, kubernetes (245) 1.39 vs 1.37, openai
 (288) 3.6 vs 3.5, digitalocean (659) 3.5 vs 2.7, GitHub (1,223) 6.3 vs 5.3: a fork pays from
 about 250 operations even then, and earlier on an idle core."""
-
-WORKER_TIMEOUT_FLOOR = 300.0
-"""Seconds a worker may take at least, past what the parent's own share took (x10): bounded, but
-far beyond any healthy run (Graph beta validates in ~4 s)."""
 
 
 def parallel_worthwhile(operations: int) -> bool:
@@ -91,7 +87,7 @@ def validate_beside_build(
         except Exception as exc:  # noqa: BLE001 - re-raised below unless validation stopped the run
             outcome = exc
         spent = time.perf_counter() - start
-        found, fatal, took = worker.result(max(WORKER_TIMEOUT_FLOOR, 10 * spent))
+        found, fatal, took = worker.result(worker_timeout(spent))
     finally:
         worker.close()
     report.timings["validate"] = round(took, 4)

@@ -24,16 +24,13 @@ from dataclasses import dataclass, field
 import jinja2
 
 from generator.diagnostics import Diagnostic
-from generator.forking import Forked
+from generator.forking import Forked, worker_timeout
 from generator.output import create_file, syntax_errors
 from generator.plan import PlannedFile
 from generator.render import TemplateError, render
 
 CHILD_SHARE = 0.55
 """Share of the files the child renders and writes; this process also extracts the surface."""
-
-WORKER_TIMEOUT_FLOOR = 300.0
-"""Seconds the child may take at least (more when this process's own share took long)."""
 
 
 @dataclass
@@ -142,7 +139,7 @@ def render_into(
         own = render_share(
             planned, own_ix, env, extra, root, compile_check=compile_check, release=True
         )
-        theirs = worker.result(max(WORKER_TIMEOUT_FLOOR, 10 * (time.perf_counter() - start)))
+        theirs = worker.result(worker_timeout(time.perf_counter() - start))
     finally:
         worker.close()
     hidden = theirs.render_seconds + theirs.write_seconds
