@@ -16,7 +16,6 @@ measure or exercise the serial path). Callers fall back to running the function 
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import pickle
@@ -27,6 +26,8 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from generator.output import kill_and_reap
 
 T = TypeVar("T")
 
@@ -147,14 +148,6 @@ class Forked(Generic[T]):
 def worker_timeout(own_seconds: float) -> float:
     """How long to wait for a worker whose parent spent ``own_seconds`` on its own share."""
     return max(WORKER_TIMEOUT_FLOOR, 10 * own_seconds)
-
-
-def kill_and_reap(pid: int) -> None:
-    """SIGKILL ``pid`` (a child of this process) and wait for it; one already gone is fine."""
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.waitpid(pid, 0)
 
 
 def _child(fn: Callable[[], object], write_fd: int) -> None:  # pragma: no cover - in the child

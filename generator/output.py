@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,8 +32,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from generator.forking import kill_and_reap
 
 TMP_PREFIX = ".codegen-tmp-"
 OLD_PREFIX = ".codegen-old-"
@@ -677,6 +676,14 @@ class CompileCheck:
         if self._pid:
             kill_and_reap(self._pid)
             self._pid = 0
+
+
+def kill_and_reap(pid: int) -> None:
+    """SIGKILL ``pid`` (a child of this process) and wait for it; one already gone is fine."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
 
 
 def syntax_errors(files: Mapping[str, bytes]) -> list[str]:

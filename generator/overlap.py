@@ -24,7 +24,6 @@ import time
 from generator.build import BuildResult, build_api
 from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
-from generator.forking import Forked, can_fork, worker_timeout
 from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
@@ -40,7 +39,12 @@ about 250 operations even then, and earlier on an idle core."""
 
 def parallel_worthwhile(operations: int) -> bool:
     """Whether a spec of ``operations`` operations runs stages beside each other here."""
-    return operations >= PARALLEL_MIN_OPERATIONS and can_fork()
+    if operations < PARALLEL_MIN_OPERATIONS:
+        return False
+    # Imported here: the fork machinery (pickle, threading, select) is ~5 ms of every start-up.
+    from generator import forking
+
+    return forking.can_fork()
 
 
 def validate(spec: LoadedSpec, sink: DiagnosticSink) -> None:
@@ -66,6 +70,8 @@ def validate_beside_build(
     spec: LoadedSpec, config: Config, sink: DiagnosticSink, report: Report
 ) -> BuildResult | None:
     """Validate (in a child) and build (here) at once; None when validation stops the run."""
+    from generator.forking import Forked, worker_timeout
+
     first = len(sink.items)
 
     def validate_here() -> _Validated:

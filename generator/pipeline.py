@@ -50,7 +50,6 @@ from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
 from generator.render import TemplateError, make_environment, render
-from generator.render_split import render_into
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
 from generator.versions import package_version
@@ -416,6 +415,8 @@ def _render_split(
 
         compile_check = not formatted or config.templates_dir is not None
         extra = {"license": license_name, "generator_version": __version__}
+        from generator.render_split import render_into  # large specs only: see overlap
+
         found, hidden = render_into(
             cast("list[PlannedFile | None]", planned),  # each view is dropped once written
             env,

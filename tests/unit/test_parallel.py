@@ -59,7 +59,7 @@ def no_leftover_children() -> Iterator[None]:
 def forked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every spec takes the forked path."""
     monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", 1)
-    monkeypatch.setattr(overlap, "can_fork", lambda: True)
+    monkeypatch.setattr(forking, "can_fork", lambda: True)
 
 
 @pytest.fixture
@@ -321,7 +321,7 @@ def test_forked_and_serial_agree_on_recovered_defects(
     results = []
     for lowest in (10**9, 1):
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", lowest)
-        monkeypatch.setattr(overlap, "can_fork", lambda: True)
+        monkeypatch.setattr(forking, "can_fork", lambda: True)
         for strict in (False, True):
             out = tmp_path / f"{lowest}-{strict}" / "client"
             outcome, files = generate(spec, out, strict=strict)
@@ -411,7 +411,7 @@ def test_the_first_template_error_in_plan_order_wins(
     results = []
     for lowest, fork in ((10**9, False), (1, True)):
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", lowest)
-        monkeypatch.setattr(overlap, "can_fork", lambda fork=fork: fork)
+        monkeypatch.setattr(forking, "can_fork", lambda fork=fork: fork)
         outcome = run(Options(spec=PORTARIUM, output=tmp_path / f"{lowest}" / "client"))
         results.append((outcome.report.exit_code, diag_json(outcome)))
     assert results[0][0] == 2
