@@ -120,12 +120,21 @@ class Result:
 def bench_spec(
     name: str, spec: Path, runs: int, work: Path, opc_timeout: float, warm: bool
 ) -> Result:
-    out_ours, out_opc = work / f"{name}-ours", work / f"{name}-opc"
+    # Every run writes a new directory and none is deleted before the benchmark ends: on a file
+    # system without a journal (ext4 "nojournal", as on these VMs) the inode allocator skips
+    # every inode freed in the last 60-300 s, one inode-table lookup each ("recently_deleted"
+    # in fs/ext4/ialloc.c), so a run that starts right after thousands of files were deleted
+    # spends seconds of system time creating its own (GitHub's 3,900 files: 1.5-2.5 s instead of
+    # 0.1 s). Deleting each output before the next run charged that to whichever tool ran next.
+    def out(tool: str, run: int | str) -> Path:
+        return work / f"{name}-{tool}-{run}"
+
     report = work / f"{name}-report.json"
+    out_ours = out_opc = work / f"{name}-none"
     if warm:
         log(f"[{name}] warm-up ...")
-        generate_ours(spec, out_ours)
-        generate_opc(spec, out_opc, timeout=opc_timeout, may_fail=True)
+        generate_ours(spec, out("ours", "warm"))
+        generate_opc(spec, out("opc", "warm"), timeout=opc_timeout, may_fail=True)
     times: dict[str, list[float]] = {"ours": [], "opc": []}
     cpu: dict[str, list[float]] = {"ours": [], "opc": []}
     rss: dict[str, list[float]] = {"ours": [], "opc": []}
@@ -139,13 +148,14 @@ def bench_spec(
             if tool == "opc" and (opc_timed_out or opc_failed):
                 continue
             if tool == "ours":
+                out_ours = out("ours", i)
                 m = generate_ours(spec, out_ours, report)
                 data = json.loads(report.read_text())
                 ops = int(data["operations"]["generated"])
                 for stage, seconds in data["timings"].items():
                     per_stage.setdefault(stage, []).append(seconds)
             else:
-                m = generate_opc(spec, out_opc, timeout=opc_timeout, may_fail=True)
+                m = generate_opc(spec, out("opc", i), timeout=opc_timeout, may_fail=True)
                 if m.timed_out:
                     opc_timed_out = True
                     log(f"[{name}] OPC did not finish within {opc_timeout:.0f} s: killed")
@@ -154,6 +164,7 @@ def bench_spec(
                     opc_failed = f"failed after {fmt_time(m.seconds)} ({failure(m)})"
                     log(f"[{name}] OPC {opc_failed}")
                     continue
+                out_opc = out("opc", i)
             times[tool].append(m.seconds)
             cpu[tool].append(m.cpu_seconds)
             rss[tool].append(m.peak_rss_mib)

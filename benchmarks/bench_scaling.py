@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -129,7 +128,6 @@ def real_points(args: argparse.Namespace, work: Path) -> list[Point]:
         m = generate_ours(spec, out, report)
         data = json.loads(report.read_text())
         log(f"{name}: ours {m.seconds:.2f} s, {m.peak_rss_mib:.0f} MiB")
-        shutil.rmtree(out, ignore_errors=True)
         opc: float | None = None
         if args.opc:
             o = generate_opc(spec, work / f"opc-{name}", timeout=args.opc_timeout)
@@ -137,7 +135,6 @@ def real_points(args: argparse.Namespace, work: Path) -> list[Point]:
             log(
                 f"{name}: OPC " + ("killed at the timeout" if o.timed_out else f"{o.seconds:.2f} s")
             )
-            shutil.rmtree(work / f"opc-{name}", ignore_errors=True)
         points.append(
             Point(name, ops, spec.stat().st_size, m.seconds, data["timings"], opc, m.cpu_seconds)
         )
@@ -244,12 +241,13 @@ def main(argv: list[str] | None = None) -> int:
                 if m in item
             )
             sizes[factor] = (ops, len(spec_doc["components"]["schemas"]), spec.stat().st_size)
-            out, report = work / f"out-x{factor}", work / f"report-x{factor}.json"
+            report = work / f"report-x{factor}.json"
             runs: list[float] = []
             per_stage: dict[str, list[float]] = {}
             opc_runs: list[float] = []
             for i in range(args.runs):
-                m = generate_ours(spec, out, report)
+                # A new directory per run, all removed at the end (see bench_generate.bench_spec)
+                m = generate_ours(spec, work / f"out-x{factor}-{i}", report)
                 runs.append(m.seconds)
                 cpu_runs.setdefault(factor, []).append(m.cpu_seconds)
                 data = json.loads(report.read_text())
@@ -258,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                     per_stage.setdefault(stage, []).append(seconds)
                 log(f"x{factor} run {i + 1}/{args.runs}: ours {m.seconds:.2f} s")
                 if args.opc:
-                    o = generate_opc(spec, work / f"opc-x{factor}")
+                    o = generate_opc(spec, work / f"opc-x{factor}-{i}")
                     opc_runs.append(o.seconds)
                     log(f"x{factor} run {i + 1}/{args.runs}: OPC {o.seconds:.2f} s")
             ours_t[factor] = median(runs)
