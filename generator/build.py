@@ -42,6 +42,8 @@ from generator.schemas import SchemaBuilder, Site
 
 @dataclass(frozen=True)
 class BuildResult:
+    """The IR of a spec and its models by id (the planner looks models up by id)."""
+
     api: Api
     models_by_id: dict[str, AnyModel]
 

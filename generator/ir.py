@@ -36,18 +36,24 @@ PrimKind = Literal[
 
 @dataclass(frozen=True, slots=True)
 class Prim:
+    """A JSON scalar type (string, integer, number, boolean, a string format, or any)."""
+
     kind: PrimKind
     nullable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
+    """A JSON array whose items all have one type."""
+
     item: TypeRef
     nullable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class MapOf:
+    """A JSON object used as a map: string keys, values of one type."""
+
     value: TypeRef
     nullable: bool = False
 
@@ -81,6 +87,8 @@ TypeRef = Prim | ListOf | MapOf | ModelRef | LiteralOf | AnyOf
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One property of an object model: its Python and wire names, type, default and docs."""
+
     name: str  # python attribute name
     wire_name: str
     type: TypeRef
@@ -109,12 +117,16 @@ class Model:
 
 @dataclass(frozen=True, slots=True)
 class EnumMember:
+    """One member of an enum: its Python name and its wire value."""
+
     name: str
     value: str | int
 
 
 @dataclass(frozen=True, slots=True)
 class EnumModel:
+    """A named enum of string or integer values, rendered as an ``Enum`` class."""
+
     id: str
     class_name: str
     module: str
@@ -127,6 +139,8 @@ class EnumModel:
 
 @dataclass(frozen=True, slots=True)
 class UnionVariant:
+    """One member of a union, with the discriminator values that select it."""
+
     type: TypeRef
     tags: tuple[str, ...]  # discriminator values that select this variant
 
@@ -152,6 +166,8 @@ ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 @dataclass(frozen=True, slots=True)
 class Param:
+    """One parameter of an operation (path, query, header or cookie), as the caller passes it."""
+
     name: str
     wire_name: str
     location: ParamLocation
@@ -173,6 +189,8 @@ BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 @dataclass(frozen=True, slots=True)
 class Body:
+    """The request body of an operation: its media type, how it is sent, and its type."""
+
     kind: BodyKind
     content_type: str
     type: TypeRef
@@ -186,6 +204,8 @@ ResponseKind = Literal["json", "text", "binary", "empty", "sse", "ndjson"]
 
 @dataclass(frozen=True, slots=True)
 class ResponseCase:
+    """One documented response of an operation: status, media type and body type."""
+
     status: str  # "200", "2XX", "default"
     kind: ResponseKind
     content_type: str
@@ -229,6 +249,8 @@ class Pagination:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of the API, with all that its generated module needs."""
+
     id: str  # operationId (or derived)
     name: str  # python module / function name
     tag_module: str  # python package under api/
@@ -253,6 +275,8 @@ SecurityKind = Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "
 
 @dataclass(frozen=True, slots=True)
 class SecurityScheme:
+    """A security scheme the client can authenticate with."""
+
     name: str  # scheme key in components.securitySchemes
     kind: SecurityKind
     param_name: str  # python constructor parameter prefix
@@ -274,6 +298,8 @@ class ExtraErrorClass:
 
 @dataclass(frozen=True, slots=True)
 class ErrorNames:
+    """The class names of the generated error hierarchy (configurable)."""
+
     api_error: str = "ApiError"
     api_status_error: str = "ApiStatusError"
     client_error: str = "ClientError"
@@ -329,6 +355,8 @@ class ErrorNames:
 
 @dataclass(frozen=True, slots=True)
 class WebhookEvent:
+    """A webhook the API sends: its payload type, for the generated event decoders."""
+
     name: str  # webhook key
     method: str
     type: TypeRef | None
@@ -337,6 +365,8 @@ class WebhookEvent:
 
 @dataclass(frozen=True, slots=True)
 class Api:
+    """The whole API as the later stages see it: operations, models, security, metadata."""
+
     title: str
     version: str
     description: str

@@ -434,6 +434,8 @@ def read_files(root: Path, names: Iterable[str], *, release: bool = False) -> di
 
 @dataclass
 class FormatResult:
+    """Whether the formatter succeeded on a tree, and its message when it did not."""
+
     ok: bool
     message: str = ""
 
@@ -747,6 +749,8 @@ def manifest_of_digests(
 
 @dataclass
 class TreeDiff:
+    """How a generated tree differs from the one on disk (for ``--check``)."""
+
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # would be created
     extra: list[str] = field(default_factory=list)  # would be removed

@@ -61,6 +61,8 @@ DEFAULT_OUTPUT = Path("output/portarium-client")
 
 @dataclass
 class Options:
+    """What one run was asked to do (the command line, or a library caller's arguments)."""
+
     spec: Path = DEFAULT_SPEC
     output: Path = DEFAULT_OUTPUT
     config: str | None = None
@@ -82,6 +84,8 @@ class Options:
 
 @dataclass
 class Outcome:
+    """What one run produced: the report, the diagnostics, and the tree or its diff."""
+
     report: Report
     sink: DiagnosticSink
     diff_text: str = ""

@@ -45,6 +45,8 @@ from generator.schemas import with_nullable
 
 @dataclass(frozen=True, slots=True)
 class PlannedFile:
+    """One file of the output tree: a template and its context, or a verbatim copy."""
+
     path: str  # relative to the output root, "/"-separated
     template: str | None  # template name, or None for a verbatim copy
     context: Mapping[str, object] = field(default_factory=dict)
@@ -58,6 +60,8 @@ class PlannedFile:
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
+    """A field of a generated dataclass, as the model template writes it."""
+
     name: str
     wire: str  # Python literal of the wire name
     declaration: str  # "name: annotation" or "name: annotation = default"
@@ -71,6 +75,8 @@ class FieldView:
 
 @dataclass(frozen=True, slots=True)
 class ModelView:
+    """Everything the model template needs for one dataclass module."""
+
     class_name: str
     module: str
     doc: str
@@ -96,12 +102,16 @@ class ModelView:
 
 @dataclass(frozen=True, slots=True)
 class EnumMemberView:
+    """An enum member, as the enum template writes it."""
+
     name: str
     value: str
 
 
 @dataclass(frozen=True, slots=True)
 class EnumView:
+    """Everything the enum template needs for one enum module."""
+
     class_name: str
     module: str
     doc: str
@@ -112,6 +122,8 @@ class EnumView:
 
 @dataclass(frozen=True, slots=True)
 class VariantView:
+    """A member of a union, as the union template writes its decoder."""
+
     annotation: str
     decode: str  # a callable expression: Model.from_dict, or a lambda
     tags: list[str]  # Python literals
@@ -120,6 +132,8 @@ class VariantView:
 
 @dataclass(frozen=True, slots=True)
 class UnionView:
+    """Everything the union template needs for one union alias and its decoder."""
+
     class_name: str
     module: str
     doc: str

@@ -31,6 +31,8 @@ from generator.pycode import ModuleCode, comment, docstring, py_literal
 
 @dataclass(frozen=True, slots=True)
 class ParamView:
+    """A parameter of a generated function, as the operation template writes it."""
+
     name: str
     declaration: str  # "name: annotation" or with default
     doc: str
@@ -40,6 +42,8 @@ class ParamView:
 
 @dataclass(frozen=True, slots=True)
 class OperationView:
+    """Everything the operation template needs for one operation's module."""
+
     name: str
     tag_module: str
     method: str

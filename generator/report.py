@@ -37,6 +37,8 @@ EXIT_INTERNAL = 3
 
 @dataclass
 class Report:
+    """What one run did, for ``--report``: counts, stage timings and diagnostics."""
+
     spec: str = ""
     output: str = ""
     operations_total: int = 0
