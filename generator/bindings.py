@@ -235,7 +235,11 @@ def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
             op = replace(op, pagination=page)
         operations.append(op)
     if field_renames:
+        # The views of the models kept as they were stay valid: a rename changes only the
+        # fields of its own model (and the page fields operations name), never a class name.
+        views = planner.views
         planner.replace_api(replace(api, models=tuple(models), operations=tuple(operations)))
+        planner.views.update(views)
     _bind_parameters(planner, sink)
 
 
