@@ -134,7 +134,10 @@ def json_type(value: object) -> str:
 
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def unescape_pointer_token(token: str) -> str:
@@ -146,7 +149,10 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     """Append tokens to a ``#/...`` pointer, escaping each one."""
     out = base or "#"
     for token in tokens:
-        out = f"{out}/{escape_pointer_token(token)}"
+        text = str(token)
+        if "~" in text or "/" in text:  # escape_pointer_token, inlined: ~200k calls on GitHub
+            text = text.replace("~", "~0").replace("/", "~1")
+        out = f"{out}/{text}"
     return out
 
 

@@ -620,4 +620,7 @@ class SourceMap:
 
 def pointer_from_tokens(tokens: list[str] | tuple[str, ...]) -> str:
     """``["paths", "/a"]`` -> ``#/paths/~1a``."""
-    return "#" + "".join("/" + escape_pointer_token(t) for t in tokens)
+    joined = "/".join(tokens)
+    if "~" in joined or joined.count("/") != len(tokens) - 1:  # a token to escape
+        joined = "/".join(escape_pointer_token(t) for t in tokens)
+    return "#/" + joined if tokens else "#"

@@ -6,6 +6,8 @@
   as taking every occurrence of the name out of the statement first would give.
 - ``surface.Entry.json_text`` writes what ``json.dumps(entry.to_json(), ensure_ascii=False)``
   writes, and a snapshot reads back (``Surface.loads``) to the same entries.
+- ``source_map.pointer_from_tokens`` and ``diagnostics.join_pointer`` escape only the tokens that
+  need it: the pointer is the RFC 6901 one, token by token.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from generator.bindings import (
     code_builtins,
     imported_names,
 )
+from generator.diagnostics import join_pointer, split_pointer
 from generator.imports import sort_imports
 from generator.plan_operations import ParamView
+from generator.source_map import pointer_from_tokens
 from generator.surface import Entry, Surface
 
 BLOCKS = [
@@ -124,3 +128,18 @@ def test_snapshot_reads_back() -> None:
     assert dict(again.entries) == entries
     assert data.count(b"\n") == 6 + (len(entries) - 1) + 3  # one line per entry
     assert Surface("pkg", "1.0", "spec.json", {}).dumps().endswith(b'"entries": {\n\n}\n}\n')
+
+
+def _rfc6901(tokens: list[str]) -> str:
+    return "#" + "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab/~01{} "), max_size=6), max_size=5))
+def test_pointers_escape_as_rfc6901(tokens: list[str]) -> None:
+    expected = _rfc6901(tokens)
+    assert pointer_from_tokens(tokens) == expected
+    assert pointer_from_tokens(tuple(tokens)) == expected
+    assert join_pointer("#", *tokens) == expected
+    assert join_pointer("", *tokens) == expected
+    assert split_pointer(expected) == tokens
