@@ -8,6 +8,8 @@
   writes, and a snapshot reads back (``Surface.loads``) to the same entries.
 - ``source_map.pointer_from_tokens`` and ``diagnostics.join_pointer`` escape only the tokens that
   need it: the pointer is the RFC 6901 one, token by token.
+- ``loader._has_long_line`` looks for a line over the limit window by window: the same answer
+  as measuring every line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from generator.bindings import (
 )
 from generator.diagnostics import join_pointer, split_pointer
 from generator.imports import sort_imports
+from generator.loader import _has_long_line
 from generator.plan_operations import ParamView
 from generator.source_map import pointer_from_tokens
 from generator.surface import Entry, Surface
@@ -143,3 +146,9 @@ def test_pointers_escape_as_rfc6901(tokens: list[str]) -> None:
     assert join_pointer("#", *tokens) == expected
     assert join_pointer("", *tokens) == expected
     assert split_pointer(expected) == tokens
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab\n\r"), max_size=60), st.integers(0, 15))
+def test_long_lines_are_found_as_by_splitting(text: str, limit: int) -> None:
+    assert _has_long_line(text, limit) == (max(map(len, text.split("\n"))) > limit)
