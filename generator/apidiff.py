@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from generator.diagnostics import (
@@ -29,6 +29,7 @@ from generator.diagnostics import (
 from generator.evolution import Comparison, compare, dumps
 from generator.output import MANIFEST
 from generator.pipeline import Options, run
+from generator.records import record
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK
 from generator.surface import SURFACE_FILE, Surface, read_package_surface
 
@@ -48,7 +49,7 @@ class SideError(Exception):
         self.diagnostics = diagnostics
 
 
-@dataclass(frozen=True)
+@record()
 class SideOptions:
     config: str | None = None
     package_name: str | None = None

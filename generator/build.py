@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from generator import pagination
@@ -37,10 +37,11 @@ from generator.loader import LoadedSpec, location_key, resolve_ref
 from generator.naming import NameScope, snake_case
 from generator.operations import OperationBuilder, media_kind
 from generator.path_items import operations_of
+from generator.records import record
 from generator.schemas import SchemaBuilder, Site
 
 
-@dataclass(frozen=True)
+@record()
 class BuildResult:
     """The IR of a spec and its models by id (the planner looks models up by id)."""
 

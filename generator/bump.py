@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from generator.apidiff import SideError, SideOptions, load_side
@@ -29,6 +29,7 @@ from generator.changelog import add_entry, entry
 from generator.diagnostics import render_all
 from generator.evolution import advise, compare, next_version
 from generator.pipeline import CHANGELOG, Options, run
+from generator.records import record
 from generator.report import EXIT_BAD_INPUT, EXIT_OK
 from generator.surface import Surface
 
@@ -39,7 +40,7 @@ _VERSION = re.compile(r"^\d+(\.\d+){0,2}([a-z0-9.+-]*)$", re.IGNORECASE)
 _BUMP_RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 
 
-@dataclass(frozen=True)
+@record()
 class BumpResult:
     previous: str
     version: str

@@ -7,10 +7,10 @@ Kinds, worst first: ``breaking``, ``behaviour``, ``additive``, ``docs`` (their m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from generator.diagnostics import Location
+from generator.records import record
 
 Kind = Literal["breaking", "behaviour", "additive", "docs"]
 KINDS: tuple[Kind, ...] = ("breaking", "behaviour", "additive", "docs")
@@ -24,7 +24,7 @@ class Emit(Protocol):
     def __call__(self, kind: Kind, change: str, old_sym: str, new_sym: str, why: str) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Change:
     kind: Kind
     change: str  # stable short code: "field-removed", "param-added-required", ...

@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from generator.ir import AnyModel, AnyOf, EnumModel, LiteralOf, ModelRef, Prim, TypeRef
+from generator.records import record
 
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -31,7 +31,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_INT_DIGITS = 100
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Fitted:
     """The outcome of fitting one value: ``ok`` with the (possibly converted) ``value``."""
 

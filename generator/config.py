@@ -69,6 +69,7 @@ from generator.diagnostics import (
     json_type,
 )
 from generator.ir import ErrorNames
+from generator.records import record
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "codegen-config.schema.json"
 DEFAULT_CONFIG_NAME = "codegen.yaml"
@@ -107,7 +108,7 @@ _PEP440 = (
 )
 
 
-@dataclass(frozen=True)
+@record()
 class Config:
     """The validated configuration; every field has the value used when the key is absent."""
 

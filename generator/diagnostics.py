@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.records import record
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is: errors stop the pipeline, warnings and notes never do."""
@@ -39,7 +41,7 @@ class Severity(str, enum.Enum):
     NOTE = "note"
 
 
-@dataclass(frozen=True)
+@record()
 class Location:
     """Where a finding sits in a source file (1-based line and column)."""
 
@@ -60,7 +62,7 @@ class Locator(Protocol):
     def source_line(self, location: Location) -> str | None: ...
 
 
-@dataclass(frozen=True)
+@record()
 class Diagnostic:
     """One finding. ``code`` is stable (tests and users match on it); ``message`` is prose."""
 

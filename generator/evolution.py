@@ -37,12 +37,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from generator.changes import KINDS, SEVERITY, Change, Kind
 from generator.diagnostics import Location
 from generator.evolution_match import Matcher
+from generator.records import record
 from generator.surface import Surface
 
 __all__ = [
@@ -61,7 +61,7 @@ __all__ = [
 Bump = Literal["major", "minor", "patch", "none"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Comparison:
     """All changes between two surfaces, ordered worst first, then by symbol."""
 

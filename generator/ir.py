@@ -24,8 +24,10 @@ wrapper type, so ``T | None`` is decided in one place. Every node keeps the loca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from generator.records import record
 
 IR_VERSION = "1.4"
 
@@ -34,7 +36,7 @@ PrimKind = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Prim:
     """A JSON scalar type (string, integer, number, boolean, a string format, or any)."""
 
@@ -42,7 +44,7 @@ class Prim:
     nullable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ListOf:
     """A JSON array whose items all have one type."""
 
@@ -50,7 +52,7 @@ class ListOf:
     nullable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class MapOf:
     """A JSON object used as a map: string keys, values of one type."""
 
@@ -58,7 +60,7 @@ class MapOf:
     nullable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ModelRef:
     """A reference to a named model (object dataclass, enum, or union alias) by its model id."""
 
@@ -66,7 +68,7 @@ class ModelRef:
     nullable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class LiteralOf:
     """A fixed set of JSON scalar values (``const``, or a mixed-type ``enum``)."""
 
@@ -74,7 +76,7 @@ class LiteralOf:
     nullable: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class AnyOf:
     """An anonymous union of types (``oneOf``/``anyOf`` members mixing primitives and models)."""
 
@@ -85,7 +87,7 @@ class AnyOf:
 TypeRef = Prim | ListOf | MapOf | ModelRef | LiteralOf | AnyOf
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Field:
     """One property of an object model: its Python and wire names, type, default and docs."""
 
@@ -101,7 +103,7 @@ class Field:
     pointer: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Model:
     """An object schema rendered as a dataclass."""
 
@@ -115,7 +117,7 @@ class Model:
     kind: Literal["object"] = "object"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnumMember:
     """One member of an enum: its Python name and its wire value."""
 
@@ -123,7 +125,7 @@ class EnumMember:
     value: str | int
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnumModel:
     """A named enum of string or integer values, rendered as an ``Enum`` class."""
 
@@ -137,7 +139,7 @@ class EnumModel:
     kind: Literal["enum"] = "enum"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UnionVariant:
     """One member of a union, with the discriminator values that select it."""
 
@@ -145,7 +147,7 @@ class UnionVariant:
     tags: tuple[str, ...]  # discriminator values that select this variant
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UnionModel:
     """A named ``oneOf``/``anyOf``: a type alias plus a decoder function."""
 
@@ -164,7 +166,7 @@ AnyModel = Model | EnumModel | UnionModel
 ParamLocation = Literal["path", "query", "header", "cookie", "querystring"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Param:
     """One parameter of an operation (path, query, header or cookie), as the caller passes it."""
 
@@ -187,7 +189,7 @@ class Param:
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Body:
     """The request body of an operation: its media type, how it is sent, and its type."""
 
@@ -202,7 +204,7 @@ class Body:
 ResponseKind = Literal["json", "text", "binary", "empty", "sse", "ndjson"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ResponseCase:
     """One documented response of an operation: status, media type and body type."""
 
@@ -218,7 +220,7 @@ class ResponseCase:
 PageStyle = Literal["cursor", "item_cursor", "offset", "page", "link_header", "next_url"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Pagination:
     """How an operation pages (contract 1.4: one model, a ``style`` per operation).
 
@@ -247,7 +249,7 @@ class Pagination:
     start: int = 0  # first offset / page number when the caller passes none
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Operation:
     """One operation of the API, with all that its generated module needs."""
 
@@ -273,7 +275,7 @@ class Operation:
 SecurityKind = Literal["bearer", "basic", "apiKey", "oauth2", "openIdConnect", "other"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class SecurityScheme:
     """A security scheme the client can authenticate with."""
 
@@ -287,7 +289,7 @@ class SecurityScheme:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ExtraErrorClass:
     """An error class the config adds for a status (``errors.status: {410: GoneError}``)."""
 
@@ -296,7 +298,7 @@ class ExtraErrorClass:
     statuses: str  # "410" or "410, 411"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ErrorNames:
     """The class names of the generated error hierarchy (configurable)."""
 
@@ -353,7 +355,7 @@ class ErrorNames:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class WebhookEvent:
     """A webhook the API sends: its payload type, for the generated event decoders."""
 
@@ -363,7 +365,7 @@ class WebhookEvent:
     pointer: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Api:
     """The whole API as the later stages see it: operations, models, security, metadata."""
 

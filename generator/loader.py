@@ -61,6 +61,7 @@ from generator.parsing import (
     json_depth_offset,
     parse_text,
 )
+from generator.records import record
 from generator.source_map import SourceMap, byte_view, is_remote, pointer_from_tokens
 
 __all__ = [
@@ -117,7 +118,7 @@ _EXT_MAP = 32  # this name map is one of EXTENSIBLE_MAPS
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:-.+)?$")
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RefSite:
     """One ``{"$ref": ...}`` object: the document it is in, its pointer, and the ref as written."""
 

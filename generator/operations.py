@@ -50,6 +50,7 @@ from generator.paths import (
     undeclared_variable_message,
     unused_path_parameter_message,
 )
+from generator.records import record
 from generator.schemas import ANY, SchemaBuilder, Site
 
 __all__ = ["HTTP_METHODS", "OperationBuilder", "media_kind"]
@@ -97,7 +98,7 @@ def _operation_id(node: dict[str, Any]) -> str:
     return op_id if isinstance(op_id, str) and op_id.strip() else ""
 
 
-@dataclass(frozen=True)
+@record()
 class _Found:
     """One operation of ``paths`` that passed the tag filters, before it is built."""
 

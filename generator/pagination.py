@@ -29,7 +29,7 @@ the operation; one whose body holds no list at all gets the note ``N0605``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 from generator import pagination_explicit
@@ -64,6 +64,7 @@ from generator.pagination_hints import (
     PageHints,
     norm,
 )
+from generator.records import record
 
 W_UNWIRED = "W0603"
 N_NOT_A_LIST = "N0605"
@@ -72,7 +73,7 @@ AMBIGUOUS_NEXT = ("next", "nextpage")
 Models = Mapping[str, AnyModel | None]
 
 
-@dataclass(frozen=True)
+@record()
 class Knob:
     """A request input the walk can set: a query parameter or a JSON body key."""
 
@@ -82,7 +83,7 @@ class Knob:
     kind: str  # "str", "int", "any"
 
 
-@dataclass(frozen=True)
+@record()
 class Shape:
     """The page body: where the items are and the model the page fields are looked up in."""
 

@@ -9,14 +9,15 @@ extension / config readers (:mod:`generator.pagination_explicit`). Names are com
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from generator.records import record
 
 PAGINATION_EXTENSIONS = ("x-pagination", "x-speakeasy-pagination", "x-fern-pagination")
 """Operation-level vendor extensions read when present (first found wins, in this order)."""
 
 
-@dataclass(frozen=True)
+@record()
 class PageHints:
     """What the spec says about an operation's paging beyond the IR."""
 

@@ -32,6 +32,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import codes
+from generator.records import record
 
 MAX_DEPTH = 500
 MAX_SCALAR_CHARS = 1 << 20
@@ -123,7 +124,7 @@ _CONSTRUCTOR = SafeConstructor()
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
-@dataclass(frozen=True)
+@record()
 class Problem:
     """One finding in file coordinates.
 

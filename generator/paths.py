@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 import urllib.parse
-from dataclasses import dataclass
+
+from generator.records import record
 
 _VAR = re.compile(r"{([^{}]+)}")
 
 
-@dataclass(frozen=True)
+@record()
 class QueryPair:
     """One ``name=value`` of a query string glued onto a path key."""
 
@@ -35,7 +36,7 @@ class QueryPair:
     value: str  # the fixed value otherwise (may be "")
 
 
-@dataclass(frozen=True)
+@record()
 class PathTemplate:
     """A path key split into the path template, its query pairs and its fragment."""
 

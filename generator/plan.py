@@ -12,7 +12,7 @@ inside functions; the cycles are found with an iterative Tarjan SCC over the mod
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from generator import imports, naming, plan_package
@@ -39,11 +39,12 @@ from generator.plan_operations import (
     page_attr_expr,
 )
 from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.records import record
 from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class PlannedFile:
     """One file of the output tree: a template and its context, or a verbatim copy."""
 
@@ -58,7 +59,7 @@ class PlannedFile:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class FieldView:
     """A field of a generated dataclass, as the model template writes it."""
 
@@ -73,7 +74,7 @@ class FieldView:
     omit: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ModelView:
     """Everything the model template needs for one dataclass module."""
 
@@ -100,7 +101,7 @@ class ModelView:
     lazy_decode_imports: list[str] = field(default_factory=list)  # what from_dict uses
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnumMemberView:
     """An enum member, as the enum template writes it."""
 
@@ -108,7 +109,7 @@ class EnumMemberView:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class EnumView:
     """Everything the enum template needs for one enum module."""
 
@@ -120,7 +121,7 @@ class EnumView:
     imports: list[str]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class VariantView:
     """A member of a union, as the union template writes its decoder."""
 
@@ -130,7 +131,7 @@ class VariantView:
     check: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class UnionView:
     """Everything the union template needs for one union alias and its decoder."""
 

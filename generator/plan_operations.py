@@ -8,7 +8,6 @@ small helpers both planners share (:func:`block`, :func:`default_literal`, :func
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from generator.coerce import default_expression
 from generator.imports import sort_imports
@@ -27,9 +26,10 @@ from generator.ir import (
     TypeRef,
 )
 from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ParamView:
     """A parameter of a generated function, as the operation template writes it."""
 
@@ -40,7 +40,7 @@ class ParamView:
     optional: bool
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class OperationView:
     """Everything the operation template needs for one operation's module."""
 

@@ -52,6 +52,7 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
+from generator.records import record
 from generator.schema_values import fit_default, fit_values, literal_or_plain
 
 ANY = Prim("any")
@@ -76,7 +77,7 @@ _GENERIC_FILE_STEMS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Site:
     """Where a schema node lives: the file (uri) and the JSON pointer inside it."""
 

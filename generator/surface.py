@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import json.encoder
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from generator.ir import (
 )
 from generator.plan import ModelView, PlannedFile, UnionView
 from generator.plan_operations import OperationView
+from generator.records import record
 
 _json_str: Callable[[str], str] = json.encoder.encode_basestring
 """A JSON string literal as ``json.dumps(text, ensure_ascii=False)`` writes it."""
@@ -54,7 +55,7 @@ CHUNK = 1 << 20
 _QUOTES = "\"'"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Entry:
     """One public symbol: what is compared, and where it comes from in the spec."""
 
@@ -91,7 +92,7 @@ class Entry:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Surface:
     """The public surface of one package: ``symbol -> Entry`` plus what names the package.
 

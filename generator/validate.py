@@ -53,6 +53,7 @@ from generator.paths import (
     undeclared_variable_message,
     unused_path_parameter_message,
 )
+from generator.records import record
 from generator.schema_engine import (
     KNOWN_DIALECTS,
     OAS30_DIALECT,
@@ -72,7 +73,7 @@ _MAX_REF_HOPS = 64
 
 
 # -- locations ---------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class _Loc:
     """A value somewhere in the spec: its document, pointer tokens, and the value itself."""
 
