@@ -393,10 +393,10 @@ def _key(template: str, ctx: Any) -> str | None:
 def test_the_first_template_error_in_plan_order_wins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_leftover_children: None
 ) -> None:
-    """One template error in each process's share: the one earlier in the plan is reported, as
-    the serial loop would stop there."""
+    """A template error in each of the four largest directories, which either process may take:
+    the one earliest in the plan is reported, as the serial loop would stop there."""
     real = render_split.render
-    order = _two_files_in_different_shares()
+    order = _files_in_different_groups(4)
 
     def render(env: Any, template: str, ctx: Any) -> str:
         key = _key(template, ctx)
@@ -426,33 +426,51 @@ def _error() -> Any:
     return Severity.ERROR
 
 
-def _two_files_in_different_shares() -> list[str]:
-    """Keys (:func:`_key`) of two files in plan order, the first rendered by one process and the
-    second by the other (each the first keyed file of its share)."""
+def _files_in_different_groups(count: int) -> list[str]:
+    """Keys (:func:`_key`) of the first keyed file of each of the ``count`` largest directory
+    groups that have one, in plan order: files the two processes may take in any order."""
     from generator.plan import Planner
 
     sink = DiagnosticSink()
     spec = load_spec(PORTARIUM, sink)
     api = build_api(spec, Config(package_name="p", project_name="p"), sink).api
     planned = Planner(api, "1.0.0").files()
-    child, own = render_split.split_by_directory([pf.path for pf in planned])
-    assert child and own
+    groups = render_split.directory_groups([pf.path for pf in planned])
     firsts = []
-    for share in (child, own):
-        keyed = [i for i in share if planned[i].template]
+    for group in groups:
+        keyed = [i for i in group if planned[i].template]
         keyed = [i for i in keyed if _key(planned[i].template or "", planned[i].context)]
-        firsts.append(keyed[0])
+        firsts.extend(keyed[:1])
+    firsts = firsts[:count]
+    assert len(firsts) == count
     return [str(_key(planned[i].template or "", planned[i].context)) for i in sorted(firsts)]
 
 
-def test_split_shares_no_directory() -> None:
+def test_directory_groups_hand_out_every_file_once() -> None:
     paths = [f"p/models/m{i}.py" for i in range(30)] + [
         f"p/api/t{i % 7}/op{i}.py" for i in range(40)
     ]
     paths += ["p/__init__.py", "p/client.py", "README.md"]
-    child, own = render_split.split_by_directory(paths)
-    assert sorted(child + own) == list(range(len(paths)))
-    assert child == sorted(child) and own == sorted(own)
-    dirs = [{paths[i].rpartition("/")[0] for i in share} for share in (child, own)]
-    assert not dirs[0] & dirs[1]
-    assert 0.3 < len(child) / len(paths) < 0.8
+    groups = render_split.directory_groups(paths)
+    assert sorted(i for g in groups for i in g) == list(range(len(paths)))
+    assert all(g == sorted(g) for g in groups)
+    assert all(len({paths[i].rpartition("/")[0] for i in g}) == 1 for g in groups)
+    assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
+    assert groups[0] == list(range(30))  # models/, the largest, goes out first
+
+
+def test_group_queue_hands_each_number_to_one_process(no_leftover_children: None) -> None:
+    count = 20_000  # past a pipe's default capacity of 16,384 records
+    queue = render_split.GroupQueue.create(count)
+    assert queue is not None
+    try:
+        worker = Forked(lambda: list(queue.take()))
+        try:
+            own = list(queue.take())
+            theirs = worker.result(60)
+        finally:
+            worker.close()
+    finally:
+        queue.close()
+    assert sorted(own + theirs) == list(range(count))
+    assert own == sorted(own) and theirs == sorted(theirs)
