@@ -43,8 +43,11 @@ def children() -> set[int]:
     """Live (or zombie) child processes of this process."""
     found: set[int] = set()
     for task in Path("/proc/self/task").iterdir():
-        with open(task / "children") as fh:
-            found.update(int(pid) for pid in fh.read().split())
+        try:
+            with open(task / "children") as fh:
+                found.update(int(pid) for pid in fh.read().split())
+        except FileNotFoundError:  # a thread that ended since the listing
+            continue
     return found
 
 
