@@ -1,7 +1,8 @@
 """The intermediate model: what the spec means, with every Python name already decided.
 
 The IR is built once from the loaded spec (:mod:`generator.build`) and is the documented contract
-templates see (``docs/templates.md``, version :data:`IR_VERSION`). It holds frozen dataclasses only.
+templates see (``docs/templates.md``, version :data:`IR_VERSION`). It holds records only
+(:mod:`generator.records`: frozen dataclasses to mypy, never changed once made).
 
 Shape::
 

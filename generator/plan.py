@@ -2,7 +2,7 @@
 
 This is where Python decides everything a template prints: signatures, annotations, import blocks,
 decode/encode expressions, the status table, pagination and streaming wiring. Templates receive
-"views" (frozen dataclasses of strings and lists) and only lay them out.
+"views" (records, :mod:`generator.records`, of strings and lists) and only lay them out.
 
 Model modules that sit in one import cycle (mutually recursive schemas) import each other lazily
 inside functions; the cycles are found with an iterative Tarjan SCC over the model graph, so
