@@ -37,9 +37,7 @@ SPEC: dict[str, Any] = {
                     "200": {
                         "description": "ok",
                         "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/RefPage"}
-                            }
+                            "application/json": {"schema": {"$ref": "#/components/schemas/RefPage"}}
                         },
                     }
                 },

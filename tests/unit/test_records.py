@@ -28,8 +28,7 @@ def test_equal_records_hash_alike() -> None:
 def test_fields_are_read_only_to_mypy(tmp_path: Path) -> None:
     snippet = tmp_path / "assign.py"
     snippet.write_text(
-        textwrap.dedent(
-            """
+        textwrap.dedent("""
             from generator.records import record
 
             @record()
@@ -37,8 +36,7 @@ def test_fields_are_read_only_to_mypy(tmp_path: Path) -> None:
                 x: int
 
             Point(1).x = 2
-            """
-        ),
+            """),
         encoding="utf-8",
     )
     repo = Path(__file__).resolve().parents[2]
