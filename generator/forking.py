@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from generator.output import kill_and_reap
+from generator.output import kill_and_reap, write_all
 
 T = TypeVar("T")
 
@@ -168,9 +168,7 @@ def _child(fn: Callable[[], object], write_fd: int) -> None:  # pragma: no cover
             import traceback
 
             payload = pickle.dumps(("error", traceback.format_exc()))
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_fd, view) :]
+        write_all(write_fd, payload)
         code = _EXIT_OK
     finally:
         os._exit(code)

@@ -28,10 +28,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.forking import Forked
 
 TMP_PREFIX = ".codegen-tmp-"
 OLD_PREFIX = ".codegen-old-"
@@ -167,6 +171,13 @@ _CREATE_FLAGS = (
 )
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may write less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def create_file(path: str, data: bytes | Iterable[bytes]) -> None:
     """Create ``path`` (it must not exist) holding ``data`` (bytes, or pieces of them)."""
     if isinstance(data, bytes):
@@ -175,9 +186,7 @@ def create_file(path: str, data: bytes | Iterable[bytes]) -> None:
     fd = os.open(path, _CREATE_FLAGS, 0o666)
     try:
         for chunk in data:
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, chunk)
     finally:
         os.close(fd)
 
@@ -185,9 +194,7 @@ def create_file(path: str, data: bytes | Iterable[bytes]) -> None:
 def _create_file(path: str, data: bytes) -> None:
     fd = os.open(path, _CREATE_FLAGS, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
     finally:
         os.close(fd)
 
@@ -578,13 +585,13 @@ _LOCATED = re.compile(r".+:\d+:\d+: ")
 class CompileCheck:
     """:func:`syntax_errors` of ``files``, computed while the caller does other work.
 
-    On Linux a forked child (it sees ``files`` without copying them) compiles the first
-    ``1 - PARENT_SHARE`` of the bytes and sends its findings back through a pipe; :meth:`errors`
-    compiles the rest here (the caller has finished its own work by then), then waits for the
-    child. Where there is no ``fork``, or the child fails in any way (killed, unreadable answer),
-    its part is compiled here too, so a result is always the real one. Findings come in the
-    order of ``files``. Fork it before anything is locked or written (the child must not inherit
-    lock descriptors), and :meth:`close` it on every path.
+    On Linux a forked child (:class:`generator.forking.Forked`: it sees ``files`` without copying
+    them) compiles the first ``1 - PARENT_SHARE`` of the bytes and sends its findings back;
+    :meth:`errors` compiles the rest here (the caller has finished its own work by then), then
+    waits for the child. Where there is no ``fork``, or the child fails in any way (killed, no
+    answer in time), its part is compiled here too, so a result is always the real one. Findings
+    come in the order of ``files``. Fork it before anything is locked or written (the child must
+    not inherit lock descriptors), and :meth:`close` it on every path.
     """
 
     PARENT_SHARE = 0.3
@@ -595,8 +602,7 @@ class CompileCheck:
         self._files = files
         self._child_part: Mapping[str, bytes] = {}
         self._own_part: Mapping[str, bytes] = files
-        self._pid = 0
-        self._fd = -1
+        self._worker: Forked[list[str]] | None = None
         self._result: list[str] | None = None
         if fork and sys.platform.startswith("linux") and hasattr(os, "fork"):
             items = list(files.items())
@@ -616,68 +622,46 @@ class CompileCheck:
         return check
 
     def _start(self) -> None:
-        try:
-            read_fd, write_fd = os.pipe()
-        except OSError:
-            return
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            return
-        if pid == 0:  # pragma: no cover - the child; its coverage is not collected
-            code = 70
-            try:
-                os.close(read_fd)
-                null = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):
-                    os.dup2(null, fd)
-                view = memoryview(json.dumps(syntax_errors(self._child_part)).encode())
-                while view:
-                    view = view[os.write(write_fd, view) :]
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_fd)
-        self._pid, self._fd = pid, read_fd
+        from generator.forking import Forked  # imports this module: only here, when forking
+
+        part = self._child_part
+
+        def child() -> list[str]:
+            # compile() prints SyntaxWarnings: the child's part stays quiet, as it always was
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            return syntax_errors(part)
+
+        with contextlib.suppress(OSError):  # no pipe or no fork: all is compiled here
+            self._worker = Forked(child)
 
     def errors(self) -> list[str]:
         """``file:line:col: message`` for every file that does not compile (waits for the child)."""
         if self._result is None:
+            start = time.monotonic()
             own = syntax_errors(self._own_part)
-            found = self._collect()
+            found = self._collect(time.monotonic() - start)
             if found is None:
                 found = syntax_errors(self._child_part)
             self._result = found + own
         return self._result
 
-    def _collect(self) -> list[str] | None:
-        if not self._pid:
+    def _collect(self, own_seconds: float) -> list[str] | None:
+        if self._worker is None:
             return None if self._child_part else []
-        with open(self._fd, "rb") as pipe:
-            self._fd = -1
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-            return None
+        from generator.forking import WorkerFailed, worker_timeout
+
         try:
-            found = json.loads(data)
-        except ValueError:
+            return self._worker.result(worker_timeout(own_seconds))
+        except WorkerFailed:
             return None
-        if isinstance(found, list) and all(isinstance(x, str) for x in found):
-            return found
-        return None
+        finally:
+            self.close()
 
     def close(self) -> None:
         """Stop the child if it still runs (the run failed before asking for the result)."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-        if self._pid:
-            kill_and_reap(self._pid)
-            self._pid = 0
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
 
 def kill_and_reap(pid: int) -> None:
@@ -718,7 +702,7 @@ def digest_files(root: Path, names: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for rel in names:
         with open(os.path.join(base, rel), "rb") as fh:
-            out[rel] = hashlib.sha256(fh.read()).hexdigest()
+            out[rel] = digest(fh.read())
     return out
 
 

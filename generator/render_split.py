@@ -28,7 +28,7 @@ import jinja2
 
 from generator.diagnostics import Diagnostic
 from generator.forking import Forked, worker_timeout
-from generator.output import create_file, syntax_errors
+from generator.output import create_file, syntax_errors, write_all
 from generator.plan import PlannedFile
 from generator.render import TemplateError, render
 
@@ -145,9 +145,7 @@ class GroupQueue:
                 if len(data) > fcntl.fcntl(write_fd, 1032):  # F_GETPIPE_SZ
                     os.close(read_fd)
                     return None
-            view = memoryview(data)
-            while view:
-                view = view[os.write(write_fd, view) :]
+            write_all(write_fd, data)
         except BaseException:
             os.close(read_fd)
             raise

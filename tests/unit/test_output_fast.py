@@ -56,7 +56,7 @@ def test_compile_check_finds_compile_only_errors_in_order(fork: bool) -> None:
 def test_compile_check_survives_its_child_dying() -> None:
     files = _files()
     check = CompileCheck(files)
-    pid = check._pid
+    pid = check._worker.pid if check._worker is not None else 0
     if not pid:
         pytest.skip("no fork here")
     os.kill(pid, signal.SIGKILL)
