@@ -235,11 +235,7 @@ def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
             op = replace(op, pagination=page)
         operations.append(op)
     if field_renames:
-        # The views of the models kept as they were stay valid: a rename changes only the
-        # fields of its own model (and the page fields operations name), never a class name.
-        views = planner.views
         planner.replace_api(replace(api, models=tuple(models), operations=tuple(operations)))
-        planner.views.update(views)
     _bind_parameters(planner, sink)
 
 
@@ -271,9 +267,7 @@ def _bind_parameters(planner: Planner, sink: DiagnosticSink | None) -> None:
             page = replace(page, cursor_param=renamed[page.cursor_param])
         bound_ops.append(replace(op, params=params, pagination=page))
     if changed:
-        views = planner.views
         planner.replace_api(replace(planner.api, operations=tuple(bound_ops)))
-        planner.views.update(views)
 
 
 MODULE_CONSTANTS = frozenset({"ENDPOINT", "RESPONSES"})

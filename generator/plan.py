@@ -275,20 +275,22 @@ class Planner:
         graph = {m.id: sorted(set(model_refs(m))) for m in api.models}
         self.scc = strongly_connected(graph)
         self.depth = import_depths(graph, self.scc)
+        #: id() of a model or operation -> (that object, its view), when computed. The object is
+        #: kept so its id() is never reused by another one while cached.
+        self.views: dict[int, tuple[object, object]] = {}
         self.replace_api(api)
 
     def replace_api(self, api: Api) -> None:
         """Plan ``api`` instead (same models and references, names changed by
-        :func:`generator.bindings.bind_names`); forgets views computed so far."""
+        :func:`generator.bindings.bind_names`). The views computed so far stay: a rename
+        replaces the model or operation it changes (whose new object has no view yet) and
+        never changes a class name, so the view of an object ``api`` still holds is its view."""
         self.api = api
         self.models: dict[str, AnyModel] = {m.id: m for m in api.models}
         self.ops = OperationPlanner(api, self.models)
         self.pages = {
             op.pagination.page_model_id: op.pagination for op in api.operations if op.pagination
         }
-        #: id() of a model or operation of ``api`` -> (that object, its view), when computed.
-        #: The object is kept so its id() is never reused by another one while cached.
-        self.views: dict[int, tuple[object, object]] = {}
 
     def cached_view(self, obj: object) -> object | None:
         """The view :func:`generator.bindings.bind_names` computed for ``obj``, if any."""
