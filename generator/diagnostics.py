@@ -151,10 +151,7 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     """Append tokens to a ``#/...`` pointer, escaping each one."""
     out = base or "#"
     for token in tokens:
-        text = str(token)
-        if "~" in text or "/" in text:  # escape_pointer_token, inlined: ~200k calls on GitHub
-            text = text.replace("~", "~0").replace("/", "~1")
-        out = f"{out}/{text}"
+        out = f"{out}/{escape_pointer_token(token)}"
     return out
 
 
