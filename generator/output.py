@@ -518,16 +518,29 @@ def format_tree(
             text=True,
             env=env,
         )
-    fmt = None
+    fmt: subprocess.CompletedProcess[str] | None = None
+    broken: list[str] = []
     if fixer is None or fixer.returncode in (0, 1):
-        fmt = subprocess.run(
-            [*base, "format", "--quiet", "--no-cache", "."],
+        # ruff formats in its own process; the compile check (in this process, or its share of
+        # it) runs meanwhile: it reads the rendered bytes, never the files ruff rewrites.
+        command = [*base, "format", "--quiet", "--no-cache", "."]
+        with subprocess.Popen(
+            command,
             cwd=root,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env=env,
-        )
-    broken = check.errors() if check is not None else []
+        ) as proc:
+            try:
+                broken = check.errors() if check is not None else []
+                out, err = proc.communicate()
+            except BaseException:
+                proc.kill()
+                raise
+        fmt = subprocess.CompletedProcess(command, proc.returncode, out, err)
+    elif check is not None:
+        broken = check.errors()
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
     if fmt is None:
@@ -587,8 +600,8 @@ class CompileCheck:
 
     On Linux a forked child (:class:`generator.forking.Forked`: it sees ``files`` without copying
     them) compiles the first ``1 - PARENT_SHARE`` of the bytes and sends its findings back;
-    :meth:`errors` compiles the rest here (the caller has finished its own work by then), then
-    waits for the child. Where there is no ``fork``, or the child fails in any way (killed, no
+    :meth:`errors` compiles the rest here (:func:`format_tree` calls it while ruff formats),
+    then waits for the child. Where there is no ``fork``, or the child fails in any way (killed, no
     answer in time), its part is compiled here too, so a result is always the real one. Findings
     come in the order of ``files``. Fork it before anything is locked or written (the child must
     not inherit lock descriptors), and :meth:`close` it on every path.

@@ -354,8 +354,8 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         # What the stock templates render is checked for compile errors by ruff (the rules of
         # output.RUFF_COMPILE_RULES, in format_tree); anything else -- template overrides, or no
         # ruff at all -- by compiling every rendered module, which starts now beside the writing
-        # and formatting below. A small tree (up to SMALL_TREE) is compiled in this process after
-        # formatting, which is quicker than a ruff process. Verbatim copies (the runtime) are
+        # and formatting below. A small tree (up to SMALL_TREE) is compiled in this process while
+        # ruff formats, which is quicker than a ruff process. Verbatim copies (the runtime) are
         # the generator's tested source.
         checker: CompileCheck | None = None
         generated = {k: v for k, v in rendered.items() if k.endswith(".py") and k not in verbatim}

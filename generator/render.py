@@ -37,13 +37,15 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Severity, display_path
 from generator.ir import IR_VERSION
 from generator.pycode import comment, docstring, py_literal
 from generator.resources import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    import jinja2
 
 STOCK_TEMPLATES = TEMPLATES_DIR
 STOCK_PREFIX = "stock/"
@@ -148,6 +150,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """
     if os.environ.get(NO_CACHE_ENV):
         return None
+    import jinja2
+
     try:
         return jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):
@@ -170,6 +174,8 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
                     hint="pass an existing directory to --templates (or config templates:)",
                 )
             )
+    import jinja2  # here, not at the top: only what renders needs it (not --validate-only)
+
     stock = jinja2.FileSystemLoader(str(STOCK_TEMPLATES))
     # "stock/<name>" always means the stock template, whatever the override dirs contain
     loaders: list[jinja2.BaseLoader] = [jinja2.PrefixLoader({STOCK_PREFIX.rstrip("/"): stock})]
@@ -205,6 +211,8 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, object]) -> str:
     """Render one template; any failure caused by a template becomes a :class:`TemplateError`."""
+    import jinja2
+
     try:
         return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -304,6 +312,8 @@ def _undefined_name(message: str) -> str:
 
 def _template_path(env: jinja2.Environment, name: str) -> str:
     """The file a template name resolves to (or the name when it does not resolve)."""
+    import jinja2
+
     try:
         filename = env.get_template(name).filename
     except jinja2.TemplateError:
