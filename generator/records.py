@@ -15,20 +15,32 @@ At run time a record is a dataclass with the ``__eq__``, the field-based ``__has
 the generator (callgrind: 713M -> 637M), and records are made ~10^5 times per large spec (the
 load-to-render instructions on the Portarium spec: 1,457M -> 1,328M, imports included).
 
-Of the methods, only ``__init__`` is written and compiled per class (by :func:`dataclass`, which
-``exec``s the source of every method it makes). ``__eq__``, ``__hash__`` and ``__repr__`` are
-closures over the class's field names, made without compiling anything: the same answers
-(:mod:`tests.unit.test_records` compares them with a dataclass's) for ~10 ms less of every
-start-up (``import generator.cli``, interleaved fresh interpreters: median 131.7 -> 120.9 ms).
+No method is compiled per class at start-up. :func:`dataclass` ``exec``s the source of every
+method it makes, ~0.15 ms each; a record's ``__eq__``, ``__hash__`` and ``__repr__`` are instead
+closures over its field names (the same answers: :mod:`tests.unit.test_records` compares them with
+a dataclass's), and its ``__init__`` (the one a dataclass would have, without annotations) is
+compiled once and then kept between runs, marshalled with the other records' in the generator's
+private cache dir (:mod:`generator.sourcecache`, under the bytecode magic number of this Python):
+the code depends only on the source of the ``__init__``, which is the key. Importing the
+generator, interleaved fresh interpreters: median 131.7 -> 120.9 ms for the closures, then
+-~10 ms more for the kept ``__init__``s.
 """
 
 from __future__ import annotations
 
+import atexit
+import builtins
+import marshal
+import os
 from collections.abc import Callable
-from dataclasses import Field, dataclass, field, fields
+from dataclasses import MISSING, Field, dataclass, field, fields
+from importlib.util import MAGIC_NUMBER
 from operator import attrgetter
 from reprlib import recursive_repr
+from types import CodeType, FunctionType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from generator import sourcecache
 
 __all__ = ["field", "record"]
 
@@ -48,8 +60,10 @@ else:
         """Make the decorated class a record (``slots``: as ``dataclass(slots=True)``)."""
 
         def make(cls: type[_T]) -> type[_T]:
-            made: Any = dataclass(slots=slots, repr=False, eq=False)(cls)
+            made: Any = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
             own = fields(made)
+            if "__init__" not in cls.__dict__:
+                made.__init__ = _init(made, own)
             _share_methods(made, own)
             return cast("type[_T]", made)
 
@@ -90,3 +104,108 @@ def _share_methods(cls: Any, own: tuple[Field[Any], ...]) -> None:
             continue
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
         setattr(cls, method.__name__, method)
+
+
+class _Factory:
+    """The default of a parameter whose field has a ``default_factory``."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def _init(cls: Any, own: tuple[Field[Any], ...]) -> Callable[..., None]:
+    """The ``__init__`` :func:`dataclass` would give ``cls`` (its fields in order, defaults,
+    default factories), from :func:`_code`."""
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__qualname__}: a record has no __post_init__ (nor InitVar fields)")
+    params: list[str] = []
+    body: list[str] = []
+    defaults: list[object] = []
+    factories: list[Callable[[], object]] = []
+    for f in own:
+        if not f.init or f.kw_only is True:
+            raise TypeError(f"{cls.__qualname__}.{f.name}: a record field takes no init=, kw_only=")
+        if f.default_factory is not MISSING:
+            defaults.append(_FACTORY)
+            body.append(
+                f"__record_self__.{f.name} = __record_factories__[{len(factories)}]() "
+                f"if {f.name} is __record_factory__ else {f.name}"
+            )
+            factories.append(f.default_factory)
+        else:
+            if f.default is not MISSING:
+                defaults.append(f.default)
+            elif defaults:
+                raise TypeError(f"non-default argument {f.name!r} follows default argument")
+            body.append(f"__record_self__.{f.name} = {f.name}")
+        params.append(f.name)
+    lines = ["def __init__(" + ", ".join(["__record_self__", *params]) + "):"]
+    lines += [f"    {line}" for line in body] or ["    pass"]
+    namespace = {
+        "__builtins__": builtins,
+        "__record_factory__": _FACTORY,
+        "__record_factories__": tuple(factories),
+    }
+    function = FunctionType(_code("\n".join(lines) + "\n"), namespace, "__init__", tuple(defaults))
+    function.__qualname__ = f"{cls.__qualname__}.__init__"
+    function.__module__ = cls.__module__
+    return function
+
+
+_codes: dict[str, CodeType] | None = None
+_new: dict[str, CodeType] = {}
+_used: set[str] = set()
+_MAX_KEPT = 1024
+"""Entries past which the kept codes are only this run's (older versions' records go)."""
+_CACHE_ENTRY = f"record-inits-{MAGIC_NUMBER.hex()}.marshal"
+
+
+def _code(source: str) -> CodeType:
+    """The code of the function ``source`` defines: kept from an earlier run, or compiled now
+    (and kept at exit)."""
+    global _codes
+    if _codes is None:
+        _codes = _stored()
+    code = _codes.get(source)
+    _used.add(source)
+    if code is None:
+        module = compile(source, "<record __init__>", "exec", dont_inherit=True)
+        code = next(c for c in module.co_consts if isinstance(c, CodeType))
+        _codes[source] = code
+        if not _new:
+            atexit.register(_store)
+        _new[source] = code
+    return code
+
+
+def _stored() -> dict[str, CodeType]:
+    """What an earlier run kept (empty when there is nothing usable, or caching is off)."""
+    if os.environ.get(sourcecache.NO_CACHE_ENV):
+        return {}
+    where = sourcecache.cache_dir()
+    data = sourcecache.read_entry(where, _CACHE_ENTRY) if where is not None else None
+    try:
+        stored = marshal.loads(data) if data else {}
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if isinstance(stored, dict) and all(
+        isinstance(k, str) and isinstance(v, CodeType) for k, v in stored.items()
+    ):
+        return stored
+    return {}
+
+
+def _store() -> None:
+    """Keep the ``__init__`` codes compiled in this run with those kept before (at exit)."""
+    if os.environ.get(sourcecache.NO_CACHE_ENV) or not _new:
+        return
+    where = sourcecache.cache_dir()
+    if where is None:
+        return
+    merged = {**_stored(), **_new}
+    if len(merged) > _MAX_KEPT and _codes is not None:
+        merged = {source: _codes[source] for source in _used}
+    sourcecache.write_entry(where, _CACHE_ENTRY, marshal.dumps(dict(sorted(merged.items()))))

@@ -23,7 +23,14 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["NO_CACHE_ENV", "cache_dir", "cached_names", "source_key"]
+__all__ = [
+    "NO_CACHE_ENV",
+    "cache_dir",
+    "cached_names",
+    "read_entry",
+    "source_key",
+    "write_entry",
+]
 
 NO_CACHE_ENV = "PORTARIUM_CODEGEN_NO_SOURCE_CACHE"
 
@@ -66,25 +73,43 @@ def cached_names(kind: str, sources: Sequence[Path], compute: Callable[[], Names
     where = cache_dir()
     if where is None:
         return compute()
-    entry = where / f"{kind}-{source_key(kind, sources)}.json"
-    try:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
-        if isinstance(stored, dict) and all(
-            isinstance(v, list) and all(isinstance(n, str) for n in v) for v in stored.values()
-        ):
-            return {label: frozenset(names) for label, names in stored.items()}
-    except (OSError, ValueError):
-        pass
+    entry = f"{kind}-{source_key(kind, sources)}.json"
+    stored_text = read_entry(where, entry)
+    if stored_text is not None:
+        try:
+            stored = json.loads(stored_text.decode("utf-8"))
+            if isinstance(stored, dict) and all(
+                isinstance(v, list) and all(isinstance(n, str) for n in v) for v in stored.values()
+            ):
+                return {label: frozenset(names) for label, names in stored.items()}
+        except ValueError:
+            pass
     names = compute()
     payload = json.dumps({label: sorted(v) for label, v in names.items()}, sort_keys=True)
+    write_entry(where, entry, payload.encode("utf-8"))
+    return names
+
+
+def read_entry(where: Path, name: str) -> bytes | None:
+    """The bytes of entry ``name`` of the cache dir ``where``; None when it cannot be read."""
+    try:
+        return (where / name).read_bytes()
+    except OSError:
+        return None
+
+
+def write_entry(where: Path, name: str, payload: bytes) -> None:
+    """Store ``payload`` as entry ``name`` of the cache dir ``where``, quietly not on failure.
+
+    Written beside and renamed: a concurrent run reads the old entry or the whole new one.
+    """
     tmp: str | None = None
-    try:  # written beside and renamed: a concurrent run reads the old entry or the whole new one
-        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=where)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=where)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-        os.replace(tmp, entry)
+        os.replace(tmp, where / name)
     except OSError:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-    return names

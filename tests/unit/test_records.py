@@ -3,10 +3,11 @@ read-only to the type checker (``mypy --strict`` refuses an assignment to a fiel
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import sourcecache
 from generator.ir import ListOf, Prim
 from generator.records import field, record
 
@@ -44,8 +46,8 @@ def _twins(slots: bool) -> tuple[Any, Any]:
             "loose": field(default=None, compare=False),
         }
 
-    made = record(slots=slots)(type("Twin", (), body()))
-    reference = dataclass(slots=slots, unsafe_hash=True)(type("Twin", (), body()))
+    made: Any = record(slots=slots)(type("Twin", (), body()))
+    reference: Any = dataclass(slots=slots, unsafe_hash=True)(type("Twin", (), body()))
     return made, reference
 
 
@@ -65,6 +67,11 @@ def test_records_compare_hash_and_print_as_dataclasses_do(
     slots: bool, left: tuple[Any, ...], right: tuple[Any, ...]
 ) -> None:
     made, reference = _twins(slots)
+    for arity in range(1, 5):  # defaults and the default factory as a dataclass fills them in
+        assert repr(made(*left[:arity])) == repr(reference(*left[:arity]))
+    keywords = dict(zip(("a", "b", "hidden", "loose"), right, strict=True))
+    assert repr(made(**keywords)) == repr(reference(**keywords))
+    assert replace(made(*left), b=right[1]) == made(left[0], right[1], *left[2:])
     for row in (left, right):
         assert repr(made(*row)) == repr(reference(*row))
         assert hash(made(*row)) == hash(reference(*row))
@@ -73,6 +80,63 @@ def test_records_compare_hash_and_print_as_dataclasses_do(
     assert same == same  # NaN inside: equal to itself, as a tuple of the same objects is
     assert (same == made(*left)) == (reference(*left) == reference(*left))
     assert same.__eq__(reference(*left)) is NotImplemented  # another class: never equal
+
+
+def test_init_refuses_what_a_dataclass_init_refuses() -> None:
+    made, reference = _twins(slots=True)
+    for args, kwargs in [((), {}), ((1, 2, 3, 4, 5), {}), ((1,), {"a": 1}), ((1,), {"zzz": 1})]:
+        with pytest.raises(TypeError):
+            reference(*args, **kwargs)
+        with pytest.raises(TypeError):
+            made(*args, **kwargs)
+    with pytest.raises(TypeError, match="non-default argument 'late' follows default argument"):
+
+        @record()
+        class _Late:
+            early: int = 0
+            late: int  # type: ignore[misc]
+
+
+def test_default_factory_makes_a_new_value_for_each_record() -> None:
+    first, second = _Point(1), _Point(1)
+    first.tags.append("x")
+    assert second.tags == [] and _Point(2, ["y"]).tags == ["y"]
+
+
+_KEPT_PROBE = """
+from generator import records
+from generator.records import record, field
+
+@record(slots=True)
+class Probe:
+    x: int
+    y: str = "y"
+    tags: list[str] = field(default_factory=list)
+
+assert Probe(1) == Probe(1, "y", []) and Probe(1).tags is not Probe(1).tags
+print(sorted(records._new))
+"""
+
+
+def test_init_code_is_kept_between_runs(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    env.pop(sourcecache.NO_CACHE_ENV, None)
+    repo = Path(__file__).resolve().parents[2]
+
+    def run() -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", _KEPT_PROBE], env=env, cwd=repo, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    assert "__record_self__.y = y" in run()  # compiled, and kept at exit
+    kept = list(tmp_path.glob("portarium-codegen-cache-*/record-inits-*.marshal"))
+    assert len(kept) == 1
+    assert run() == "[]"  # everything came from the kept codes
+    kept[0].write_bytes(b"not marshal data")
+    assert "__record_self__.y = y" in run()  # an unusable entry is compiled afresh
+    assert run() == "[]"
 
 
 def test_a_method_written_in_the_class_body_is_kept() -> None:
