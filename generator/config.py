@@ -55,7 +55,7 @@ import json
 import keyword
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ from generator.diagnostics import (
     json_type,
 )
 from generator.ir import ErrorNames
-from generator.records import record
+from generator.records import mutable_record, record
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "codegen-config.schema.json"
 DEFAULT_CONFIG_NAME = "codegen.yaml"
@@ -163,7 +163,7 @@ _ConfigLoader.add_constructor(
 )
 
 
-@dataclass
+@mutable_record()
 class _Positions:
     """Where each value (``#/a/b``) and each key (``#/a/b`` in ``keys``) starts; duplicate keys."""
 

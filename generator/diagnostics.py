@@ -26,11 +26,11 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Protocol
 
-from generator.records import record
+from generator.records import mutable_record, record
 
 
 class Severity(str, enum.Enum):
@@ -163,7 +163,7 @@ def split_pointer(pointer: str) -> list[str]:
     return [unescape_pointer_token(t) for t in body.split("/")[1:]]
 
 
-@dataclass
+@mutable_record()
 class DiagnosticSink:
     """Collects diagnostics for one run, attaching locations through an optional locator.
 

@@ -39,7 +39,7 @@ import os
 import posixpath
 import re
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ from generator.parsing import (
     json_depth_offset,
     parse_text,
 )
-from generator.records import record
+from generator.records import mutable_record, record
 from generator.source_map import SourceMap, byte_view, is_remote, pointer_from_tokens
 
 __all__ = [
@@ -136,7 +136,7 @@ class RefSite:
         return f"{self.pointer}/$ref"
 
 
-@dataclass
+@mutable_record()
 class LoadedSpec:
     """Every document of one spec, parsed, plus the map back to their source text.
 

@@ -17,7 +17,9 @@ import hashlib
 import keyword
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from generator.records import mutable_record
 
 RESERVED_PARAM_NAMES = frozenset(
     {
@@ -311,7 +313,7 @@ def shorten(name: str, limit: int) -> str:
     return f"{name[: limit - 9].rstrip('_')}_{digest}"
 
 
-@dataclass
+@mutable_record()
 class Renamed:
     """A name that had to change to stay unique in its scope."""
 
@@ -321,7 +323,7 @@ class Renamed:
     given: str
 
 
-@dataclass
+@mutable_record()
 class NameScope:
     """Allocates unique names within one scope (a module, a class's fields, a function's params).
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from generator import codes
@@ -50,7 +50,7 @@ from generator.paths import (
     undeclared_variable_message,
     unused_path_parameter_message,
 )
-from generator.records import record
+from generator.records import mutable_record, record
 from generator.schemas import ANY, SchemaBuilder, Site
 
 __all__ = ["HTTP_METHODS", "OperationBuilder", "media_kind"]
@@ -112,7 +112,7 @@ class _Found:
     unique_id: bool  # False: a later operation reusing an operationId (named from method and path)
 
 
-@dataclass
+@mutable_record()
 class OperationBuilder:
     """Builds every operation of the spec; see the module docstring."""
 

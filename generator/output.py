@@ -30,9 +30,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from generator.records import mutable_record
 
 if TYPE_CHECKING:
     from generator.forking import Forked
@@ -439,7 +441,7 @@ def read_files(root: Path, names: Iterable[str], *, release: bool = False) -> di
     return out
 
 
-@dataclass
+@mutable_record()
 class FormatResult:
     """Whether the formatter succeeded on a tree, and its message when it did not."""
 
@@ -744,7 +746,7 @@ def manifest_of_digests(
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
 
 
-@dataclass
+@mutable_record()
 class TreeDiff:
     """How a generated tree differs from the one on disk (for ``--check``)."""
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
@@ -32,7 +32,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import codes
-from generator.records import record
+from generator.records import mutable_record, record
 
 MAX_DEPTH = 500
 MAX_SCALAR_CHARS = 1 << 20
@@ -150,7 +150,7 @@ class ParseFailure(Exception):
         self.problem = problem
 
 
-@dataclass
+@mutable_record()
 class Parsed:
     """A parsed document plus its non-fatal problems.
 

@@ -10,7 +10,7 @@ import gc
 import os
 import shutil
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -49,6 +49,7 @@ from generator.overlap import parallel_worthwhile, validate, validate_beside_bui
 from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
+from generator.records import mutable_record
 from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
@@ -59,7 +60,7 @@ DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
 DEFAULT_OUTPUT = Path("output/portarium-client")
 
 
-@dataclass
+@mutable_record()
 class Options:
     """What one run was asked to do (the command line, or a library caller's arguments)."""
 
@@ -82,7 +83,7 @@ class Options:
     strict: bool = False
 
 
-@dataclass
+@mutable_record()
 class Outcome:
     """What one run produced: the report, the diagnostics, and the tree or its diff."""
 

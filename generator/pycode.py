@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from generator.ir import (
     AnyModel,
@@ -28,6 +28,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
+from generator.records import mutable_record
 from generator.schemas import is_plain_value, with_nullable
 
 _PRIM_ANNOTATIONS = {
@@ -94,7 +95,7 @@ def comment(text: str) -> str:
     return " ".join(text.replace("\x00", "").split())[:200].rstrip()
 
 
-@dataclass
+@mutable_record()
 class ModuleCode:
     """Per-module import collector and expression factory.
 

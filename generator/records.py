@@ -15,6 +15,10 @@ At run time a record is a dataclass with the ``__eq__``, the field-based ``__has
 the generator (callgrind: 713M -> 637M), and records are made ~10^5 times per large spec (the
 load-to-render instructions on the Portarium spec: 1,457M -> 1,328M, imports included).
 
+The generator's mutable classes (the diagnostic sink, the report, builders) are
+:func:`mutable_record`: a plain ``@dataclass`` to the type checker and in behaviour (equal by
+fields, unhashable), made the same way.
+
 No method is compiled per class at start-up. :func:`dataclass` ``exec``s the source of every
 method it makes, ~0.15 ms each; a record's ``__eq__``, ``__hash__`` and ``__repr__`` are instead
 closures over its field names (the same answers: :mod:`tests.unit.test_records` compares them with
@@ -42,7 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from generator import sourcecache
 
-__all__ = ["field", "record"]
+__all__ = ["field", "mutable_record", "record"]
 
 _T = TypeVar("_T")
 
@@ -54,20 +58,31 @@ if TYPE_CHECKING:
         """Make the decorated class a record (``slots``: as ``dataclass(slots=True)``)."""
         ...
 
+    @dataclass_transform(field_specifiers=(field,))
+    def mutable_record() -> Callable[[type[_T]], type[_T]]:
+        """Make the decorated class a mutable record: a plain ``@dataclass`` to the type checker
+        and in behaviour (unhashable), made as a record is."""
+        ...
+
 else:
 
     def record(*, slots: bool = False) -> Callable[[type[_T]], type[_T]]:
         """Make the decorated class a record (``slots``: as ``dataclass(slots=True)``)."""
+        return lambda cls: _make(cls, slots=slots, hashable=True)
 
-        def make(cls: type[_T]) -> type[_T]:
-            made: Any = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
-            own = fields(made)
-            if "__init__" not in cls.__dict__:
-                made.__init__ = _init(made, own)
-            _share_methods(made, own)
-            return cast("type[_T]", made)
+    def mutable_record() -> Callable[[type[_T]], type[_T]]:
+        """Make the decorated class a mutable record: a plain ``@dataclass`` to the type checker
+        and in behaviour (unhashable), made as a record is."""
+        return lambda cls: _make(cls, slots=False, hashable=False)
 
-        return make
+
+def _make(cls: type[_T], *, slots: bool, hashable: bool) -> type[_T]:
+    made: Any = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
+    own = fields(made)
+    if "__init__" not in cls.__dict__:
+        made.__init__ = _init(made, own)
+    _share_methods(made, own, hashable=hashable)
+    return cast("type[_T]", made)
 
 
 def _values(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
@@ -80,8 +95,9 @@ def _values(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
     return attrgetter(*names)
 
 
-def _share_methods(cls: Any, own: tuple[Field[Any], ...]) -> None:
-    """Give ``cls`` the ``__eq__``, ``__hash__`` and ``__repr__`` that ``dataclass`` would write."""
+def _share_methods(cls: Any, own: tuple[Field[Any], ...], *, hashable: bool) -> None:
+    """Give ``cls`` the ``__eq__``, ``__hash__`` and ``__repr__`` that ``dataclass`` would write
+    (``hashable``: as with ``unsafe_hash=True``; else ``__hash__`` is None, as with ``eq=True``)."""
     compared = _values(tuple(f.name for f in own if f.compare))
     hashed = _values(tuple(f.name for f in own if (f.compare if f.hash is None else f.hash)))
     shown = tuple(f.name for f in own if f.repr)
@@ -99,11 +115,17 @@ def _share_methods(cls: Any, own: tuple[Field[Any], ...]) -> None:
         shown_values = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
         return f"{self.__class__.__qualname__}({shown_values})"
 
+    # What the class body writes is kept, as dataclass does (a ``__hash__`` of None that Python
+    # set because the body wrote ``__eq__`` is not the body's).
+    body = cls.__dict__
+    written = {name for name in ("__eq__", "__repr__") if name in body}
+    if "__hash__" in body and not (body["__hash__"] is None and "__eq__" in body):
+        written.add("__hash__")
     for method in (__eq__, __hash__, __repr__):
-        if method.__name__ in cls.__dict__:  # written in the class body: kept, as dataclass does
+        if method.__name__ in written:
             continue
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
-        setattr(cls, method.__name__, method)
+        setattr(cls, method.__name__, method if hashable or method is not __hash__ else None)
 
 
 class _Factory:

@@ -22,7 +22,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import jinja2
 
@@ -30,13 +30,14 @@ from generator.diagnostics import Diagnostic
 from generator.forking import Forked, worker_timeout
 from generator.output import create_file, syntax_errors, write_all
 from generator.plan import PlannedFile
+from generator.records import mutable_record
 from generator.render import TemplateError, render
 
 _RECORD = 4  # bytes of one group number in the queue's pipe
 _PIPE_BYTES = 1 << 20  # the queue's pipe, enlarged to hold every group number at once
 
 
-@dataclass
+@mutable_record()
 class Rendered:
     """What rendering one share (or the whole tree) found out."""
 

@@ -24,10 +24,11 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.records import mutable_record
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -35,7 +36,7 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-@dataclass
+@mutable_record()
 class Report:
     """What one run did, for ``--report``: counts, stage timings and diagnostics."""
 

@@ -27,10 +27,11 @@ import pathlib
 import re
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from generator.diagnostics import escape_pointer_token
+from generator.records import mutable_record
 
 __all__ = [
     "BACKEND",
@@ -70,7 +71,7 @@ KNOWN_DIALECTS = {
 
 
 # -- findings: one shape for both JSON Schema engines -----------------------------------------
-@dataclass
+@mutable_record()
 class Finding:
     """One JSON Schema error, engine-neutral.
 

@@ -23,7 +23,7 @@ document order, so the result is deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from generator.bindings import class_names
@@ -52,7 +52,7 @@ from generator.naming import (
     pascal_case,
     snake_case,
 )
-from generator.records import record
+from generator.records import mutable_record, record
 from generator.schema_values import fit_default, fit_values, literal_or_plain
 
 ANY = Prim("any")
@@ -115,7 +115,7 @@ def is_plain_value(t: TypeRef, models: Mapping[str, AnyModel | None]) -> bool:
     return False
 
 
-@dataclass
+@mutable_record()
 class SchemaBuilder:
     """Builds types and models from schema nodes; see the module docstring for the rules."""
 

@@ -30,7 +30,7 @@ import os
 import re
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
 import yaml
@@ -38,6 +38,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.diagnostics import Location, escape_pointer_token, split_pointer
 from generator.parsing import ROOT_POSITION
+from generator.records import mutable_record
 
 Syntax = Literal["json", "yaml"]
 
@@ -425,7 +426,7 @@ def _find_in_data(
     return anchor, [last] if last is not None and tokens else []
 
 
-@dataclass
+@mutable_record()
 class SourceFile:
     """One registered file: its text, how it was parsed, and lazily built indexes.
 

@@ -40,7 +40,6 @@ import os
 import re
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from generator import codes
@@ -53,7 +52,7 @@ from generator.paths import (
     undeclared_variable_message,
     unused_path_parameter_message,
 )
-from generator.records import record
+from generator.records import mutable_record, record
 from generator.schema_engine import (
     KNOWN_DIALECTS,
     OAS30_DIALECT,
@@ -253,7 +252,7 @@ def _describe(finding: Finding, instance: Any) -> str:
 
 
 # -- the validation run ------------------------------------------------------------------------
-@dataclass
+@mutable_record()
 class _Pending:
     """A finding from a meta-schema check, reported after the structural pass (to dedupe)."""
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from generator import sourcecache
 from generator.ir import ListOf, Prim
-from generator.records import field, record
+from generator.records import field, mutable_record, record
 
 
 @record(slots=True)
@@ -137,6 +137,27 @@ def test_init_code_is_kept_between_runs(tmp_path: Path) -> None:
     kept[0].write_bytes(b"not marshal data")
     assert "__record_self__.y = y" in run()  # an unusable entry is compiled afresh
     assert run() == "[]"
+
+
+def test_a_mutable_record_is_a_plain_dataclass() -> None:
+    @mutable_record()
+    class Counter:
+        name: str
+        seen: list[str] = field(default_factory=list)
+
+    @dataclass
+    class Reference:
+        name: str
+        seen: list[str] = field(default_factory=list)
+
+    counter = Counter("a")
+    counter.seen.append("x")
+    counter.name = "b"  # mutable to mypy too: no error here
+    assert counter == Counter("b", ["x"]) and counter != Counter("b")
+    assert repr(counter) == repr(Reference("b", ["x"])).replace("Reference", "Counter")
+    assert Counter.__hash__ is None and Reference.__hash__ is None
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(counter)
 
 
 def test_a_method_written_in_the_class_body_is_kept() -> None:
