@@ -478,8 +478,12 @@ def format_tree(
     ruff: Sequence[str] | None = None,
     *,
     fix: bool = True,
+    skip: Sequence[str] = (),
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
+
+    ``skip``: files (relative to ``root``) the formatter leaves alone, because they are formatted
+    already.
 
     ``fix=False`` skips the fixer (``ruff check --fix --select I,F401,UP``): the stock templates
     and the planner emit imports sorted, merged and used exactly as that pass would leave them
@@ -525,7 +529,8 @@ def format_tree(
     if fixer is None or fixer.returncode in (0, 1):
         # ruff formats in its own process; the compile check (in this process, or its share of
         # it) runs meanwhile: it reads the rendered bytes, never the files ruff rewrites.
-        command = [*base, "format", "--quiet", "--no-cache", "."]
+        skipped = [arg for rel in skip for arg in ("--extend-exclude", rel)]
+        command = [*base, "format", "--quiet", "--no-cache", *skipped, "."]
         with subprocess.Popen(
             command,
             cwd=root,

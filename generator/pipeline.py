@@ -304,11 +304,12 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         and len(set(names)) == len(names)
     ):
         fix = needs_fix_pass(config, api.package_name)
+        as_is = [pf.path for pf in planned if pf.template is None]
         box = [api]
         del api, result, planner  # the views hold what rendering needs; the surface takes box
         forget_memos()
         _render_split(opts, report, outcome, config, box, planned, names, version, license_name)
-        _finish_split(opts, report, outcome, names, changelog, fix, spec_files, config_path)
+        _finish_split(opts, report, outcome, names, changelog, fix, spec_files, config_path, as_is)
         return
     with report.stage("surface"):
         surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
@@ -366,7 +367,16 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         del generated
     try:
         _write_format_swap(
-            opts, report, outcome, rendered, checker, ruff, fix, spec_files, config_path
+            opts,
+            report,
+            outcome,
+            rendered,
+            checker,
+            ruff,
+            fix,
+            spec_files,
+            config_path,
+            as_is=sorted(verbatim),
         )
     finally:
         if checker is not None:
@@ -457,6 +467,7 @@ def _finish_split(
     fix: bool,
     spec_files: list[str],
     config_path: Path | None,
+    as_is: Sequence[str],
 ) -> None:
     """The changelog beside the rendered files, then format, check and swap."""
     staged = outcome.staged
@@ -479,6 +490,7 @@ def _finish_split(
         spec_files,
         config_path,
         names,
+        as_is=as_is,
     )
 
 
@@ -493,8 +505,14 @@ def _write_format_swap(
     spec_files: list[str],
     config_path: Path | None,
     names: list[str] | None = None,
+    *,
+    as_is: Sequence[str] = (),
 ) -> None:
-    """Stage ``rendered`` (or take ``outcome.staged``, holding ``names``), format, check, swap."""
+    """Stage ``rendered`` (or take ``outcome.staged``, holding ``names``), format, check, swap.
+
+    ``as_is``: the verbatim copies of the generator's runtime, which are already formatted
+    (``tests/unit/test_runtime_formatted.py``) and so are not given to the formatter unless
+    the fixer runs (template overrides: it may change imports anywhere)."""
     if rendered is not None:
         with report.stage("write"):
             if not opts.check:  # --check never touches anything at or beside the output
@@ -506,7 +524,7 @@ def _write_format_swap(
     try:
         with report.stage("format"):
             if ruff is not None:
-                result_fmt = format_tree(staged, checker, ruff, fix=fix)
+                result_fmt = format_tree(staged, checker, ruff, fix=fix, skip=() if fix else as_is)
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
             else:

@@ -235,7 +235,7 @@ def unexpected_body(
         else (f"{response.status_code} response")
     )
     message = (
-        f"{status} for {where} does not fit the documented schema: " f"{type(exc).__name__}: {exc}"
+        f"{status} for {where} does not fit the documented schema: {type(exc).__name__}: {exc}"
     )
     return _UnexpectedResponseError(message, response=response)
 

@@ -189,3 +189,17 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
         run(Options(spec=spec, output=out))
     assert not out.exists()
     assert len(calls) == (1 if checked_by == "ruff" else 0)
+
+
+def test_format_tree_leaves_skipped_files_alone(tmp_path: Path) -> None:
+    unformatted = b"x = [1,\n  2]\n"
+    for rel in ("pkg/_runtime/kept.py", "pkg/other.py", "pkg/_runtime/also.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(unformatted)
+    result = output.format_tree(
+        tmp_path, CompileCheck({}, fork=False), fix=False, skip=["pkg/_runtime/kept.py"]
+    )
+    assert result.ok, result.message
+    assert (tmp_path / "pkg/_runtime/kept.py").read_bytes() == unformatted
+    assert (tmp_path / "pkg/other.py").read_bytes() == b"x = [1, 2]\n"
+    assert (tmp_path / "pkg/_runtime/also.py").read_bytes() == b"x = [1, 2]\n"
