@@ -29,10 +29,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.records import mutable_record
 
@@ -479,11 +479,14 @@ def format_tree(
     *,
     fix: bool = True,
     skip: Sequence[str] = (),
+    meanwhile: Callable[[], object] | None = None,
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
 
     ``skip``: files (relative to ``root``) the formatter leaves alone, because they are formatted
-    already.
+    already. ``meanwhile``: the caller's next work on the formatted tree (reading it back), run
+    here once it is formatted, beside the end of the compile check; it is not run when formatting
+    fails.
 
     ``fix=False`` skips the fixer (``ruff check --fix --select I,F401,UP``): the stock templates
     and the planner emit imports sorted, merged and used exactly as that pass would leave them
@@ -494,17 +497,13 @@ def format_tree(
     ``from __future__ import annotations``; a duplicate parameter name is another such error).
     ``check`` is that compile check of the rendered bytes, started before the tree was written
     (:class:`CompileCheck`: in a child process, so it runs while the tree is written and ruff
-    works). Without one (the stock templates) the check is ruff's compile-error rules, run here
-    before formatting (:func:`ruff_compile_errors`). A compile
-    failure wins over ruff's own complaint: it names file:line:col. ruff's fixes (imports,
-    pyupgrade) and formatting do not change what compiles.
+    works). Without one (the stock templates) the check is ruff's compile-error rules
+    (:func:`ruff_compile_errors`) on the formatted tree, which formatting does not change the
+    compiling of, while ``meanwhile`` runs; on a tree ruff cannot format, the check runs all the
+    same. A compile failure wins over ruff's own complaint: it names file:line:col.
     """
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     base = list(ruff) if ruff is not None else _ruff()
-    if check is None:
-        found = ruff_compile_errors(root, base, env)
-        if found:
-            return FormatResult(False, "generated code does not compile:\n" + "\n".join(found[:20]))
     fixer: subprocess.CompletedProcess[str] | None = None
     if fix:
         fixer = subprocess.run(
@@ -530,24 +529,24 @@ def format_tree(
         # ruff formats in its own process; the compile check (in this process, or its share of
         # it) runs meanwhile: it reads the rendered bytes, never the files ruff rewrites.
         skipped = [arg for rel in skip for arg in ("--extend-exclude", rel)]
-        command = [*base, "format", "--quiet", "--no-cache", *skipped, "."]
-        with subprocess.Popen(
-            command,
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        ) as proc:
-            try:
-                broken = check.errors() if check is not None else []
-                out, err = proc.communicate()
-            except BaseException:
-                proc.kill()
-                raise
-        fmt = subprocess.CompletedProcess(command, proc.returncode, out, err)
+        fmt, broken = _beside(
+            [*base, "format", "--quiet", "--no-cache", *skipped, "."],
+            root,
+            env,
+            check.errors if check is not None else list,
+        )
     elif check is not None:
         broken = check.errors()
+    formatted = fmt is not None and fmt.returncode == 0
+    if check is None:
+        # ruff's compile rules, once the tree is formatted (or will not be): nothing rewrites a
+        # file while they read it.
+        proc, _ = _beside(
+            _compile_rules_command(base), root, env, meanwhile if formatted and meanwhile else list
+        )
+        broken = _compile_findings(proc)
+    elif formatted and meanwhile is not None and not broken:
+        meanwhile()
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
     if fmt is None:
@@ -556,6 +555,31 @@ def format_tree(
     if fmt.returncode != 0:
         return FormatResult(False, fmt.stderr or fmt.stdout or "ruff format failed")
     return FormatResult(True)
+
+
+_R = TypeVar("_R")
+
+
+def _beside(
+    command: list[str], root: Path, env: Mapping[str, str], work: Callable[[], _R]
+) -> tuple[subprocess.CompletedProcess[str], _R]:
+    """Run ``command`` in ``root``, and ``work()`` here while it runs; the process is killed if
+    ``work`` raises."""
+    with subprocess.Popen(
+        command,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(env),
+    ) as proc:
+        try:
+            done = work()
+            out, err = proc.communicate()
+        except BaseException:
+            proc.kill()
+            raise
+    return subprocess.CompletedProcess(command, proc.returncode, out, err), done
 
 
 # What CPython's compiler rejects after parsing, as ruff rules: a late ``from __future__`` import
@@ -573,26 +597,30 @@ def ruff_compile_errors(root: Path, ruff: Sequence[str], env: Mapping[str, str])
     module costs 1.5 s of CPU). Used for the stock templates, whose output the test suite compiles
     across the corpus; output of template overrides still goes through :class:`CompileCheck`."""
     proc = subprocess.run(
-        [
-            *ruff,
-            "check",
-            "--isolated",
-            "--no-cache",
-            "--no-fix",
-            "--quiet",
-            "--target-version",
-            "py310",
-            "--output-format",
-            "concise",
-            "--select",
-            RUFF_COMPILE_RULES,
-            ".",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=dict(env),
+        _compile_rules_command(ruff), cwd=root, capture_output=True, text=True, env=dict(env)
     )
+    return _compile_findings(proc)
+
+
+def _compile_rules_command(ruff: Sequence[str]) -> list[str]:
+    return [
+        *ruff,
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--no-fix",
+        "--quiet",
+        "--target-version",
+        "py310",
+        "--output-format",
+        "concise",
+        "--select",
+        RUFF_COMPILE_RULES,
+        ".",
+    ]
+
+
+def _compile_findings(proc: subprocess.CompletedProcess[str]) -> list[str]:
     found = [line for line in proc.stdout.splitlines() if _LOCATED.match(line)]
     if proc.returncode == 0:
         return []

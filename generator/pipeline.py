@@ -523,8 +523,37 @@ def _write_format_swap(
         staged = outcome.staged
     try:
         with report.stage("format"):
+            # ruff rewrites files in place and creates none: what was written is read back for
+            # --check (compared with the committed tree); a generated tree only needs each file's
+            # digest for the manifest, so no copy of the tree stays in memory (Graph: 200 MB).
+            # The read-back runs once the tree is formatted, beside ruff's compile check.
+            listed: Iterable[str] = rendered if rendered is not None else (names or ())
+
+            def read_back() -> tuple[dict[str, bytes], dict[str, str]]:
+                files: dict[str, bytes] = {}
+                if opts.check:
+                    if rendered is not None and ruff is None:
+                        files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
+                    else:
+                        files = read_files(staged, listed, release=True)
+                    return files, {rel: digest(data) for rel, data in files.items()}
+                if rendered is not None and ruff is None:
+                    return files, {rel: digest(data) for rel, data in rendered.items()}
+                names_read = list(rendered) if rendered is not None else listed
+                if rendered is not None:
+                    rendered.clear()
+                return files, digest_files(staged, names_read)
+
+            read: list[tuple[dict[str, bytes], dict[str, str]]] = []
             if ruff is not None:
-                result_fmt = format_tree(staged, checker, ruff, fix=fix, skip=() if fix else as_is)
+                result_fmt = format_tree(
+                    staged,
+                    checker,
+                    ruff,
+                    fix=fix,
+                    skip=() if fix else as_is,
+                    meanwhile=lambda: read.append(read_back()),
+                )
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
             else:
@@ -532,24 +561,7 @@ def _write_format_swap(
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
-            # ruff rewrites files in place and creates none: what was written is read back for
-            # --check (compared with the committed tree); a generated tree only needs each file's
-            # digest for the manifest, so no copy of the tree stays in memory (Graph: 200 MB).
-            listed: Iterable[str] = rendered if rendered is not None else (names or ())
-            files: dict[str, bytes] = {}
-            if opts.check:
-                if rendered is not None and ruff is None:
-                    files = dict(sorted(rendered.items(), key=lambda kv: kv[0].split("/")))
-                else:
-                    files = read_files(staged, listed, release=True)
-                digests = {rel: digest(data) for rel, data in files.items()}
-            elif rendered is not None and ruff is None:
-                digests = {rel: digest(data) for rel, data in rendered.items()}
-            else:
-                if rendered is not None:
-                    listed = list(rendered)
-                    rendered.clear()
-                digests = digest_files(staged, listed)
+            files, digests = read[0] if read else read_back()
             spec_bytes = (Path(uri).read_bytes() for uri in spec_files if Path(uri).is_file())
             config_bytes = (
                 config_path.read_bytes() if config_path and config_path.is_file() else b""

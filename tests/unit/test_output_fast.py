@@ -169,9 +169,9 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
     if checked_by == "ruff":
         monkeypatch.setattr(pipeline, "SMALL_TREE", -1)
     calls: list[object] = []
-    real = output.ruff_compile_errors
+    real = output._compile_findings  # what reads ruff's compile-rule findings
     monkeypatch.setattr(
-        output, "ruff_compile_errors", lambda *a: calls.append(a) or real(*a)  # type: ignore
+        output, "_compile_findings", lambda *a: calls.append(a) or real(*a)  # type: ignore
     )
     spec = tmp_path / "s.json"
     spec.write_text(
@@ -203,3 +203,17 @@ def test_format_tree_leaves_skipped_files_alone(tmp_path: Path) -> None:
     assert (tmp_path / "pkg/_runtime/kept.py").read_bytes() == unformatted
     assert (tmp_path / "pkg/other.py").read_bytes() == b"x = [1, 2]\n"
     assert (tmp_path / "pkg/_runtime/also.py").read_bytes() == b"x = [1, 2]\n"
+
+
+def test_format_tree_reads_back_only_a_formatted_tree(tmp_path: Path) -> None:
+    """``meanwhile`` (the read-back) runs once after formatting, beside ruff's compile check; not
+    when ruff cannot format the tree, whose compile errors are still what is reported."""
+    calls: list[int] = []
+    good = stage(tmp_path / "good", {"fine.py": b"x = [1,\n  2]\n"})
+    result = output.format_tree(good, fix=False, meanwhile=lambda: calls.append(1))
+    assert result.ok and calls == [1]
+    assert (good / "fine.py").read_bytes() == b"x = [1, 2]\n"
+    bad = stage(tmp_path / "bad", {"broken.py": b"def f(:\n    pass\n", "fine.py": GOOD})
+    result = output.format_tree(bad, fix=False, meanwhile=lambda: calls.append(2))
+    assert not result.ok and "does not compile" in result.message and calls == [1]
+    assert "broken.py:1:" in result.message
