@@ -36,6 +36,9 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
             gc.freeze()
             gc.enable()
     code = main(argv)
+    from generator.records import keep_compiled
+
+    keep_compiled()  # os._exit below runs no atexit handler
     if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
         raise SystemExit(code)
     try:

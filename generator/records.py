@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from generator import sourcecache
 
-__all__ = ["field", "mutable_record", "record"]
+__all__ = ["field", "keep_compiled", "mutable_record", "record"]
 
 _T = TypeVar("_T")
 
@@ -198,7 +198,7 @@ def _code(source: str) -> CodeType:
         code = next(c for c in module.co_consts if isinstance(c, CodeType))
         _codes[source] = code
         if not _new:
-            atexit.register(_store)
+            atexit.register(keep_compiled)
         _new[source] = code
     return code
 
@@ -220,14 +220,21 @@ def _stored() -> dict[str, CodeType]:
     return {}
 
 
-def _store() -> None:
-    """Keep the ``__init__`` codes compiled in this run with those kept before (at exit)."""
-    if os.environ.get(sourcecache.NO_CACHE_ENV) or not _new:
+def keep_compiled() -> None:
+    """Keep the ``__init__`` codes compiled in this process with those kept before.
+
+    Registered with :mod:`atexit` when the first one is compiled; a process that ends with
+    ``os._exit`` (the CLI's :func:`generator.__main__.entry`) calls it itself."""
+    if not _new:
+        return
+    fresh = dict(_new)
+    _new.clear()
+    if os.environ.get(sourcecache.NO_CACHE_ENV):
         return
     where = sourcecache.cache_dir()
     if where is None:
         return
-    merged = {**_stored(), **_new}
+    merged = {**_stored(), **fresh}
     if len(merged) > _MAX_KEPT and _codes is not None:
         merged = {source: _codes[source] for source in _used}
     sourcecache.write_entry(where, _CACHE_ENTRY, marshal.dumps(dict(sorted(merged.items()))))

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from generator import sourcecache
 from generator.ir import ListOf, Prim
 from generator.records import field, mutable_record, record
+from tests.cli_runner import run_codegen
 
 
 @record(slots=True)
@@ -137,6 +138,20 @@ def test_init_code_is_kept_between_runs(tmp_path: Path) -> None:
     kept[0].write_bytes(b"not marshal data")
     assert "__record_self__.y = y" in run()  # an unusable entry is compiled afresh
     assert run() == "[]"
+
+
+def test_the_command_line_keeps_the_codes_it_compiled(tmp_path: Path) -> None:
+    """The CLI ends with ``os._exit`` (no atexit handlers): it keeps the compiled codes itself."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        '{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}',
+        encoding="utf-8",
+    )
+    env = {"TMPDIR": str(tmp_path), sourcecache.NO_CACHE_ENV: ""}
+    proc = run_codegen("generate", "--spec", spec, "--output", tmp_path / "out", env=env)
+    assert proc.returncode == 0, proc.stderr
+    kept = list(tmp_path.glob("portarium-codegen-cache-*/record-inits-*.marshal"))
+    assert len(kept) == 1 and kept[0].stat().st_size > 1000
 
 
 def test_a_mutable_record_is_a_plain_dataclass() -> None:
