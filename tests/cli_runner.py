@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def codegen_command(*args: str | os.PathLike[str]) -> list[str]:
     """The argv of ``python -m generator *args`` (paths as strings)."""
-    return [sys.executable, "-m", "generator", *map(os.fspath, args)]
+    return [sys.executable, "-m", "generator", *(os.fspath(arg) for arg in args)]
 
 
 def run_codegen(
