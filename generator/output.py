@@ -537,16 +537,16 @@ def format_tree(
         )
     elif check is not None:
         broken = check.errors()
+    # The caller's read-back runs on a formatted tree only (beside ruff's compile check if any).
     formatted = fmt is not None and fmt.returncode == 0
+    read_back: Callable[[], object] = meanwhile if formatted and meanwhile is not None else list
     if check is None:
         # ruff's compile rules, once the tree is formatted (or will not be): nothing rewrites a
         # file while they read it.
-        proc, _ = _beside(
-            _compile_rules_command(base), root, env, meanwhile if formatted and meanwhile else list
-        )
+        proc, _ = _beside(_compile_rules_command(base), root, env, read_back)
         broken = _compile_findings(proc)
-    elif formatted and meanwhile is not None and not broken:
-        meanwhile()
+    elif not broken:
+        read_back()
     if broken:
         return FormatResult(False, "generated code does not compile:\n" + "\n".join(broken[:20]))
     if fmt is None:
