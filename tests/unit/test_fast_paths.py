@@ -101,7 +101,7 @@ def test_parameter_builtins_leave_out_its_own_name(name: str, parts: list[str]) 
     assert _builtins_besides([view]) == code_builtins([without])
 
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 
 
 @settings(max_examples=300, deadline=None)
