@@ -169,9 +169,9 @@ def test_stock_templates_output_that_does_not_compile_fails_the_run(
     if checked_by == "ruff":
         monkeypatch.setattr(pipeline, "SMALL_TREE", -1)
     calls: list[object] = []
-    real = output._compile_findings  # what reads ruff's compile-rule findings
+    real = output.ruff_compile_errors
     monkeypatch.setattr(
-        output, "_compile_findings", lambda *a: calls.append(a) or real(*a)  # type: ignore
+        output, "ruff_compile_errors", lambda *a, **k: calls.append(a) or real(*a, **k)  # type: ignore
     )
     spec = tmp_path / "s.json"
     spec.write_text(
