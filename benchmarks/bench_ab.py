@@ -25,9 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    CORPUS,
-    GITHUB_SPEC,
-    PORTARIUM_SPEC,
+    NAMED_SPECS,
     WORK_DIR,
     base_env,
     check,
@@ -41,12 +39,6 @@ from _common import (  # noqa: E402
     print_table,
     run_measured,
 )
-
-SPECS = {
-    "petstore": CORPUS / "oai-petstore.yaml",
-    "portarium": PORTARIUM_SPEC,
-    "github": GITHUB_SPEC,
-}
 
 
 def command(spec: Path, out: Path, import_only: bool) -> list[str]:
@@ -67,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--runs", type=int, default=9, help="runs of each (9)")
     parser.add_argument("--import-only", action="store_true", help="time importing the CLI")
     args = parser.parse_args(argv)
-    spec = need(SPECS.get(args.spec, Path(args.spec)))
+    spec = need(NAMED_SPECS.get(args.spec, Path(args.spec)))
     sides = {
         "A": need(args.base.resolve() / "generator"),
         "B": need((args.other or Path(__file__).resolve().parents[1]).resolve() / "generator"),

@@ -34,9 +34,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    CORPUS,
     GITHUB_SPEC,
-    PORTARIUM_SPEC,
+    NAMED_SPECS,
     directory_spec,
     ensure_opc_env,
     failure,
@@ -59,11 +58,7 @@ TARGETS = {"portarium": 6.0, "github": 5.0, "github-reachable": 5.0, "petstore":
 CEILINGS = {"petstore": 0.15, "graph": 15.0, "graph-beta": 35.0}
 RSS_CEILINGS = {"graph": 600.0}
 PER_OP_RATIO = 1.3  # graph-beta's time per operation within this of graph's
-SPECS = {
-    "portarium": PORTARIUM_SPEC,
-    "github": GITHUB_SPEC,
-    "petstore": CORPUS / "oai-petstore.yaml",
-}
+SPECS = NAMED_SPECS
 ALL = ["petstore", "portarium", "github", "graph", "graph-beta"]
 BIG = 15_000_000  # bytes: one run each, no warm-up (Microsoft Graph; GitHub, 13 MB, gets -n runs)
 STAGES = ("load", "validate", "build", "plan", "render", "write", "format")

@@ -30,8 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
-    CORPUS,
     GITHUB_SPEC,
+    PETSTORE_SPEC,
     base_env,
     check,
     fmt_time,
@@ -83,8 +83,6 @@ def group_of(filename: str, func: str) -> str:
     return "other stdlib/3rd party"
 
 
-PETSTORE = CORPUS / "oai-petstore.yaml"
-
 # Run in a fresh interpreter of ours, from the checkout measured: the in-process parts of the
 # fixed cost, each timed on its own (the import as generator/__main__.py does it: collector off).
 STARTUP_PROBE = """
@@ -127,7 +125,7 @@ print(json.dumps({
 def startup(runs: int) -> None:
     """Print the fixed cost of a run (see the module docstring, item 5)."""
     python, repo, env = ours_python(), ours_repo(), base_env()
-    spec = need(PETSTORE)
+    spec = need(PETSTORE_SPEC)
     ruff = [str(Path(python).parent / "ruff")]
     if not Path(ruff[0]).exists():
         ruff = [python, "-m", "ruff"]
