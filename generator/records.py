@@ -37,7 +37,6 @@ from __future__ import annotations
 import atexit
 import builtins
 import marshal
-import os
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
 from importlib.util import MAGIC_NUMBER
@@ -207,8 +206,6 @@ def _code(source: str) -> CodeType:
 
 def _stored() -> dict[str, CodeType]:
     """What an earlier run kept (empty when there is nothing usable, or caching is off)."""
-    if os.environ.get(sourcecache.NO_CACHE_ENV):
-        return {}
     where = sourcecache.cache_dir()
     data = sourcecache.read_entry(where, _CACHE_ENTRY) if where is not None else None
     try:
@@ -231,8 +228,6 @@ def keep_compiled() -> None:
         return
     fresh = dict(_new)
     _new.clear()
-    if os.environ.get(sourcecache.NO_CACHE_ENV):
-        return
     where = sourcecache.cache_dir()
     if where is None:
         return

@@ -38,7 +38,10 @@ Names = Mapping[str, frozenset[str]]
 
 
 def cache_dir() -> Path | None:
-    """The private cache dir (made 0700 if missing); None if it is unusable or not ours alone."""
+    """The private cache dir (made 0700 if missing); None if caching is off (``NO_CACHE_ENV``),
+    or the dir is unusable or not ours alone."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
     uid = os.getuid() if hasattr(os, "getuid") else 0
     path = Path(tempfile.gettempdir()) / f"portarium-codegen-cache-{uid}"
     try:
@@ -68,8 +71,6 @@ def cached_names(kind: str, sources: Sequence[Path], compute: Callable[[], Names
 
     ``sources`` must include every file ``compute`` reads and the module that defines it.
     """
-    if os.environ.get(NO_CACHE_ENV):
-        return compute()
     where = cache_dir()
     if where is None:
         return compute()
