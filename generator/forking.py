@@ -5,8 +5,8 @@ had, without copying or pickling it), calls a function there, and pickles its re
 through a pipe. :meth:`Forked.result` waits for it with a deadline; a child that raised, crashed,
 was killed or answered nonsense becomes :class:`WorkerFailed` carrying the child's traceback (an
 internal error, exit 3), never a hang. :meth:`Forked.close` kills and reaps a child that is still
-running (every exit path of the caller must call it: no zombies, no orphans). The child asks the
-kernel to kill it if the parent dies first (Linux ``PR_SET_PDEATHSIG``).
+running (every exit path of the caller must call it: no zombies, no orphans). A thread in the
+child ends it soon after the parent dies, if the parent dies first.
 
 :func:`can_fork` says whether forking is available and safe here: Linux only (macOS forks but
 its system libraries are not fork-safe; Windows has no ``fork``), only while this process runs a
@@ -55,15 +55,25 @@ def can_fork() -> bool:
     )
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this (child) process when its parent exits."""
-    try:
-        import ctypes
+PARENT_POLL_SECONDS = 0.1
+"""How often a child checks that its parent still lives."""
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - other libcs
-        pass
+
+def _die_with_parent(parent: int) -> None:
+    """End this (child) process within :data:`PARENT_POLL_SECONDS` of its parent's death.
+
+    A daemon thread compares the parent id with ``parent``, taken before the fork (an orphan is
+    adopted by another process). Asking the kernel instead (``prctl(PR_SET_PDEATHSIG)``, as this
+    did before) needs ``ctypes``, whose import cost the child ~4 ms before it started its work,
+    most of what a fork costs here; and it missed a parent that died before the call.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(_EXIT_FAILED)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 class Forked(Generic[T]):
@@ -78,6 +88,7 @@ class Forked(Generic[T]):
         self._pid = 0
         self._fd = -1
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -86,7 +97,7 @@ class Forked(Generic[T]):
             raise
         if pid == 0:  # pragma: no cover - the child; its coverage is not collected
             os.close(read_fd)
-            _child(fn, write_fd)
+            _child(fn, write_fd, parent)
         os.close(write_fd)
         self._pid, self._fd = pid, read_fd
 
@@ -150,10 +161,12 @@ def worker_timeout(own_seconds: float) -> float:
     return max(WORKER_TIMEOUT_FLOOR, 10 * own_seconds)
 
 
-def _child(fn: Callable[[], object], write_fd: int) -> None:  # pragma: no cover - in the child
+def _child(
+    fn: Callable[[], object], write_fd: int, parent: int
+) -> None:  # pragma: no cover - in the child
     code = _EXIT_FAILED
     try:
-        _die_with_parent()
+        _die_with_parent(parent)
         # Ctrl-C reaches the whole process group: the parent handles it and kills this child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         # No collections in the child: one writes to every object it scans, which would copy

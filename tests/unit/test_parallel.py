@@ -136,6 +136,43 @@ def test_forked_close_kills_a_running_child(no_leftover_children: None) -> None:
         worker.result(1)
 
 
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has ended (a zombie that no one reaped yet counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rpartition(")")[2].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_forked_child_ends_soon_after_its_parent_dies(no_leftover_children: None) -> None:
+    """A child whose parent dies (killed, crashed) does not keep running its task."""
+    read_fd, write_fd = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # pragma: no cover - the dying parent
+        os.close(read_fd)
+        worker = Forked(lambda: time.sleep(60))
+        os.write(write_fd, b"%16d" % worker.pid)
+        os._exit(0)
+    os.close(write_fd)
+    try:  # the worker holds the pipe open too: read the pid, not to the end
+        answer = b""
+        while len(answer) < 16:
+            chunk = os.read(read_fd, 16 - len(answer))
+            assert chunk, "the parent died before naming its worker"
+            answer += chunk
+    finally:
+        os.close(read_fd)
+    orphan = int(answer)
+    os.waitpid(middle, 0)
+    deadline = time.monotonic() + 10
+    while not _gone(orphan) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if not _gone(orphan):
+        os.kill(orphan, signal.SIGKILL)
+        pytest.fail(f"the orphaned worker {orphan} still ran 10 s after its parent died")
+
+
 def test_can_fork_refuses_threads_and_the_serial_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(forking.SERIAL_ENV, raising=False)
     monkeypatch.setattr(forking.threading, "active_count", lambda: 1)
