@@ -6,7 +6,10 @@ and ``B`` alternately (ABBA...), each a whole ``generate`` into a new directory 
 ``BENCH_WORK_DIR`` (nothing is deleted until the end: on journal-less ext4 a deletion slows the
 file creation of the next minutes), with the same interpreter and dependencies (``B``'s
 checkout is put first on ``PYTHONPATH``), and prints medians of wall time and of CPU time
-(user + system, ruff and forked children included), and B / A.
+(user + system, ruff and forked children included), B / A, and the median and mean of B - A
+within each round (the runs of a round are seconds apart, so the machine's drift mostly cancels:
+a change of ~4% shows there when the medians cannot tell it from noise). Each run starts in the
+directory that receives the client, as a user runs the generator.
 
 ``--import-only`` times ``python -c "import generator.cli"`` instead of a ``generate``.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -79,13 +83,18 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 out = work / f"{name}-{i}"
                 cmd = command(spec, out, args.import_only)
-                result = check(run_measured(cmd, cwd=checkout, env=env), f"{name} run {i}")
+                # Run where the client goes, as a user runs it (see _common.ours_env).
+                result = check(run_measured(cmd, cwd=work, env=env), f"{name} run {i}")
                 if i:
                     walls[name].append(result.seconds)
                     cpus[name].append(result.cpu_seconds)
                     log(f"[{name}] run {i}/{args.runs}: {fmt_time(result.seconds)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # B - A within each round (the two runs of a round are seconds apart): on a machine whose
+    # speed drifts, far steadier than the difference of the medians.
+    paired = [b - a for a, b in zip(walls["A"], walls["B"], strict=True)]
+    spread = statistics.stdev(paired) / len(paired) ** 0.5 if len(paired) > 1 else 0.0
     wall = {name: median(values) for name, values in walls.items()}
     cpu = {name: median(values) for name, values in cpus.items()}
     rows = [
@@ -100,7 +109,15 @@ def main(argv: list[str] | None = None) -> int:
         ["side", "checkout", "wall", "min", "CPU"],
         rows,
     )
+    print(
+        f"B - A within each round: median {fmt_signed(median(paired))}, "
+        f"mean {fmt_signed(statistics.fmean(paired))} +- {fmt_time(spread)} (standard error)"
+    )
     return 0
+
+
+def fmt_signed(seconds: float) -> str:
+    return ("+" if seconds >= 0 else "-") + fmt_time(abs(seconds))
 
 
 if __name__ == "__main__":

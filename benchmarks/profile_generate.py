@@ -23,7 +23,6 @@ import json
 import pstats
 import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -32,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     GITHUB_SPEC,
     PETSTORE_SPEC,
-    base_env,
     check,
     fmt_time,
     log,
@@ -40,10 +38,12 @@ from _common import (  # noqa: E402
     median,
     need,
     ours_cmd,
+    ours_env,
     ours_python,
     ours_repo,
     print_table,
     run_measured,
+    work_dir,
 )
 
 GROUPS = [
@@ -124,22 +124,25 @@ print(json.dumps({
 
 def startup(runs: int) -> None:
     """Print the fixed cost of a run (see the module docstring, item 5)."""
-    python, repo, env = ours_python(), ours_repo(), base_env()
+    python, repo, env = ours_python(), ours_repo(), ours_env()
     spec = need(PETSTORE_SPEC)
     ruff = [str(Path(python).parent / "ruff")]
     if not Path(ruff[0]).exists():
         ruff = [python, "-m", "ruff"]
     samples: dict[str, list[float]] = defaultdict(list)
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
-        out = Path(tmp) / "petstore"
+    # Each round writes a new tree, all removed at the end: a deletion slows the file creation
+    # of the next minutes on this machine's file system (README, "Method").
+    with work_dir("startup-") as tmp:
         for i in range(runs + 1):  # the first round is a warm-up (.pyc files, caches)
-            shutil.rmtree(out, ignore_errors=True)
-            whole = check(run_measured(ours_cmd(spec, out), cwd=repo, env=env), "generate petstore")
-            bare = check(run_measured([python, "-c", "pass"], cwd=repo, env=env), "python")
+            out = Path(tmp) / f"round-{i}" / "petstore"
+            out.parent.mkdir()
+            here = out.parent
+            whole = check(run_measured(ours_cmd(spec, out), cwd=here, env=env), "generate petstore")
+            bare = check(run_measured([python, "-c", "pass"], cwd=here, env=env), "python")
             probe = check(
-                run_measured([python, "-c", STARTUP_PROBE], cwd=repo, env=env), "startup probe"
+                run_measured([python, "-c", STARTUP_PROBE], cwd=here, env=env), "startup probe"
             )
-            version = check(run_measured([*ruff, "--version"], cwd=repo, env=env), "ruff")
+            version = check(run_measured([*ruff, "--version"], cwd=here, env=env), "ruff")
             fmt = check(
                 run_measured([*ruff, "format", "--quiet", "--no-cache", "."], cwd=out, env=env),
                 "ruff format",
@@ -203,18 +206,18 @@ def main(argv: list[str] | None = None) -> int:
         startup(args.runs)
         return 0
     spec = need(args.spec)
-    with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
+    with work_dir("profile-") as tmp:  # not the system temp dir: see _common.WORK_DIR
         work = Path(tmp)
         out, report, prof = work / "client", work / "report.json", work / "generate.prof"
         plain = check(
-            run_measured(ours_cmd(spec, work / "plain", report), cwd=ours_repo(), env=base_env()),
+            run_measured(ours_cmd(spec, work / "plain", report), cwd=work, env=ours_env()),
             "generate",
         )
         plain_stages = json.loads(report.read_text())["timings"]
         cmd = ours_cmd(spec, out, report)
         cmd[1:1] = ["-m", "cProfile", "-o", str(prof)]
         log(f"profiling: {' '.join(cmd)}")
-        profiled = check(run_measured(cmd, cwd=ours_repo(), env=base_env()), "profiled generate")
+        profiled = check(run_measured(cmd, cwd=work, env=ours_env()), "profiled generate")
         data = json.loads(report.read_text())
         stages = data["timings"]
 
