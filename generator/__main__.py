@@ -1,11 +1,14 @@
 """The process entry point: ``python -m generator`` and the ``portarium-codegen`` console script.
 
-Both run :func:`entry`, which does two things a library call of :func:`generator.cli.main` must
+Both run :func:`entry`, which does three things a library call of :func:`generator.cli.main` must
 not do to its caller's process:
 
 - Imports allocate ~100k long-lived objects (classes, functions, regexes): collecting while they
   are made finds no garbage, so the collector is off until they are in, then they are moved out
   of its reach (``gc.freeze``), so no later collection walks them again.
+- Regular expressions compiled by earlier runs are served from the generator's cache
+  (:mod:`generator.regexcache`), which reaches into :mod:`re`'s internals: a library caller's
+  process is left as it is.
 - The process ends with ``os._exit`` once the output streams are flushed: everything the run
   wrote is closed by then, and tearing down the interpreter (freeing every object of the spec,
   the IR and the rendered tree one by one) would take a tenth of a second or more on large specs
@@ -30,6 +33,9 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        from generator import regexcache
+
+        regexcache.install()  # before the imports that compile patterns
         from generator.cli import main
     finally:
         if collecting:
@@ -39,6 +45,7 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
     from generator.records import keep_compiled
 
     keep_compiled()  # os._exit below runs no atexit handler
+    regexcache.keep()
     if sys.getprofile() is not None or sys.gettrace() is not None or "coverage" in sys.modules:
         raise SystemExit(code)
     try:
