@@ -1,9 +1,8 @@
 """Stages that run beside each other on a large spec: validation beside the build.
 
 Validation does not feed the build: it only records diagnostics. On a spec of at least
-:data:`PARALLEL_MIN_OPERATIONS` operations or :data:`VALIDATE_BESIDE_MIN_REFS` ``$ref`` sites
-(where a fork costs less than it saves; below, the pipeline runs the stages one after the
-other), :func:`validate_beside_build` validates in a forked
+:data:`PARALLEL_MIN_OPERATIONS` operations (where a fork costs less than it saves; below, the
+pipeline runs the stages one after the other), :func:`validate_beside_build` validates in a forked
 child (:mod:`generator.forking`) while this process builds the IR, then merges the diagnostics so
 that the sink ends exactly as after the serial order:
 
@@ -38,30 +37,9 @@ Measured with the machine's second core busy (load ~2.9, medians of 2-3): spotif
 about 250 operations even then, and earlier on an idle core."""
 
 
-VALIDATE_BESIDE_MIN_REFS = 100
-"""``$ref`` sites from which validation runs beside the build on a spec of fewer operations than
-:data:`PARALLEL_MIN_OPERATIONS` (rendering stays in one process there). The build's work grows
-with the schemas the references reuse; from about here it outlasts what the child needs before
-its answer (the fork, importing jsonschema_rs ~10 ms, compiling the meta-schema ~3 ms), and that
-import leaves this process's path. Measured interleaved (``benchmarks/bench_ab.py``, median
-within-round difference, forked - serial): petstore (7 refs) +6.4 ms, redocly-museum (78) +5.6
-ms, hf-tgi (115) -18 ms, Portarium upstream (749) -9.8 ms."""
-
-
 def parallel_worthwhile(operations: int) -> bool:
     """Whether a spec of ``operations`` operations runs stages beside each other here."""
     if operations < PARALLEL_MIN_OPERATIONS:
-        return False
-    # Imported here: the fork machinery (pickle, threading, select) is ~5 ms of every start-up.
-    from generator import forking
-
-    return forking.can_fork()
-
-
-def validate_beside_worthwhile(operations: int, refs: int) -> bool:
-    """Whether a spec of ``operations`` operations and ``refs`` ``$ref`` sites validates beside
-    its build here (:func:`validate_beside_build`)."""
-    if operations < PARALLEL_MIN_OPERATIONS and refs < VALIDATE_BESIDE_MIN_REFS:
         return False
     # Imported here: the fork machinery (pickle, threading, select) is ~5 ms of every start-up.
     from generator import forking

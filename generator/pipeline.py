@@ -45,12 +45,7 @@ from generator.output import (
     swap,
     syntax_errors,
 )
-from generator.overlap import (
-    parallel_worthwhile,
-    validate,
-    validate_beside_build,
-    validate_beside_worthwhile,
-)
+from generator.overlap import parallel_worthwhile, validate, validate_beside_build
 from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
@@ -226,7 +221,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     if isinstance(root, dict) and isinstance(root.get("info"), dict):
         info = root["info"]
     result: BuildResult
-    if not opts.validate_only and validate_beside_worthwhile(operations, len(spec.refs)):
+    if not opts.validate_only and parallel_worthwhile(operations):
         config = _names(config, opts, str(info.get("title", "api")))
         built = validate_beside_build(spec, config, sink, report)
         report.operations_total = operations

@@ -68,7 +68,6 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def serial(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", 10**9)
-    monkeypatch.setattr(overlap, "VALIDATE_BESIDE_MIN_REFS", 10**9)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -194,20 +193,6 @@ def test_can_fork_refuses_threads_and_the_serial_switch(monkeypatch: pytest.Monk
     assert not forking.can_fork()
 
 
-def test_validation_goes_beside_the_build_from_enough_operations_or_refs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(forking, "can_fork", lambda: True)
-    least_ops, least_refs = overlap.PARALLEL_MIN_OPERATIONS, overlap.VALIDATE_BESIDE_MIN_REFS
-    assert not overlap.validate_beside_worthwhile(3, 7)  # petstore: the fork costs more
-    assert not overlap.validate_beside_worthwhile(least_ops - 1, least_refs - 1)
-    assert overlap.validate_beside_worthwhile(3, least_refs)
-    assert overlap.validate_beside_worthwhile(least_ops, 0)
-    assert not overlap.parallel_worthwhile(least_ops - 1)  # rendering stays in one process
-    monkeypatch.setattr(forking, "can_fork", lambda: False)
-    assert not overlap.validate_beside_worthwhile(least_ops, least_refs)
-
-
 # -- validation beside the build: the sink ends as after the serial order ------------------------
 
 
@@ -297,7 +282,6 @@ def serial_portarium(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dic
     out = tmp_path_factory.mktemp("serial") / "portarium-client"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(overlap, "PARALLEL_MIN_OPERATIONS", 10**9)
-        mp.setattr(overlap, "VALIDATE_BESIDE_MIN_REFS", 10**9)
         outcome, files = generate(PORTARIUM, out)
     assert outcome.report.exit_code == 0
     return diag_json(outcome), files
@@ -377,7 +361,6 @@ def test_forked_and_serial_agree_on_recovered_defects(
     results = []
     for lowest in (10**9, 1):
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", lowest)
-        monkeypatch.setattr(overlap, "VALIDATE_BESIDE_MIN_REFS", lowest)
         monkeypatch.setattr(forking, "can_fork", lambda: True)
         for strict in (False, True):
             out = tmp_path / f"{lowest}-{strict}" / "client"
@@ -468,7 +451,6 @@ def test_the_first_template_error_in_plan_order_wins(
     results = []
     for lowest, fork in ((10**9, False), (1, True)):
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", lowest)
-        monkeypatch.setattr(overlap, "VALIDATE_BESIDE_MIN_REFS", lowest)
         monkeypatch.setattr(forking, "can_fork", lambda fork=fork: fork)
         outcome = run(Options(spec=PORTARIUM, output=tmp_path / f"{lowest}" / "client"))
         results.append((outcome.report.exit_code, diag_json(outcome)))
