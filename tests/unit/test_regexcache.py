@@ -11,6 +11,7 @@ import marshal
 import os
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -111,8 +112,9 @@ def test_code_the_engine_refuses_is_compiled_afresh(tmp_path: Path) -> None:
     (entry,) = _entries(tmp_path)
     stored = marshal.loads(entry.read_bytes())
     # Well-typed but meaningless code for every pattern: the engine validates what it is given.
+    nonsense = array("I", [1, 2, 3]).tobytes()
     broken = {
-        key: (flags, [1, 2, 3], groups, index, names)
+        key: (flags, nonsense, groups, index, names)
         for key, (flags, _, groups, index, names) in stored.items()
     }
     entry.write_bytes(marshal.dumps(broken))
