@@ -26,7 +26,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -181,6 +181,9 @@ class DiagnosticSink:
     promote: frozenset[str] = frozenset()
     items: list[Diagnostic] = field(default_factory=list)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
+    #: With a list here, warnings and notes are recorded without their location, which
+    #: :meth:`locate_deferred` adds later: (index in ``items``, pointer as given, locator).
+    deferred: list[tuple[int, str, Locator]] | None = None
 
     def add(
         self,
@@ -199,11 +202,15 @@ class DiagnosticSink:
             hint += "a recovery warning, an error under --strict (docs/recovery.md)"
         loc = location
         finder = locator or self.locator
+        later = ""
         if loc is None and finder is not None and pointer:
             # A pointer located here may name a translated document (Swagger 2.0): shown as the
             # file is written (so two translated nodes of one 2.0 node report once). With an
             # explicit ``location`` it is taken as written.
-            loc = finder.locate(pointer)
+            if self.deferred is not None and severity is not Severity.ERROR:
+                later = pointer
+            else:
+                loc = finder.locate(pointer)
             pointer = finder.original_key(pointer)
         key = (code, pointer, message)
         source = ""
@@ -222,8 +229,27 @@ class DiagnosticSink:
         )
         if key not in self._seen:
             self._seen.add(key)
+            if later and self.deferred is not None and finder is not None:
+                self.deferred.append((len(self.items), later, finder))
             self.items.append(diag)
         return diag
+
+    def locate_deferred(self) -> None:
+        """Add their locations to the diagnostics recorded while ``deferred`` was set (in the
+        order they were recorded) and stop deferring."""
+        pending, self.deferred = self.deferred or [], None
+        for index, pointer, finder in pending:
+            loc = finder.locate(pointer)
+            if loc is None:
+                continue
+            diag = self.items[index]
+            self.items[index] = replace(
+                diag,
+                file=loc.file,
+                line=loc.line,
+                col=loc.col,
+                source_line=finder.source_line(loc) or "",
+            )
 
     def error(self, code: str, message: str, pointer: str = "", **kw: object) -> Diagnostic:
         return self.add(code, Severity.ERROR, message, pointer, **kw)  # type: ignore[arg-type]

@@ -205,6 +205,10 @@ class _Scan:
         self.next = next_offset
 
 
+_Scans = dict[int, tuple[dict[str, list[tuple[int, int]]], int]]
+"""Object offset -> (its members read so far, offset of the next one or -1 at its end)."""
+
+
 class _JsonNavigator:
     """Follows pointers through JSON text without building a full position table.
 
@@ -239,13 +243,36 @@ class _JsonNavigator:
         match = _SCALAR.match(text, i)
         return match.end() if match else i + 1
 
-    def _member(self, start: int, token: str) -> list[tuple[int, int]] | None:
-        """Every (key offset, value offset) of member ``token`` of the object at ``start``."""
+    def scan_levels(self, depth: int) -> _Scans:
+        """Read every member of every object on the first ``depth`` levels (the root object is
+        the first) and return what was read, for :meth:`adopt` in another process."""
+        text = self._text
+        level = [self._ws(0)]
+        for _ in range(depth):
+            deeper: list[int] = []
+            for start in level:
+                if text[start : start + 1] == "{":
+                    self._member(start, None)
+                    for found in self._objects[start].entries.values():
+                        deeper.extend(value for _, value in found)
+            level = deeper
+        return {start: (scan.entries, scan.next) for start, scan in self._objects.items()}
+
+    def adopt(self, scans: _Scans) -> None:
+        """Take objects read further elsewhere (:meth:`scan_levels` on the same text)."""
+        for start, (entries, next_offset) in scans.items():
+            scan = self._objects.get(start)
+            if scan is None or (scan.next >= 0 and next_offset < 0):
+                self._objects[start] = _Scan(entries, next_offset)
+
+    def _member(self, start: int, token: str | None) -> list[tuple[int, int]] | None:
+        """Every (key offset, value offset) of member ``token`` of the object at ``start``
+        (``None``: read every member, find none)."""
         scan = self._objects.get(start)
         if scan is None:
             scan = self._objects[start] = _Scan({}, self._ws(start + 1))
         members: dict[str, list[tuple[int, int]]] = scan.entries
-        found = members.get(token)
+        found = members.get(token) if token is not None else None
         if found and self._unique:
             return found
         text = self._text
@@ -275,7 +302,7 @@ class _JsonNavigator:
             raise
         finally:
             scan.next = i
-        return members.get(token)
+        return members.get(token) if token is not None else None
 
     def _item(self, start: int, index: int) -> int | None:
         """Offset of item ``index`` of the array at ``start`` (None: no such item)."""
@@ -457,12 +484,16 @@ class SourceFile:
             self._lines = _LineTable(self.text, self.utf8)
         return self._lines
 
+    def navigator(self) -> _JsonNavigator:
+        """The pointer navigator of a JSON file (made on first use)."""
+        if self._json is None:
+            self._json = _JsonNavigator(self.text, self.utf8, self.unique_keys)
+        return self._json
+
     def find(self, pointer: str) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
         tokens = split_pointer(pointer)
         if self.syntax == "json":
-            if self._json is None:
-                self._json = _JsonNavigator(self.text, self.utf8, self.unique_keys)
-            offset, occurrences = self._json.find(tokens)
+            offset, occurrences = self.navigator().find(tokens)
             return self.lines.position(offset), [self.lines.position(o) for o in occurrences]
         if self.positions is not None:
             return _find_in_data(self.document, self.positions, tokens)
@@ -611,6 +642,24 @@ class SourceMap:
             return Location(self.display(uri), 0, 0)
         line, col = source.lines.position(offset)
         return Location(source.display, line, col)
+
+    def scan_levels(self, depth: int, least: int) -> dict[str, _Scans]:
+        """For each JSON file of at least ``least`` characters: its objects on the first
+        ``depth`` levels, read to their end (:meth:`_JsonNavigator.scan_levels`). Locating a
+        pointer there then skips no sibling of those levels. For another process, which
+        :meth:`adopt` s them."""
+        return {
+            uri: source.navigator().scan_levels(depth)
+            for uri, source in self._files.items()
+            if source.syntax == "json" and len(source.text) >= least
+        }
+
+    def adopt(self, scans: dict[str, _Scans]) -> None:
+        """Take what :meth:`scan_levels` read (in a process with the same files)."""
+        for uri, found in scans.items():
+            source = self._files.get(uri)
+            if source is not None and source.syntax == "json":
+                source.navigator().adopt(found)
 
     def source_line(self, location: Location) -> str | None:
         source = self._by_display.get(location.file)

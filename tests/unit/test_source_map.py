@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.diagnostics import escape_pointer_token
+from generator.diagnostics import DiagnosticSink, escape_pointer_token
 from generator.source_map import SourceMap, byte_view
 
 
@@ -56,6 +56,67 @@ def test_lazy_lookups_match_full_reads() -> None:
             assert lazy.key_occurrences("/spec.json", pointer) == full.key_occurrences(
                 "/spec.json", pointer
             )
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 5])
+@pytest.mark.parametrize("unique", [True, False])
+def test_levels_read_elsewhere_locate_as_read_here(depth: int, unique: bool) -> None:
+    """What one process reads ahead (``scan_levels``) and another adopts, before or after its
+    own lookups, lands every pointer where a fresh read does."""
+    pointers = _pointers(DOC)
+    text = json.dumps(DOC, indent=1, ensure_ascii=False)
+    fresh, ahead, late = (SourceMap("/spec.json") for _ in range(3))
+    for smap in (fresh, ahead, late):
+        smap.add("/spec.json", byte_view(text.encode()), "json", utf8=True, unique_keys=unique)
+    reader = SourceMap("/spec.json")
+    reader.add("/spec.json", byte_view(text.encode()), "json", utf8=True, unique_keys=unique)
+    assert reader.scan_levels(depth, least=10**9) == {}  # a small file is not read ahead
+    scans = reader.scan_levels(depth, least=0)
+    assert scans["/spec.json"]  # the root object at least, read to its end
+    ahead.adopt(scans)
+    shuffled = pointers[:]
+    random.Random(depth).shuffle(shuffled)
+    for pointer in shuffled[: len(shuffled) // 2]:  # part of it read here first
+        late.locate(pointer)
+    late.adopt(scans)
+    for pointer in shuffled:
+        expected = fresh.locate(pointer)
+        assert ahead.locate(pointer) == expected, pointer
+        assert late.locate(pointer) == expected, pointer
+        assert ahead.key_occurrences("/spec.json", pointer) == fresh.key_occurrences(
+            "/spec.json", pointer
+        )
+
+
+def test_deferred_diagnostics_end_as_located_ones() -> None:
+    """A sink that defers locating (warnings and notes; errors are located at once) ends, once
+    ``locate_deferred`` ran, with the items an eager sink has, repeats dropped alike."""
+    text = json.dumps(DOC, indent=1, ensure_ascii=False)
+    pointers = [p for p in _pointers(DOC) if not p.endswith("/missing")][:60] + ["#/nowhere"]
+    sinks = []
+    for defer in (False, True):
+        smap = SourceMap("/spec.json")
+        smap.add("/spec.json", text, "json")
+        sink = DiagnosticSink(locator=smap, default_file="spec.json")
+        if defer:
+            sink.deferred = []
+        for i, pointer in enumerate(pointers + pointers[:5]):  # the repeats are dropped
+            if i % 3 == 0:
+                sink.error("E0001", f"e {pointer}", pointer)
+            elif i % 3 == 1:
+                sink.warning("W0001", f"w {pointer}", pointer)
+            else:
+                sink.note("N0001", f"n {pointer}", pointer)
+        if defer:
+            assert all(not d.line for d in sink.items if d.code != "E0001")
+            assert all(
+                d.line for d in sink.items if d.code == "E0001" and "nowhere" not in d.message
+            )
+            sink.locate_deferred()
+            assert sink.deferred is None
+        sinks.append(sink.items)
+    assert sinks[1] == sinks[0]
+    assert any(d.source_line for d in sinks[1] if d.code != "E0001")
 
 
 def test_duplicate_keys_read_every_occurrence() -> None:
