@@ -52,6 +52,8 @@ _MAX_SHOWN_LINE = 1000
 _LEADING_BYTES = bytes(b for b in range(256) if not 0x80 <= b < 0xC0)
 # Columns on lines longer than this (minified JSON) are counted through the continuation index.
 _SHORT_HEAD = 1 << 12
+# Line starts a line table remembers from the positions it computed (then it starts over).
+_KEPT_STARTS = 1 << 14
 
 try:  # libyaml (C) when PyYAML was built with it
     from yaml import CSafeLoader as _BaseLoader
@@ -96,6 +98,10 @@ class _LineTable:
         self._utf8 = utf8
         self._counts: array[int] | None = None
         self._continuations: array[int] | None = None
+        # line -> offset of its start, for the lines :meth:`position` found: a diagnostic's
+        # source line is asked for right after its position, and stepping through a block's
+        # newlines to its line again was a third of locating GitHub's build diagnostics.
+        self._starts: dict[int, int] = {}
 
     @property
     def counts(self) -> array[int]:
@@ -147,6 +153,9 @@ class _LineTable:
         block = min(offset // _BLOCK, len(counts) - 1)
         line = counts[block] + self._text.count("\n", block * _BLOCK, offset) + 1
         start = self._line_start(offset, block)
+        if len(self._starts) >= _KEPT_STARTS:
+            self._starts.clear()
+        self._starts[line] = start
         if self._utf8:
             if offset - start > _SHORT_HEAD:
                 # Valid UTF-8 (the loader decoded it) from a line start: every byte but the
@@ -163,8 +172,8 @@ class _LineTable:
         if not 1 <= line <= counts[-1] + 1:
             return None
         text = self._text
-        start = 0
-        if line > 1:
+        start = self._starts.get(line, 0)
+        if line > 1 and not start:
             # The (line - 1)th newline: find its block, then step through that block.
             block = bisect.bisect_left(counts, line - 1) - 1
             start = block * _BLOCK

@@ -144,9 +144,11 @@ def test_line_table_matches_naive_counting(monkeypatch: pytest.MonkeyPatch) -> N
                 line = text.count("\n", 0, offset) + 1
                 col = offset - (text.rfind("\n", 0, offset) + 1) + 1
                 assert table.position(offset) == (line, col), (text, offset)
+            fresh = source_map._LineTable(text)  # no position asked first: no line start known
             for number in range(0, len(lines) + 2):
                 expected = lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else None
                 assert table.line_text(number) == expected, (text, number)
+                assert fresh.line_text(number) == expected, (text, number)
 
 
 def test_columns_on_long_utf8_lines_count_characters(monkeypatch: pytest.MonkeyPatch) -> None:
