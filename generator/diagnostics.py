@@ -291,6 +291,22 @@ class DiagnosticSink:
                 self._seen.add(key)
                 self.items.append(d)
 
+    def take(self, other: DiagnosticSink) -> None:
+        """:meth:`extend` with ``other``'s items, and the locating ``other`` still owes them
+        (its :attr:`deferred` entries), which :meth:`locate_deferred` here then does."""
+        owed = {index: (pointer, finder) for index, pointer, finder in other.deferred or ()}
+        for index, d in enumerate(other.items):
+            key = (d.code, d.pointer, d.message)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            if index in owed:
+                if self.deferred is None:
+                    self.deferred = []
+                self.deferred.append((len(self.items), *owed[index]))
+            self.items.append(d)
+        other.deferred = None
+
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.items)
 

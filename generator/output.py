@@ -480,6 +480,7 @@ def format_tree(
     fix: bool = True,
     skip: Sequence[str] = (),
     meanwhile: Callable[[], object] | None = None,
+    formatting: Callable[[], object] = list,
 ) -> FormatResult:
     """Run ruff's fixer and formatter over ``root`` in place (using the tree's own pyproject).
 
@@ -487,6 +488,9 @@ def format_tree(
     already. ``meanwhile``: the caller's next work on the formatted tree (reading it back), run
     here once it is formatted, beside the end of the compile check; it is not run when formatting
     fails.
+
+    ``formatting``: the caller's work that needs no formatted file, run here while ruff
+    formats (before this process's share of the compile check).
 
     ``fix=False`` skips the fixer (``ruff check --fix --select I,F401,UP``): the stock templates
     and the planner emit imports sorted, merged and used exactly as that pass would leave them
@@ -529,11 +533,14 @@ def format_tree(
         # ruff formats in its own process; the compile check (in this process, or its share of
         # it) runs meanwhile: it reads the rendered bytes, never the files ruff rewrites.
         skipped = [arg for rel in skip for arg in ("--extend-exclude", rel)]
+        checked = check
+
+        def beside_format() -> list[str]:
+            formatting()
+            return checked.errors() if checked is not None else []
+
         fmt, broken = _beside(
-            [*base, "format", "--quiet", "--no-cache", *skipped, "."],
-            root,
-            env,
-            check.errors if check is not None else list,
+            [*base, "format", "--quiet", "--no-cache", *skipped, "."], root, env, beside_format
         )
     elif check is not None:
         broken = check.errors()

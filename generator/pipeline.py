@@ -191,6 +191,7 @@ def run(opts: Options) -> Outcome:
         report.exit_code = EXIT_BAD_INPUT
     finally:
         gc.set_threshold(*thresholds)
+    sink.locate_deferred()  # what no stage located yet (see overlap.validate_beside_build)
     report.diagnostics = list(sink.items)
     if report.errors and report.exit_code == EXIT_OK:
         report.exit_code = EXIT_BAD_INPUT
@@ -553,6 +554,7 @@ def _write_format_swap(
                     fix=fix,
                     skip=() if fix else as_is,
                     meanwhile=lambda: read.append(read_back()),
+                    formatting=outcome.sink.locate_deferred,
                 )
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")

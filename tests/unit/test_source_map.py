@@ -119,6 +119,30 @@ def test_deferred_diagnostics_end_as_located_ones() -> None:
     assert any(d.source_line for d in sinks[1] if d.code != "E0001")
 
 
+def test_a_sink_takes_what_another_still_owes() -> None:
+    """``take`` carries the locating a deferring sink owes into another sink, past the repeats
+    that sink already holds; located there, the items are what one eager sink records."""
+    text = json.dumps(DOC, indent=1, ensure_ascii=False)
+    smap = SourceMap("/spec.json")
+    smap.add("/spec.json", text, "json")
+    pointers = [p for p in _pointers(DOC) if not p.endswith("/missing")][:40]
+    eager = DiagnosticSink(locator=smap)
+    main = DiagnosticSink(locator=smap)
+    side = DiagnosticSink(locator=smap, deferred=[])
+    for pointer in pointers[:10]:  # already in the main sink: the side's repeats are dropped
+        eager.warning("W0001", f"w {pointer}", pointer)
+        main.warning("W0001", f"w {pointer}", pointer)
+    for pointer in pointers[5:]:
+        eager.note("N0001", f"n {pointer}", pointer)
+        eager.warning("W0001", f"w {pointer}", pointer)
+        side.note("N0001", f"n {pointer}", pointer)
+        side.warning("W0001", f"w {pointer}", pointer)
+    main.take(side)
+    assert side.deferred is None and main.deferred
+    main.locate_deferred()
+    assert main.items == eager.items
+
+
 def test_duplicate_keys_read_every_occurrence() -> None:
     text = '{"a": {"k": 1, "b": 2, "k": 3}}'
     smap = SourceMap("/spec.json")
