@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from generator import forking, overlap, pipeline, render_split
+from generator import forking, overlap, pipeline, render_split, source_map
 from generator.build import build_api
 from generator.codes import RECOVERY_CODES
 from generator.config import Config
@@ -230,6 +230,27 @@ def test_validation_beside_build_keeps_the_diagnostics(
     )
     assert parallel_items == serial_items
     assert built_parallel == built_serial
+
+
+@pytest.mark.parametrize("reading", ["works", "fails"])
+def test_reading_ahead_for_the_build_diagnostics_changes_nothing(
+    reading: str, monkeypatch: pytest.MonkeyPatch, no_leftover_children: None
+) -> None:
+    """The child reads a JSON spec's upper levels for locating the build's findings (here a
+    small one too); if that reading fails, the parent reads what it needs itself."""
+    monkeypatch.setattr(overlap, "LOCATE_LEAST", 0)
+    if reading == "fails":
+
+        def broken(*args: Any) -> Any:
+            raise ValueError("a reading bug")
+
+        monkeypatch.setattr(source_map.SourceMap, "scan_levels", broken)
+    for name in ("hf-tgi.json", "qdrant.json"):
+        serial_items, parallel_items, built_serial, built_parallel = _serial_and_parallel(
+            CORPUS / name, False
+        )
+        assert parallel_items == serial_items and built_parallel == built_serial
+        assert any(d.line for d in parallel_items)
 
 
 def test_validation_error_stops_before_the_build(
