@@ -212,7 +212,6 @@ class DiagnosticSink:
             else:
                 loc = finder.locate(pointer)
             pointer = finder.original_key(pointer)
-        key = (code, pointer, message)
         source = ""
         if loc is not None and finder is not None:
             source = finder.source_line(loc) or ""
@@ -227,12 +226,19 @@ class DiagnosticSink:
             hint=hint,
             source_line=source,
         )
-        if key not in self._seen:
-            self._seen.add(key)
-            if later and self.deferred is not None and finder is not None:
-                self.deferred.append((len(self.items), later, finder))
-            self.items.append(diag)
+        at = len(self.items)
+        if self._keep(diag) and later and self.deferred is not None and finder is not None:
+            self.deferred.append((at, later, finder))
         return diag
+
+    def _keep(self, diag: Diagnostic) -> bool:
+        """Append ``diag`` unless an earlier one has its code, pointer and message."""
+        key = (diag.code, diag.pointer, diag.message)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        self.items.append(diag)
+        return True
 
     def locate_deferred(self) -> None:
         """Add their locations to the diagnostics recorded while ``deferred`` was set (in the
@@ -286,25 +292,18 @@ class DiagnosticSink:
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         for d in diagnostics:
-            key = (d.code, d.pointer, d.message)
-            if key not in self._seen:
-                self._seen.add(key)
-                self.items.append(d)
+            self._keep(d)
 
     def take(self, other: DiagnosticSink) -> None:
         """:meth:`extend` with ``other``'s items, and the locating ``other`` still owes them
         (its :attr:`deferred` entries), which :meth:`locate_deferred` here then does."""
         owed = {index: (pointer, finder) for index, pointer, finder in other.deferred or ()}
         for index, d in enumerate(other.items):
-            key = (d.code, d.pointer, d.message)
-            if key in self._seen:
-                continue
-            self._seen.add(key)
-            if index in owed:
+            at = len(self.items)
+            if self._keep(d) and index in owed:
                 if self.deferred is None:
                     self.deferred = []
-                self.deferred.append((len(self.items), *owed[index]))
-            self.items.append(d)
+                self.deferred.append((at, *owed[index]))
         other.deferred = None
 
     def __iter__(self) -> Iterator[Diagnostic]:
