@@ -26,8 +26,11 @@ import sys
 import zlib
 from array import array
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from generator import sourcecache
 
 __all__ = ["install", "keep", "stats"]
 
@@ -95,9 +98,8 @@ def _valid(entry: object) -> bool:
     )
 
 
-def _stored(where: Any, name: str) -> dict[_Key, _Args]:
-    from generator import sourcecache
-
+def _stored(where: Path, name: str) -> dict[_Key, _Args]:
+    """The well-formed entries kept in ``where`` under ``name`` (none when unreadable)."""
     data = sourcecache.read_entry(where, name)
     try:
         stored = marshal.loads(data) if data else {}
@@ -147,8 +149,6 @@ def install() -> None:
     found = _compiler_module()
     if found is None:
         return
-    from generator import sourcecache
-
     where = sourcecache.cache_dir()
     if where is None:
         return
@@ -187,17 +187,7 @@ def install() -> None:
         return made
 
     compiler.compile = compile  # type: ignore[attr-defined]
-    _state.update(where=where, name=name, compiler=compiler, original=original)
-
-
-def uninstall() -> None:
-    """Give re its own compiler back (tests)."""
-    if _state:
-        _state["compiler"].compile = _state["original"]
-    _state.clear()
-    _known.clear()
-    _new.clear()
-    _used.clear()
+    _state.update(where=where, name=name)
 
 
 def keep() -> None:
@@ -205,8 +195,6 @@ def keep() -> None:
     it ends with ``os._exit``, which runs no ``atexit`` handler)."""
     if not _new or not _state:
         return
-    from generator import sourcecache
-
     fresh = dict(_new)
     _new.clear()
     merged = {**_stored(_state["where"], _state["name"]), **fresh}

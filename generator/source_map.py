@@ -654,9 +654,9 @@ class SourceMap:
 
     def scan_levels(self, depth: int, least: int) -> dict[str, _Scans]:
         """For each JSON file of at least ``least`` characters: its objects on the first
-        ``depth`` levels, read to their end (:meth:`_JsonNavigator.scan_levels`). Locating a
-        pointer there then skips no sibling of those levels. For another process, which
-        :meth:`adopt` s them."""
+        ``depth`` levels, read to their end (:meth:`_JsonNavigator.scan_levels`), for another
+        process to :meth:`adopt`: locating a pointer there then skips no sibling on those
+        levels."""
         return {
             uri: source.navigator().scan_levels(depth)
             for uri, source in self._files.items()
