@@ -1,4 +1,5 @@
-"""Stages that run beside each other on a large spec: validation beside the build.
+"""Stages that run beside each other: validation beside the build (a large spec), or beside
+``ruff format`` (a smaller one).
 
 Validation does not feed the build: it only records diagnostics. On a spec of at least
 :data:`PARALLEL_MIN_OPERATIONS` operations (where a fork costs less than it saves; below, the
@@ -15,6 +16,12 @@ that the sink ends exactly as after the serial order:
 
 Report timings stay per stage (``validate`` is the child's own time); the time validation ran
 hidden beside the build is added to ``report.overlapped``.
+
+Below that size a fork costs more than it saves, but the run still waits on ruff at its end (~45
+ms on the Portarium spec) with nothing to do. There :class:`LateValidation` lets the pipeline
+build, plan, render and write first, recording into a side sink, and validate while ruff formats
+the staged tree; nothing is swapped in before validation has passed, and the sink ends as in the
+serial order (:meth:`LateValidation.settle`).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any
 
 from generator.build import BuildResult, build_api
 from generator.config import Config
-from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
+from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError, Severity
 from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
@@ -128,3 +135,76 @@ def validate_beside_build(
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome
+
+
+class LateStop(Exception):
+    """Raised before the swap when validation, run late, stops the run (the staged tree goes)."""
+
+
+class LateValidation:
+    """Validation of ``spec`` run after the later stages have recorded into :attr:`later`.
+
+    The pipeline builds with :attr:`later` as its sink (and marks the end of the build with
+    :meth:`built`), plans, renders and writes, then calls :meth:`run` while ruff formats, and
+    :meth:`passes` before anything is swapped in (raising :class:`LateStop` when it does not).
+    :meth:`settle` then merges the diagnostics as the serial order would have left them:
+    validation's first; then, unless validation found a blocking error (the serial order stops
+    before the build), the build's; then, unless validation found any error (it stops after the
+    build), everything the later stages recorded. The caller drops the later stages' result, and
+    any exception they raised, when :meth:`settle` says the serial order stopped.
+    """
+
+    def __init__(self, spec: LoadedSpec, sink: DiagnosticSink, report: Report) -> None:
+        self._spec: LoadedSpec | None = spec
+        self._sink = sink
+        self._report = report
+        self.later = side_sink(sink)
+        self._built_at: int | None = None
+        self._found: list[Diagnostic] = []
+        self._fatal: Diagnostic | None = None
+        self._done = False
+        report.timings.setdefault("validate", 0.0)  # the report lists the stages in serial order
+
+    def built(self) -> None:
+        """The build is over: what :attr:`later` holds now is the build's."""
+        self._built_at = len(self.later.items)
+
+    def run(self, *, beside: bool = False) -> None:
+        """Validate (once); ``beside``: while other work runs (the time counts as overlapped)."""
+        if self._done:
+            return
+        self._done = True
+        spec, self._spec = self._spec, None
+        assert spec is not None
+        found = side_sink(self._sink)
+        start = time.perf_counter()
+        with self._report.stage("validate"):
+            try:
+                validate(spec, found)
+            except FatalInputError as exc:
+                self._fatal = exc.diagnostic
+        if beside:
+            self._report.overlapped["validate"] = round(time.perf_counter() - start, 4)
+        self._found = found.items
+
+    def passes(self) -> bool:
+        """Validate (if not yet); whether the serial order would have gone past the build."""
+        self.run()
+        return self._fatal is None and not any(d.severity is Severity.ERROR for d in self._found)
+
+    def settle(self) -> bool:
+        """Validate (if not yet) and merge the diagnostics into the run's sink; True when the
+        serial order would have stopped the run there (a :class:`FatalInputError` of validation
+        is raised, as there)."""
+        self.run()
+        sink = self._sink
+        sink.extend(self._found)
+        if self._fatal is not None:
+            raise FatalInputError(self._fatal)
+        if sink.has_blocking_errors:
+            return True
+        if sink.has_errors and self._built_at is not None:
+            sink.extend(self.later.items[: self._built_at])
+            return True
+        sink.take(self.later)
+        return False

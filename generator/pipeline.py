@@ -45,7 +45,13 @@ from generator.output import (
     swap,
     syntax_errors,
 )
-from generator.overlap import parallel_worthwhile, validate, validate_beside_build
+from generator.overlap import (
+    LateStop,
+    LateValidation,
+    parallel_worthwhile,
+    validate,
+    validate_beside_build,
+)
 from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
 from generator.pyproject_config import config_source, load_any_config
@@ -98,6 +104,8 @@ class Outcome:
     ruff: list[str] | None = None
     checker: CompileCheck | None = None
     locator: Locator | None = None
+    # validation still to run, while ruff formats (overlap.LateValidation)
+    late: LateValidation | None = None
 
 
 def _names(config: Config, opts: Options, title: str) -> Config:
@@ -221,23 +229,81 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     info: dict[str, Any] = {}
     if isinstance(root, dict) and isinstance(root.get("info"), dict):
         info = root["info"]
-    result: BuildResult
+    del root
+    title = str(info.get("title", "api"))
+    # The stages after the build take the spec and the build's result out of ``held``: no frame
+    # here keeps them (the parsed spec is ~80 MiB on Microsoft Graph, and it goes before planning).
+    held: list[Any]
     if not opts.validate_only and parallel_worthwhile(operations):
-        config = _names(config, opts, str(info.get("title", "api")))
+        config = _names(config, opts, title)
         built = validate_beside_build(spec, config, sink, report)
         report.operations_total = operations
         if built is None:
             return
-        result = built
-    else:
-        with report.stage("validate"):
-            validate(spec, sink)
+        held = [spec, built]
+        del spec, built
+        _generate(opts, report, outcome, sink, held, config, config_path, info)
+        return
+    if _validates_late(opts, config, sink):
+        # Validated while ruff formats (overlap.LateValidation): the stages up to the write
+        # record into a side sink, which settle() merges as the serial order would have.
         report.operations_total = operations
-        if sink.has_blocking_errors or opts.validate_only:
-            return
-        config = _names(config, opts, str(info.get("title", "api")))
-        with report.stage("build"):
-            result = build_api(spec, config, sink)
+        late = LateValidation(spec, sink, report)
+        outcome.late = late
+        try:
+            config = _names(config, opts, title)
+            with report.stage("build"):
+                held = [spec, build_api(spec, config, late.later)]
+            late.built()
+            del spec
+            _generate(opts, report, outcome, late.later, held, config, config_path, info)
+        except Exception:
+            if late.settle():
+                return  # validation stops the run: its result (and the tree) is dropped
+            raise
+        finally:
+            outcome.late = None
+        late.settle()
+        return
+    with report.stage("validate"):
+        validate(spec, sink)
+    report.operations_total = operations
+    if sink.has_blocking_errors or opts.validate_only:
+        return
+    config = _names(config, opts, title)
+    with report.stage("build"):
+        held = [spec, build_api(spec, config, sink)]
+    del spec
+    _generate(opts, report, outcome, sink, held, config, config_path, info)
+
+
+def _validates_late(opts: Options, config: Config, sink: DiagnosticSink) -> bool:
+    """Whether validation waits for ruff (:class:`LateValidation`): a run that formats with ruff,
+    generates (not ``--validate-only`` or ``diff``'s surface), and has no error yet (a promoted
+    recovery warning of the load stops the run after the build, which then runs serially)."""
+    return (
+        config.formatter == "ruff"
+        and not opts.skip_format
+        and not opts.validate_only
+        and not opts.surface_only
+        and not sink.has_errors
+    )
+
+
+def _generate(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    sink: DiagnosticSink,
+    held: list[Any],
+    config: Config,
+    config_path: Path | None,
+    info: dict[str, Any],
+) -> None:
+    """The stages after the build: plan, surface, render, write, format, swap (or check).
+    ``held``: the loaded spec and the build's result, taken out here."""
+    spec, result = cast("tuple[LoadedSpec, BuildResult]", tuple(held))
+    held.clear()
     api = result.api
     report.models = len(api.models)
     report.operations_generated = len(api.operations)
@@ -282,7 +348,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
     spec_files = sorted(spec.documents)  # what the manifest hashes
     locator = spec.source_map
     # The IR holds all that the later stages read: the parsed spec goes (~80 MiB on Graph).
-    del spec, root, info, lic
+    del spec, info, lic
     with report.stage("plan"):
         planner = Planner(
             api,
@@ -495,6 +561,14 @@ def _finish_split(
     )
 
 
+def _while_formatting(outcome: Outcome) -> None:
+    """This process's work while ruff formats: validation run late, then the locating of
+    diagnostics recorded without their location."""
+    if outcome.late is not None:
+        outcome.late.run(beside=True)
+    outcome.sink.locate_deferred()
+
+
 def _write_format_swap(
     opts: Options,
     report: Report,
@@ -554,7 +628,7 @@ def _write_format_swap(
                     fix=fix,
                     skip=() if fix else as_is,
                     meanwhile=lambda: read.append(read_back()),
-                    formatting=outcome.sink.locate_deferred,
+                    formatting=lambda: _while_formatting(outcome),
                 )
                 if not result_fmt.ok:
                     raise RuntimeError(f"ruff failed on generated code:\n{result_fmt.message}")
@@ -563,6 +637,8 @@ def _write_format_swap(
                 broken = checker.errors()
                 if broken:
                     raise RuntimeError("generated code does not parse:\n" + "\n".join(broken[:20]))
+            if outcome.late is not None and not outcome.late.passes():
+                raise LateStop  # nothing is swapped in: the staged tree goes below
             files, digests = read[0] if read else read_back()
             spec_bytes = (Path(uri).read_bytes() for uri in spec_files if Path(uri).is_file())
             config_bytes = (
