@@ -21,13 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
     GITHUB_SPEC,
-    base_env,
     fmt_time,
     generate_ours,
     log,
     machine_note,
     median,
     need,
+    ours_env,
     ours_python,
     ours_repo,
     print_table,
@@ -73,7 +73,7 @@ def main() -> int:
             return m.seconds, m.peak_rss_mib
 
         def dif() -> tuple[float, float]:
-            m = run_measured(diff_cmd, cwd=ours_repo(), env=base_env())
+            m = run_measured(diff_cmd, cwd=ours_repo(), env=ours_env())
             if m.returncode != 0:
                 raise SystemExit(f"diff failed (exit {m.returncode}):\n{m.output[-2000:]}")
             if "operation-removed" not in m.output and "operation removed" not in m.output:

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     base_env,
     check,
+    dev_python,
     directory_spec,
     ensure_opc_env,
     find_package,
@@ -37,7 +38,6 @@ from _common import (  # noqa: E402
     median,
     opc_env,
     opc_python,
-    ours_python,
     print_table,
     run_measured,
     verdict,
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory(prefix="mypy-cache-") as cache:
                 log(f"mypy --strict on {files} modules (cold cache) ...")
                 cmd = [
-                    ours_python(),
+                    dev_python(),
                     "-m",
                     "mypy",
                     "--strict",
