@@ -4,8 +4,11 @@
 - Bytes -> text: UTF-8 only (a UTF-8 BOM is dropped); NUL bytes, UTF-16/32 and invalid UTF-8 are
   refused with the byte offset turned into ``line:col``.
 - JSON: :func:`json.loads` (C), with an ``object_pairs_hook`` that notices duplicate keys.
-- YAML: libyaml composes a node tree (``CSafeLoader``, pure-Python fallback), then an iterative
-  converter (no recursion, so no ``RecursionError``) builds the data in document order. It
+- YAML: a document of plain YAML (no anchor, alias, tag, merge key or repeated key: most specs)
+  is built straight from libyaml's events (:func:`_read_plain_yaml`). Any other is read again
+  the general way: libyaml composes a node tree (``CSafeLoader``, pure-Python fallback), then an
+  iterative converter (no recursion, so no ``RecursionError``) builds the data in document
+  order; both ways give the same data, positions and problems. It
   follows the YAML 1.1 core types with three deliberate differences, all closer to JSON:
   mapping keys are always the key's source text (``200:`` -> ``"200"``, ``on:`` -> ``"on"``),
   timestamps stay strings, and any tag outside the plain data types (``!!python/object``, custom
@@ -29,6 +32,16 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator import codes
@@ -324,6 +337,116 @@ def _mark_position(mark: Any) -> tuple[int, int]:
     return int(mark.line) + 1, int(mark.column) + 1
 
 
+class _Bail(Exception):
+    """The document needs :class:`_YamlConverter` (see :func:`_read_plain_yaml`)."""
+
+
+def _plain_scalar(value: str) -> Any:
+    """A plain (unquoted, untagged) scalar as :class:`_YamlConverter` reads it."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return value.lower() == "true"
+            if tag == _INT:
+                return _core_int(value)
+            if tag == _FLOAT:
+                return _core_float(value)
+            return value  # ``<<`` as a value
+    return value
+
+
+def _read_plain_yaml(loader: Any) -> tuple[Any, Positions]:
+    """The data and positions of a single-document stream that uses only plain YAML: mappings
+    with unique plain keys, sequences, scalars untagged (or ``!``), and nothing past a limit.
+
+    Built straight from the parser's events, this is what :class:`_YamlConverter` makes of the
+    same document, without the node tree in between (~40% of reading the Portarium spec).
+    Anything else -- an anchor, an alias, a tag, a merge key, a repeated or non-scalar key, a
+    scalar document, another document, a limit reached -- raises :class:`_Bail`, and the caller
+    reads the text again through the node tree, which handles all of it. A YAML syntax error is
+    raised as the parser raises it: reading the nodes would stop at the same event.
+    """
+    get = loader.get_event
+    get()  # the stream's start
+    event = get()
+    if type(event) is not DocumentStartEvent:
+        raise _Bail
+    event = get()
+    kind = type(event)
+    if (kind is not MappingStartEvent and kind is not SequenceStartEvent) or (
+        event.anchor is not None or event.tag is not None
+    ):
+        raise _Bail
+    root_mark = event.start_mark
+    is_map = kind is MappingStartEvent
+    obj: Any = {} if is_map else []
+    pos: Any = {} if is_map else []
+    root = obj
+    positions: Positions = {id(obj): pos}
+    stack: list[tuple[Any, bool, Any]] = []  # the containers above the one being filled
+    key: str | None = None
+    nodes = 1
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            value = event.value
+            tag = event.tag
+            if event.anchor is not None or len(value) > MAX_SCALAR_CHARS:
+                raise _Bail
+            if tag is not None and tag != "!":
+                raise _Bail
+            if is_map and key is None:
+                if value in obj or (value == "<<" and event.implicit[0]):
+                    raise _Bail  # a repeated key, a merge key
+                mark = event.start_mark
+                pos[value] = (mark.line + 1, mark.column + 1)
+                key = value
+                continue
+            nodes += 1
+            # Untagged or ``!``: libyaml marks either implicit when plain, as the nodes resolve.
+            data = _plain_scalar(value) if event.implicit[0] else value
+            if is_map:
+                obj[key] = data
+                key = None
+            else:
+                mark = event.start_mark
+                obj.append(data)
+                pos.append((mark.line + 1, mark.column + 1))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Bail
+            if (is_map and key is None) or len(stack) + 1 >= MAX_DEPTH:
+                raise _Bail  # a non-scalar key; a container too deep
+            nodes += 1
+            new: Any = {} if kind is MappingStartEvent else []
+            new_pos: Any = {} if kind is MappingStartEvent else []
+            positions[id(new)] = new_pos
+            if is_map:
+                obj[key] = new
+            else:
+                mark = event.start_mark
+                obj.append(new)
+                pos.append((mark.line + 1, mark.column + 1))
+            stack.append((obj, is_map, pos))
+            obj, is_map, pos, key = new, kind is MappingStartEvent, new_pos, None
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            if not stack:
+                break
+            obj, is_map, pos = stack.pop()
+            key = None
+        else:  # an alias
+            raise _Bail
+    if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+        raise _Bail
+    if nodes > MAX_EXPANDED_NODES:
+        raise _Bail
+    positions[ROOT_POSITION] = (root_mark.line + 1, root_mark.column + 1)
+    return root, positions
+
+
 def compose_yaml(text: str) -> Node | None:
     """libyaml node tree of a single-document stream (``None`` for an empty stream)."""
     loader = _Loader(text)
@@ -334,8 +457,19 @@ def compose_yaml(text: str) -> Node | None:
         loader.dispose()
 
 
-def parse_yaml(text: str) -> Parsed:
+def parse_yaml(text: str, *, events: bool = True) -> Parsed:
+    """``text`` read as YAML: from the parser's events when the document is plain YAML (see
+    :func:`_read_plain_yaml`; ``events=False`` never tries), else through the node tree."""
     try:
+        if events:
+            loader = _Loader(text)
+            try:
+                document, positions = _read_plain_yaml(loader)
+                return Parsed(document, "yaml", [], positions)
+            except _Bail:
+                pass
+            finally:
+                loader.dispose()
         root = compose_yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -433,18 +567,23 @@ class _YamlConverter:
         tag = node.tag
         if tag == _STR:
             return value
-        if tag == _INT:
-            return _core_int(value) if not node.style else _CONSTRUCTOR.construct_yaml_int(node)
-        if tag == _BOOL:
-            return (
-                value.lower() == "true"
-                if not node.style
-                else _CONSTRUCTOR.construct_yaml_bool(node)
-            )
         if tag == _NULL:
             return None
-        if tag == _FLOAT:
-            return _core_float(value) if not node.style else _CONSTRUCTOR.construct_yaml_float(node)
+        try:
+            if tag == _INT:
+                return _core_int(value) if not node.style else _CONSTRUCTOR.construct_yaml_int(node)
+            if tag == _BOOL:
+                if not node.style:
+                    return value.lower() == "true"
+                return _CONSTRUCTOR.construct_yaml_bool(node)
+            if tag == _FLOAT:
+                if not node.style:
+                    return _core_float(value)
+                return _CONSTRUCTOR.construct_yaml_float(node)
+        except (ValueError, KeyError, IndexError):
+            # An explicit tag on text that is no such value (``!!int abc``): the text is kept,
+            # as for a float Python cannot read, and validation judges it where it matters.
+            return value
         if tag not in _PLAIN_TAGS:
             self._tag_problem(node, stack, token)
         return value

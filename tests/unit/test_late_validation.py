@@ -38,30 +38,24 @@ _BOUND = """
 """
 HEAD = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
 # A blocking validation error (the serial order never builds).
-INVALID = (
-    HEAD
-    + """  /a:
+INVALID = HEAD + """  /a:
     get:
       parameters: [{name: id, in: nowhere, schema: {type: string}}]
       responses: {'200': {description: ok}}
-"""
-    + _BOUND
-)
+""" + _BOUND
 # A recovery warning of validation (W0260, an error under --strict: the serial order stops after
 # the build, so the plan's note must not appear).
-RECOVERED = (
-    HEAD
-    + """  /a:
+RECOVERED = HEAD + """  /a:
     get:
       operationId: getB
       responses: {'200': {description: ok}}
-"""
-    + _BOUND
-)
+""" + _BOUND
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def generate(
