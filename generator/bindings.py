@@ -45,10 +45,12 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _STRING = re.compile(r'""".*?"""|"[^"\n]*"', re.S)
 
 
-def imported_names(block: str) -> set[str]:
-    """Every name the import statements in ``block`` bind (``from a import b as c`` -> ``c``)."""
+@functools.lru_cache(maxsize=4096)
+def imported_names(block: str) -> frozenset[str]:
+    """Every name the import statements in ``block`` bind (``from a import b as c`` -> ``c``).
+    Memoized: the modules of one API repeat the same blocks."""
     found = _simple_imported_names(block)
-    return found if found is not None else _parsed_imported_names(block)
+    return frozenset(found if found is not None else _parsed_imported_names(block))
 
 
 def _parsed_imported_names(block: str) -> set[str]:
@@ -103,8 +105,14 @@ def code_builtins(texts: Iterable[str]) -> set[str]:
     """Builtins named in generated code fragments (declarations, statements, decoders)."""
     out: set[str] = set()
     for text in texts:
-        out.update(n for n in _IDENT.findall(text) if n in BUILTINS)
+        out |= _builtins_in(text)
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _builtins_in(text: str) -> frozenset[str]:
+    """:func:`code_builtins` of one fragment (annotations such as ``str | None`` recur)."""
+    return frozenset(n for n in _IDENT.findall(text) if n in BUILTINS)
 
 
 @functools.cache
@@ -208,9 +216,9 @@ def bind_names(planner: Planner, sink: DiagnosticSink | None = None) -> None:
             continue
         view = planner.model_view(model)
         bound = (
-            imported_names(view.import_block)
+            code_builtins(f.declaration.split(":", 1)[-1] for f in view.fields)
+            | imported_names(view.import_block)
             | template_builtins("model.py.jinja")
-            | code_builtins(f.declaration.split(":", 1)[-1] for f in view.fields)
         )
         clash = [f for f in model.fields if f.name in bound]
         if not clash:
@@ -246,11 +254,11 @@ def _bind_parameters(planner: Planner, sink: DiagnosticSink | None) -> None:
     for op in planner.api.operations:
         view = planner.operation_view(op)
         bound = (
-            imported_names(view.import_block)
+            code_builtins(p.declaration.split(":", 1)[-1] for p in view.params)
+            | imported_names(view.import_block)
             | set(view.exports)
             | MODULE_CONSTANTS
             | template_builtins("operation.py.jinja")
-            | code_builtins(p.declaration.split(":", 1)[-1] for p in view.params)
             | _builtins_besides(view.params)
         )
         clash = [p for p in op.params if p.name in bound]

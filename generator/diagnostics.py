@@ -160,6 +160,8 @@ def split_pointer(pointer: str) -> list[str]:
     body = pointer[1:] if pointer.startswith("#") else pointer
     if not body or body == "/":
         return [] if not body else [""]
+    if "~" not in body:  # nothing escaped (nearly always)
+        return body.split("/")[1:]
     return [unescape_pointer_token(t) for t in body.split("/")[1:]]
 
 

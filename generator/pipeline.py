@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -46,6 +47,7 @@ from generator.output import (
     syntax_errors,
 )
 from generator.overlap import (
+    PARALLEL_MIN_OPERATIONS,
     LateStop,
     LateValidation,
     parallel_worthwhile,
@@ -378,19 +380,28 @@ def _generate(
         _render_split(opts, report, outcome, config, box, planned, names, version, license_name)
         _finish_split(opts, report, outcome, names, changelog, fix, spec_files, config_path, as_is)
         return
-    with report.stage("surface"):
-        surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
-    outcome.surface = surface
-    if opts.surface_only:
-        return
-    with report.stage("surface"):
-        snapshot = surface.dumps()
-    if not opts.check:  # only the drift report of ``--check`` reads it again
-        outcome.surface = None
     fix = needs_fix_pass(config, api.package_name)
+    surface_later: Callable[[bool], bytes] | None = None
+    if opts.surface_only or report.operations_total >= PARALLEL_MIN_OPERATIONS:
+        with report.stage("surface"):
+            surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
+        outcome.surface = surface
+        if opts.surface_only:
+            return
+        with report.stage("surface"):
+            snapshot = surface.dumps()
+        if not opts.check:  # only the drift report of ``--check`` reads it again
+            outcome.surface = None
+        del surface
+    else:
+        # A small tree: the surface is extracted while ruff checks the formatted tree (this
+        # process only waits then), from views kept for it through rendering.
+        report.timings.setdefault("surface", 0.0)  # the report lists the stages in serial order
+        surface_later = _surface_later(opts, report, outcome, api, list(planned), version, locator)
+        snapshot = None
     # The views (and the IR they name) hold what rendering needs; the surface is let go here
     # (~100 MiB on Microsoft Graph), and the memo tables of the earlier stages.
-    del api, result, planner, surface
+    del api, result, planner
     forget_memos()
     verbatim = {pf.path for pf in planned if pf.template is None}
     with report.stage("render"):
@@ -412,7 +423,8 @@ def _generate(
                 ctx = {**pf.context, "license": license_name, "generator_version": __version__}
                 rendered[path] = render(env, pf.template, ctx).encode("utf-8")
         pf = ctx = None  # the last file's context names the whole IR: let it go too
-        rendered[SURFACE_FILE] = snapshot
+        if snapshot is not None:
+            rendered[SURFACE_FILE] = snapshot
         del snapshot
         # CHANGELOG.md is written by ``build --bump``, not generated: every run carries it over.
         if changelog is not None:
@@ -444,10 +456,37 @@ def _generate(
             spec_files,
             config_path,
             as_is=sorted(verbatim),
+            surface_later=surface_later,
         )
     finally:
         if checker is not None:
             checker.close()
+
+
+def _surface_later(
+    opts: Options,
+    report: Report,
+    outcome: Outcome,
+    api: Api,
+    planned: list[PlannedFile],
+    version: str,
+    locator: Locator,
+) -> Callable[[bool], bytes]:
+    """The surface stage, to run later (``beside``: while ruff checks the tree): extract the surface of ``planned`` and serialise it."""
+
+    def later(beside: bool) -> bytes:
+        start = time.perf_counter()
+        with report.stage("surface"):
+            surface = extract(api, planned, version=version, spec=str(opts.spec), locator=locator)
+            planned.clear()
+            if opts.check:  # only the drift report of ``--check`` reads it again
+                outcome.surface = surface
+            data = surface.dumps()
+        if beside:
+            report.overlapped["surface"] = round(time.perf_counter() - start, 4)
+        return data
+
+    return later
 
 
 def _render_split(
@@ -582,12 +621,15 @@ def _write_format_swap(
     names: list[str] | None = None,
     *,
     as_is: Sequence[str] = (),
+    surface_later: Callable[[bool], bytes] | None = None,
 ) -> None:
     """Stage ``rendered`` (or take ``outcome.staged``, holding ``names``), format, check, swap.
 
     ``as_is``: the verbatim copies of the generator's runtime, which are already formatted
     (``tests/unit/test_runtime_formatted.py``) and so are not given to the formatter unless
-    the fixer runs (template overrides: it may change imports anywhere)."""
+    the fixer runs (template overrides: it may change imports anywhere). ``surface_later``:
+    the surface snapshot, made when the tree is read back (beside ruff's compile check) and
+    written then, when ``rendered`` does not hold it yet."""
     if rendered is not None:
         with report.stage("write"):
             if not opts.check:  # --check never touches anything at or beside the output
@@ -605,6 +647,12 @@ def _write_format_swap(
             listed: Iterable[str] = rendered if rendered is not None else (names or ())
 
             def read_back() -> tuple[dict[str, bytes], dict[str, str]]:
+                if surface_later is not None:  # written now, not given to ruff (JSON)
+                    assert rendered is not None
+                    # beside ruff's compile check when that runs (no CompileCheck here)
+                    beside = ruff is not None and checker is None
+                    data = rendered[SURFACE_FILE] = surface_later(beside)
+                    create_file(os.fspath(staged / SURFACE_FILE), data)
                 files: dict[str, bytes] = {}
                 if opts.check:
                     if rendered is not None and ruff is None:

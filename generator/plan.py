@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
-from generator import imports, naming, plan_package
+from generator import bindings, imports, naming, plan_package
 from generator.build import model_refs
 from generator.gcpause import gc_paused
 from generator.imports import sort_imports
@@ -246,6 +246,8 @@ def forget_memos() -> None:
     kept alive by them otherwise)."""
     imports.forget()
     for memo in (
+        bindings.imported_names,
+        bindings._builtins_in,
         naming.snake_case,
         naming.pascal_case,
         naming.constant_case,

@@ -351,7 +351,7 @@ def test_serial_fallback_never_forks(
     outcome, files = generate(PORTARIUM, tmp_path / "portarium-client")
     assert outcome.report.exit_code == 0
     assert files == serial_portarium[1]
-    assert set(outcome.report.overlapped) == {"validate"}  # here, while ruff formats: no fork
+    assert set(outcome.report.overlapped) == {"validate", "surface"}  # beside ruff: no fork
 
 
 def test_forked_check_mode_reports_drift_and_writes_nothing(
