@@ -25,7 +25,14 @@ from generator.ir import (
     ResponseCase,
     TypeRef,
 )
-from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.pycode import (
+    ModuleCode,
+    call_layout,
+    comment,
+    docstring,
+    py_literal,
+    tuple_literal,
+)
 from generator.records import record
 
 
@@ -54,6 +61,10 @@ class OperationView:
     call_args: list[str]  # "name=name" forwarding list (without client)
     return_annotation: str
     endpoint_args: str
+    # ``ENDPOINT = Endpoint(...)`` laid out as the formatter would (endpoint_args, one call)
+    endpoint: str
+    # ``doc`` for the module docstring (no indentation)
+    module_doc: str
     body_statement: str
     success_entries: list[tuple[str, str]]
     error_entries: list[tuple[str, str]]
@@ -64,7 +75,7 @@ class OperationView:
     page_item: str
     page_items_attr: str
     page_cursor_attr: str
-    page_items_expr: str  # expression over ``page``: the items as a list
+    page_items_expr: str  # expression over ``page``: the items as a list (a return value)
     page_cursor_expr: str  # expression over ``page``: the next cursor as ``str | None``
     cursor_param: str
     paging_params: list[ParamView]  # params minus the cursor
@@ -81,6 +92,7 @@ class OperationView:
     paging: bool = False  # iterate/aiterate/iterate_pages/aiterate_pages are generated
     page_style: str = ""  # "cursor", "item_cursor", "offset", "page", "link_header", "next_url"
     pager: str = ""  # the runtime ``Pager(...)`` constructor expression
+    pager_statement: str = ""  # ``PAGER = Pager(...)``, laid out as the formatter would
     paging_doc: str = ""  # one docstring line: how this operation pages
 
 
@@ -148,14 +160,17 @@ class OperationPlanner:
         if security is None and self.api.default_security:
             inherited = self.api.default_security
             security = None if any(len(alt) == 0 for alt in inherited) else inherited
-        endpoint_args = (
-            f"method={py_literal(op.method)}, path={py_literal(op.path)}, "
-            f"operation_id={py_literal(op.id)}"
-        )
+        endpoint = [
+            f"method={py_literal(op.method)}",
+            f"path={py_literal(op.path)}",
+            f"operation_id={py_literal(op.id)}",
+        ]
         if op.idempotency_header:
-            endpoint_args += f", idempotency_header={py_literal(op.idempotency_header)}"
+            endpoint.append(f"idempotency_header={py_literal(op.idempotency_header)}")
         if security is not None:
-            endpoint_args += f", security={security!r}"
+            alternatives = [tuple_literal([py_literal(s) for s in alt]) for alt in security]
+            endpoint.append(f"security={tuple_literal(alternatives)}")
+        endpoint_args = ", ".join(endpoint)
         call_args = [f"{p.name}={p.name}" for p in params]
         page = op.pagination
         legacy = _legacy_cursor(op, self.models)
@@ -177,17 +192,23 @@ class OperationPlanner:
         if op.description and op.description != op.summary:
             doc_lines += ["", op.description]
         doc_lines += ["", f"``{op.method} {op.path}``"]
+        doc_text = "\n".join(doc_lines)
+        doc = docstring(doc_text, "    ")
         return OperationView(
             name=op.name,
             tag_module=op.tag_module,
             method=op.method,
             path=op.path,
             summary=comment(op.summary or f"{op.method} {op.path}"),
-            doc=docstring("\n".join(doc_lines), "    "),
+            doc=doc,
+            # ruff format re-indents a docstring's lines to the module's level (unless a line
+            # ends in a backslash): written so, ruff leaves the module alone
+            module_doc=docstring(doc_text) if "\\" not in doc_text else doc,
             params=params,
             call_args=call_args,
             return_annotation=ret,
             endpoint_args=endpoint_args,
+            endpoint=call_layout("ENDPOINT = Endpoint(", endpoint),
             body_statement=body_stmt,
             success_entries=success,
             error_entries=errors,
@@ -225,7 +246,8 @@ class OperationPlanner:
             degraded=list(op.degraded),
             paging=page is not None,
             page_style=page.style if page else "",
-            pager=pager_expr(page) if page else "",
+            pager=f"Pager({', '.join(pager_args(page))})" if page else "",
+            pager_statement=call_layout("PAGER = Pager(", pager_args(page)) if page else "",
             paging_doc=paging_doc(page) if page else "",
             import_block=block(
                 "from __future__ import annotations",
@@ -259,28 +281,28 @@ class OperationPlanner:
                 else f"{p.name}: {ann} = None"
             )
         encoded = code.encode(p.type, value) if not p.type.nullable else value
-        explode = "True" if p.explode else "False"
+        explode = f"explode={p.explode}"
+        # laid out at the statement's indentation, as the formatter would (pycode.call_layout)
+        indent = 8 if optional and not p.has_default else 4
         if p.location == "path":
-            stmt = (
-                f"parts.path_params[{py_literal(p.wire_name)}] = "
-                f"{code.runtime('params', 'path_param')}({encoded}, style={py_literal(p.style)}, explode={explode})"
-            )
+            head = f"parts.path_params[{py_literal(p.wire_name)}] = "
+            call = code.runtime("params", "path_param")
+            args = [encoded, f"style={py_literal(p.style)}", explode]
         elif p.location == "query":
-            stmt = (
-                f"{code.runtime('params', 'add_query')}(parts.query, {py_literal(p.wire_name)}, {encoded}, "
-                f"style={py_literal(p.style)}, explode={explode})"
-            )
+            head = ""
+            call = code.runtime("params", "add_query")
+            args = ["parts.query", py_literal(p.wire_name), encoded]
+            args += [f"style={py_literal(p.style)}", explode]
         elif p.location == "querystring":
-            stmt = (
-                f"parts.query_string = {code.runtime('params', 'query_string')}"
-                f"({encoded}, {py_literal(p.content_type)})"
-            )
+            head = "parts.query_string = "
+            call = code.runtime("params", "query_string")
+            args = [encoded, py_literal(p.content_type)]
         else:
             target = "headers" if p.location == "header" else "cookies"
-            stmt = (
-                f"parts.{target}[{py_literal(p.wire_name)}] = "
-                f"{code.runtime('params', 'header_param')}({encoded}, explode={explode})"
-            )
+            head = f"parts.{target}[{py_literal(p.wire_name)}] = "
+            call = code.runtime("params", "header_param")
+            args = [encoded, explode]
+        stmt = call_layout(f"{head}{call}(", args, indent)
         if optional and not p.has_default:
             stmt = f"if {p.name} is not None:\n        {stmt}"
         return ParamView(p.name, decl, comment(p.description), stmt, optional)
@@ -428,7 +450,7 @@ def items_expr(page: Pagination, ret: str, models: Mapping[str, AnyModel], code:
     if not page.page_model_id:
         if ret == code.annotation(ListOf(page.item_type)):
             return "page"
-        return "(page if isinstance(page, list) else [])"
+        return "page if isinstance(page, list) else []"
     model = models[page.page_model_id]
     cls = model.class_name
     code._need_model(model, [cls], runtime=True)
@@ -455,11 +477,11 @@ def items_expr(page: Pagination, ret: str, models: Mapping[str, AnyModel], code:
         var = f"_p{i}"
         conds.append(f"isinstance({var} := {obj}.{attr}, {inner.class_name})")
         obj, current = var, inner
-    return f"({expr} if {' and '.join(conds)} else [])" if conds else expr
+    return f"{expr} if {' and '.join(conds)} else []" if conds else expr
 
 
-def pager_expr(page: Pagination) -> str:
-    """The runtime ``Pager(...)`` constructor for ``page`` (defaults left out)."""
+def pager_args(page: Pagination) -> list[str]:
+    """The arguments of the runtime ``Pager(...)`` constructor for ``page`` (defaults left out)."""
     args = [py_literal(page.style)]
     for key, value, default in (
         ("param", page.param, ""),
@@ -475,7 +497,7 @@ def pager_expr(page: Pagination) -> str:
     ):
         if value != default:
             args.append(f"{key}={_literal(value)}")
-    return f"Pager({', '.join(args)})"
+    return args
 
 
 def paging_doc(page: Pagination) -> str:

@@ -13,7 +13,7 @@ generated models decode faster than validating libraries.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import field
 
 from generator.ir import (
@@ -66,6 +66,55 @@ def _str_literal(value: str) -> str:
     if text[0] == '"' or '"' in value:
         return text
     return '"' + text[1:-1] + '"'
+
+
+def tuple_literal(items: Sequence[str]) -> str:
+    """A tuple display of the (already literal) ``items``, as ruff format writes a short one."""
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+LINE_WIDTH = 100
+"""``line-length`` of the generated package's ruff configuration (pyproject.toml.jinja)."""
+
+_PLAIN_ASCII = re.compile(r"[ -~]*")
+
+
+def call_layout(head: str, args: Sequence[str], indent: int = 0) -> str:
+    """``head`` + ``args`` + ``)`` as ruff format lays out a call statement that fits or not.
+
+    ``head`` ends with the call's ``(``; the result starts at column ``indent`` (not included).
+    On one line when it fits in :data:`LINE_WIDTH`; else the arguments on one line of their
+    own when they fit, else one a line with a trailing comma. The formatter then has nothing to
+    rewrite (rewriting a file costs more than reading it). Only where the width is certain:
+    text that is not printable ASCII, or an argument with a line break or a bracket that the
+    formatter might split itself, stays on one line for the formatter to lay out, as before.
+    """
+    single = head + ", ".join(args) + ")"
+    if (
+        indent + len(single) <= LINE_WIDTH
+        or indent + len(head) > LINE_WIDTH  # the formatter would split elsewhere
+        or not all(_PLAIN_ASCII.fullmatch(text) for text in (head, *args))
+    ):
+        return single
+    pad = " " * indent
+    body = ", ".join(args)
+    if indent + 4 + len(body) <= LINE_WIDTH:
+        return f"{head}\n{pad}    {body}\n{pad})"
+    if any(indent + 4 + len(arg) + 1 > LINE_WIDTH for arg in args):
+        return single  # an argument the formatter would split further: its call
+    return head + "\n" + "".join(f"{pad}    {arg},\n" for arg in args) + pad + ")"
+
+
+def arguments(args: Sequence[str], indent: int) -> str:
+    """The lines of a call's arguments between its brackets, at column ``indent``, as ruff
+    format writes them once the call itself is split: all on one line when they fit, else one
+    a line with a trailing comma. One line too where the width is not certain (text that is not
+    printable ASCII): the formatter then splits it as it would have."""
+    pad = " " * indent
+    body = ", ".join(args)
+    if indent + len(body) > LINE_WIDTH and all(_PLAIN_ASCII.fullmatch(arg) for arg in args):
+        return "\n".join(f"{pad}{arg}," for arg in args)
+    return pad + body
 
 
 # A name or a subscript with a literal key: evaluating it twice is cheap and has no effect.
