@@ -38,7 +38,7 @@ from generator.plan_operations import (
     default_literal,
     page_attr_expr,
 )
-from generator.pycode import ModuleCode, comment, docstring, py_literal
+from generator.pycode import LINE_WIDTH, ModuleCode, comment, docstring, plain_ascii, py_literal
 from generator.records import record
 from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
@@ -87,6 +87,8 @@ class ModelView:
     extra_annotation: str
     extra_encode: str  # expression: the JSON form of ``self.additional_properties`` (a new dict)
     known_keys: str  # Python literal frozenset of wire names
+    known_keys_statement: str  # ``_KNOWN_KEYS: ... = <known_keys>``, laid out
+    wire_statement: str  # ``_wire_: ... = (...)`` (class level), laid out
     required_keys: str
     cursor_alias: str  # attribute to expose as .cursor, or ""
     cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
@@ -424,6 +426,10 @@ class Planner:
             extra_encode=extra_encode,
             extra_annotation=extra_ann,
             known_keys=_frozenset_literal(f.wire_name for f in model.fields),
+            known_keys_statement=_known_keys_statement(f.wire_name for f in model.fields),
+            wire_statement=_wire_statement(
+                [f"({py_literal(fv.name)}, {fv.wire}, {fv.omit})" for fv in fields]
+            ),
             required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
@@ -716,6 +722,38 @@ def _merge_runtime(code: ModuleCode, names: Mapping[str, set[str]]) -> None:
 def _allows_null(t: TypeRef) -> bool:
     """Whether JSON ``null`` is a value of ``t`` (nullable, or any value at all)."""
     return t.nullable or (isinstance(t, Prim) and t.kind == "any")
+
+
+def _known_keys_statement(items: Iterable[str]) -> str:
+    """``_KNOWN_KEYS: frozenset[str] = frozenset([...])`` as ruff format lays it out (the list on
+    a line of its own when that fits, else one key a line); as one line where the width is not
+    certain (the formatter's then)."""
+    values = sorted(set(items))
+    head = "_KNOWN_KEYS: frozenset[str] = frozenset("
+    literals = [py_literal(v) for v in values]
+    listing = "[" + ", ".join(literals) + "]"
+    line = f"{head}{listing})" if values else f"{head})"
+    if len(line) <= LINE_WIDTH or not plain_ascii(line):
+        return line
+    if 4 + len(listing) <= LINE_WIDTH:
+        return f"{head}\n    {listing}\n)"
+    if any(8 + len(literal) + 1 > LINE_WIDTH for literal in literals):
+        return line
+    return head + "\n    [\n" + "".join(f"        {lit},\n" for lit in literals) + "    ]\n)"
+
+
+def _wire_statement(entries: Sequence[str]) -> str:
+    """The ``_wire_`` table of a model class (at class level), as ruff format lays it out: one
+    entry a line (the trailing comma keeps them so), a lone entry on the statement's line when
+    it fits."""
+    head = "_wire_: ClassVar[WireFields] = ("
+    if not entries:
+        return f"{head})"
+    if len(entries) == 1:
+        line = f"{head}{entries[0]},)"
+        if 4 + len(line) <= LINE_WIDTH and plain_ascii(line):
+            return line
+    return head + "\n" + "".join(f"        {entry},\n" for entry in entries) + "    )"
 
 
 def _frozenset_literal(items: Iterable[str]) -> str:

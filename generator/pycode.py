@@ -79,6 +79,11 @@ LINE_WIDTH = 100
 _PLAIN_ASCII = re.compile(r"[ -~]*")
 
 
+def plain_ascii(text: str) -> bool:
+    """Whether ``text`` is printable ASCII, whose width on a line is its length."""
+    return _PLAIN_ASCII.fullmatch(text) is not None
+
+
 def call_layout(head: str, args: Sequence[str], indent: int = 0) -> str:
     """``head`` + ``args`` + ``)`` as ruff format lays out a call statement that fits or not.
 
@@ -115,6 +120,91 @@ def arguments(args: Sequence[str], indent: int) -> str:
     if indent + len(body) > LINE_WIDTH and all(_PLAIN_ASCII.fullmatch(arg) for arg in args):
         return "\n".join(f"{pad}{arg}," for arg in args)
     return pad + body
+
+
+def _outer_parens_redundant(expr: str) -> bool:
+    """Whether ``expr`` is one parenthesized expression whose parentheses a statement such as
+    ``return``/``x = ...`` does not need: they enclose all of it (string literals skipped), and
+    inside, at their level, there is no comma (a tuple), no ``:=``, no ``for`` (a generator)
+    and no ``lambda``/``yield``."""
+    if len(expr) < 2 or expr[0] != "(" or expr[-1] != ")":
+        return False
+    depth = 0
+    i = 0
+    n = len(expr)
+    while i < n:
+        c = expr[i]
+        if c in "\"'":
+            end = i + 1
+            while end < n and expr[end] != c:
+                end += 2 if expr[end] == "\\" else 1
+            i = end + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0 and i != n - 1:
+                return False  # the first parenthesis closes before the end
+        elif depth == 1 and (c == "," or expr.startswith(":=", i) or expr.startswith(" for ", i)):
+            return False  # a tuple, an assignment expression, a generator
+        i += 1
+    inner = expr[1:-1].strip()
+    return depth == 0 and bool(inner) and not inner.startswith(("lambda", "yield", "*"))
+
+
+# ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
+# ``or``, the last call's brackets holding a subscript or a name).
+_EITHER_CALL = re.compile(
+    r"(?P<head>[A-Za-z_][\w.]*\.get\((?P<key>[^()]*)\) or [A-Za-z_][\w.]*\()(?P<args>(?P=key))\)"
+)
+_TERNARY = re.compile(r"[^()\[\]{}'\"]* if [^()\[\]{}'\"]*")
+
+
+def statement(expr: str, prefix: str, indent: int) -> str:
+    """``prefix`` + ``expr`` (``return ``, ``x = ``) as ruff format writes the statement: on one
+    line without parentheses around the whole value when it fits; a conditional expression that
+    does not fit goes inside them on a line of its own when it fits there; as given otherwise
+    (the formatter's). Parentheses that the value needs are kept."""
+    if not _outer_parens_redundant(expr) or not _PLAIN_ASCII.fullmatch(prefix + expr):
+        return prefix + expr
+    inner = expr[1:-1]
+    if indent + len(prefix) + len(inner) <= LINE_WIDTH:
+        return prefix + inner
+    either = _EITHER_CALL.fullmatch(inner)
+    if either is not None:
+        # ``a or f(x)``: split inside the last call's brackets when its first line fits
+        head = f"{prefix}{either['head']}"
+        if indent + len(head) <= LINE_WIDTH and indent + 4 + len(either["args"]) <= LINE_WIDTH:
+            pad = " " * indent
+            return f"{head}\n{pad}    {either['args']}\n{pad})"
+        return prefix + expr
+    if (
+        _TERNARY.match(inner)  # ``a if ...`` with no bracket before the ``if``
+        and " else " in inner
+        and indent + 4 + len(inner) <= LINE_WIDTH
+        and indent + len(prefix) + 1 <= LINE_WIDTH
+    ):
+        pad = " " * indent
+        return f"{prefix}(\n{pad}    {inner}\n{pad})"
+    return prefix + expr
+
+
+def assignment(target: str, function: str, args: Sequence[str], indent: int = 0) -> str:
+    """``target = function(args)`` as ruff format writes it: on one line when it fits; else the
+    call split (:func:`call_layout`) when its first line fits; else the call in parentheses on a
+    line of its own when that fits; else as one line (the formatter's)."""
+    head = f"{target} = {function}("
+    value = f"{function}({', '.join(args)})"
+    line = f"{target} = {value}"
+    if indent + len(line) <= LINE_WIDTH or not _PLAIN_ASCII.fullmatch(line):
+        return line
+    if indent + len(head) <= LINE_WIDTH:
+        return call_layout(head, args, indent)
+    if indent + len(target) + 4 <= LINE_WIDTH and indent + 4 + len(value) <= LINE_WIDTH:
+        pad = " " * indent
+        return f"{target} = (\n{pad}    {value}\n{pad})"
+    return line
 
 
 # A name or a subscript with a literal key: evaluating it twice is cheap and has no effect.
@@ -298,8 +388,8 @@ class ModuleCode:
         table = f"_{model.module.upper()}_MEMBERS"
         if table not in self.prelude:
             helper = self.runtime("modeling", "member_table")
-            self.prelude[table] = (
-                f"{table}: dict[object, {model.class_name}] = {helper}({model.class_name})"
+            self.prelude[table] = assignment(
+                f"{table}: dict[object, {model.class_name}]", helper, [model.class_name]
             )
         return f"({table}.get({src}) or {model.class_name}({src}))"
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Severity, display_path
 from generator.ir import IR_VERSION
-from generator.pycode import arguments, comment, docstring, py_literal
+from generator.pycode import arguments, comment, docstring, py_literal, statement
 from generator.resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -198,6 +198,7 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
         {
             "pyrepr": py_literal,
             "arguments": arguments,
+            "statement": statement,
             "comment": comment,
             "docstring": docstring,
             "toml": _toml,
