@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
-from generator import bindings, imports, naming, plan_package
+from generator import bindings, imports, naming, plan_package, pycode
 from generator.build import model_refs
 from generator.gcpause import gc_paused
 from generator.imports import sort_imports
@@ -38,7 +38,16 @@ from generator.plan_operations import (
     default_literal,
     page_attr_expr,
 )
-from generator.pycode import LINE_WIDTH, ModuleCode, comment, docstring, plain_ascii, py_literal
+from generator.pycode import (
+    LINE_WIDTH,
+    ModuleCode,
+    comment,
+    docstring,
+    grouped,
+    plain_ascii,
+    py_literal,
+    statement,
+)
 from generator.records import record
 from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
@@ -72,6 +81,10 @@ class FieldView:
     doc: str
     # The value that leaves the key out of the wire form: "ALWAYS" (never), "None" or "UNSET".
     omit: str
+    # ``obj.<name> = <decode>`` (in from_dict) and ``out[<wire>] = <encode>`` (in to_dict, under
+    # its guard if any), laid out as the formatter would (pycode.statement)
+    decode_statement: str = ""
+    encode_statement: str = ""
 
 
 @record(slots=True)
@@ -88,10 +101,11 @@ class ModelView:
     extra_encode: str  # expression: the JSON form of ``self.additional_properties`` (a new dict)
     known_keys: str  # Python literal frozenset of wire names
     known_keys_statement: str  # ``_KNOWN_KEYS: ... = <known_keys>``, laid out
-    wire_statement: str  # ``_wire_: ... = (...)`` (class level), laid out
+    wire_line: str  # ``_wire_: ... = (...)`` on one line where the formatter puts it so, or ""
     required_keys: str
     cursor_alias: str  # attribute to expose as .cursor, or ""
     cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
+    cursor_statement: str  # ``return <cursor_expr>``, laid out as the formatter would
     imports: list[str]
     type_checking_imports: list[str]  # in isort order
     lazy_imports: list[str]  # in isort order
@@ -247,6 +261,7 @@ def forget_memos() -> None:
     each file is rendered (on Microsoft Graph ~200k entries, and ~250 MiB of partly used pages
     kept alive by them otherwise)."""
     imports.forget()
+    pycode.forget_grouped()
     for memo in (
         bindings.imported_names,
         bindings._builtins_in,
@@ -325,14 +340,14 @@ class Planner:
                 default = default_literal(self.models, f.type, f.default, code)
                 decl = f"{f.name}: {ann} = {default}"
                 dec = code.decode(f.type, f"src[{wire}]")
-                decode = f"({dec} if {wire} in src else {default})"
+                decode = grouped(f"{dec} if {wire} in src else {default}")
                 guard, omit = "", "ALWAYS"
             elif f.required and _allows_null(f.type):
                 # Servers drop null fields (Go omitempty, Jackson NON_NULL, exclude_none): absent
                 # reads as None, unless strict (then the KeyError names the missing key).
                 decl = f"{f.name}: {ann}"
                 is_strict = code.runtime("strict", "is_strict")
-                present = f"(src[{wire}] if {wire} in src or {is_strict}() else None)"
+                present = grouped(f"src[{wire}] if {wire} in src or {is_strict}() else None")
                 decode = code.decode(f.type, present)
                 guard, omit = "", "ALWAYS"
             elif f.required:
@@ -347,8 +362,10 @@ class Planner:
                 decode = (
                     f"src.get({wire}, UNSET)"
                     if inner == var
-                    else f"(UNSET if ({var} := src.get({wire}, UNSET)) is UNSET "
-                    f"else (None if {var} is None else {inner}))"
+                    else grouped(
+                        f"UNSET if ({var} := src.get({wire}, UNSET)) is UNSET "
+                        f"else (None if {var} is None else {inner})"
+                    )
                 )
                 guard, omit = f"not isinstance(self.{f.name}, Unset)", "UNSET"
             else:
@@ -362,7 +379,7 @@ class Planner:
                 decode = (
                     plain_get
                     if inner == var
-                    else f"(None if ({var} := {plain_get}) is None else {inner})"
+                    else grouped(f"None if ({var} := {plain_get}) is None else {inner}")
                 )
                 guard, omit = f"self.{f.name} is not None", "None"
             code.phase = "encode"
@@ -378,6 +395,8 @@ class Planner:
                     encode=encode,
                     doc=comment(f.description),
                     omit=omit,
+                    decode_statement=statement(decode, f"obj.{f.name} = ", 12),
+                    encode_statement=statement(encode, f"out[{wire}] = ", 12 if guard else 8),
                 )
             )
         keeps_extra = model.extra is not None
@@ -416,6 +435,7 @@ class Planner:
         if page and page.next_cursor_field and "cursor" not in names:
             cursor_alias = page.next_cursor_field
             cursor_expr = page_attr_expr(model, cursor_alias, "self", "str", "None")
+        known_keys, known_keys_statement = _known_keys(f.wire_name for f in model.fields)
         return ModelView(
             class_name=model.class_name,
             module=model.module,
@@ -425,14 +445,13 @@ class Planner:
             extra_decode=extra_decode,
             extra_encode=extra_encode,
             extra_annotation=extra_ann,
-            known_keys=_frozenset_literal(f.wire_name for f in model.fields),
-            known_keys_statement=_known_keys_statement(f.wire_name for f in model.fields),
-            wire_statement=_wire_statement(
-                [f"({py_literal(fv.name)}, {fv.wire}, {fv.omit})" for fv in fields]
-            ),
+            known_keys=known_keys,
+            known_keys_statement=known_keys_statement,
+            wire_line=_wire_line(fields),
             required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
+            cursor_statement=statement(cursor_expr, "return ", 8) if cursor_expr else "",
             imports=code.import_lines(),
             encode_head=fields[:head],
             encode_tail=fields[head:],
@@ -724,15 +743,19 @@ def _allows_null(t: TypeRef) -> bool:
     return t.nullable or (isinstance(t, Prim) and t.kind == "any")
 
 
-def _known_keys_statement(items: Iterable[str]) -> str:
-    """``_KNOWN_KEYS: frozenset[str] = frozenset([...])`` as ruff format lays it out (the list on
-    a line of its own when that fits, else one key a line); as one line where the width is not
-    certain (the formatter's then)."""
-    values = sorted(set(items))
-    head = "_KNOWN_KEYS: frozenset[str] = frozenset("
-    literals = [py_literal(v) for v in values]
+def _known_keys(items: Iterable[str]) -> tuple[str, str]:
+    """The known keys as a ``frozenset([...])`` literal, and ``_KNOWN_KEYS: frozenset[str] =``
+    that as ruff format lays it out (the list on a line of its own when that fits, else one key
+    a line); as one line where the width is not certain (the formatter's then)."""
+    literals = [py_literal(v) for v in sorted(set(items))]
     listing = "[" + ", ".join(literals) + "]"
-    line = f"{head}{listing})" if values else f"{head})"
+    value = f"frozenset({listing})" if literals else "frozenset()"
+    return value, _known_keys_statement(value, listing, literals)
+
+
+def _known_keys_statement(value: str, listing: str, literals: list[str]) -> str:
+    head = "_KNOWN_KEYS: frozenset[str] = frozenset("
+    line = f"_KNOWN_KEYS: frozenset[str] = {value}"
     if len(line) <= LINE_WIDTH or not plain_ascii(line):
         return line
     if 4 + len(listing) <= LINE_WIDTH:
@@ -742,18 +765,18 @@ def _known_keys_statement(items: Iterable[str]) -> str:
     return head + "\n    [\n" + "".join(f"        {lit},\n" for lit in literals) + "    ]\n)"
 
 
-def _wire_statement(entries: Sequence[str]) -> str:
-    """The ``_wire_`` table of a model class (at class level), as ruff format lays it out: one
-    entry a line (the trailing comma keeps them so), a lone entry on the statement's line when
-    it fits."""
+def _wire_line(fields: Sequence[FieldView]) -> str:
+    """The ``_wire_`` table of a model class on one line, where ruff format puts it there: with
+    no entry, or a lone one that fits (more keep one a line: the template's trailing comma)."""
     head = "_wire_: ClassVar[WireFields] = ("
-    if not entries:
+    if not fields:
         return f"{head})"
-    if len(entries) == 1:
-        line = f"{head}{entries[0]},)"
+    if len(fields) == 1:
+        fv = fields[0]
+        line = f"{head}({py_literal(fv.name)}, {fv.wire}, {fv.omit}),)"
         if 4 + len(line) <= LINE_WIDTH and plain_ascii(line):
             return line
-    return head + "\n" + "".join(f"        {entry},\n" for entry in entries) + "    )"
+    return ""
 
 
 def _frozenset_literal(items: Iterable[str]) -> str:

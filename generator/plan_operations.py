@@ -27,9 +27,11 @@ from generator.ir import (
 )
 from generator.pycode import (
     ModuleCode,
+    arguments,
     call_layout,
     comment,
     docstring,
+    grouped,
     py_literal,
     tuple_literal,
 )
@@ -65,6 +67,11 @@ class OperationView:
     endpoint: str
     # ``doc`` for the module docstring (no indentation)
     module_doc: str
+    # ``build_request(<call_args>),`` as an argument at column 8, laid out as the formatter would
+    build_call: str
+    # the arguments of a ``*_detailed`` (``iterate_pages``) call at column 12, laid out
+    forward: str
+    forward_pages: str
     body_statement: str
     success_entries: list[tuple[str, str]]
     error_entries: list[tuple[str, str]]
@@ -192,6 +199,7 @@ class OperationPlanner:
         if op.description and op.description != op.summary:
             doc_lines += ["", op.description]
         doc_lines += ["", f"``{op.method} {op.path}``"]
+        pager = pager_args(page) if page else []
         doc_text = "\n".join(doc_lines)
         doc = docstring(doc_text, "    ")
         return OperationView(
@@ -203,12 +211,17 @@ class OperationPlanner:
             doc=doc,
             # ruff format re-indents a docstring's lines to the module's level (unless a line
             # ends in a backslash): written so, ruff leaves the module alone
-            module_doc=docstring(doc_text) if "\\" not in doc_text else doc,
+            module_doc=doc.replace("\n    ", "\n") if "\\" not in doc_text else doc,
             params=params,
             call_args=call_args,
             return_annotation=ret,
             endpoint_args=endpoint_args,
             endpoint=call_layout("ENDPOINT = Endpoint(", endpoint),
+            build_call=_build_call(call_args),
+            forward=arguments(["client=client", *call_args, *_OPTIONS], 12),
+            forward_pages=arguments(
+                ["client=client", *call_args, *_OPTIONS, "max_pages=max_pages"], 12
+            ),
             body_statement=body_stmt,
             success_entries=success,
             error_entries=errors,
@@ -246,8 +259,8 @@ class OperationPlanner:
             degraded=list(op.degraded),
             paging=page is not None,
             page_style=page.style if page else "",
-            pager=f"Pager({', '.join(pager_args(page))})" if page else "",
-            pager_statement=call_layout("PAGER = Pager(", pager_args(page)) if page else "",
+            pager=f"Pager({', '.join(pager)})" if page else "",
+            pager_statement=call_layout("PAGER = Pager(", pager) if page else "",
             paging_doc=paging_doc(page) if page else "",
             import_block=block(
                 "from __future__ import annotations",
@@ -427,7 +440,7 @@ def page_attr_expr(model: AnyModel, attr: str, obj: str, py_type: str, fallback:
     )
     if f is not None and f.required and not f.type.nullable:
         return f"{obj}.{attr}"
-    return f"({obj}.{attr} if isinstance({obj}.{attr}, {py_type}) else {fallback})"
+    return grouped(f"{obj}.{attr} if isinstance({obj}.{attr}, {py_type}) else {fallback}")
 
 
 def _legacy_cursor(op: Operation, models: Mapping[str, AnyModel]) -> bool:
@@ -478,6 +491,18 @@ def items_expr(page: Pagination, ret: str, models: Mapping[str, AnyModel], code:
         conds.append(f"isinstance({var} := {obj}.{attr}, {inner.class_name})")
         obj, current = var, inner
     return f"{expr} if {' and '.join(conds)} else []" if conds else expr
+
+
+_OPTIONS = ("extra_headers=extra_headers", "timeout=timeout", "max_retries=max_retries")
+
+
+def _build_call(call_args: Sequence[str]) -> str:
+    """``build_request(...)``, as an argument of a call at column 8 (its trailing comma
+    included): one argument a line (the stock template always wrote them with a trailing comma)."""
+    if not call_args:
+        return "build_request(),"
+    lines = "".join(f"            {arg},\n" for arg in call_args)
+    return f"build_request(\n{lines}        ),"
 
 
 def pager_args(page: Pagination) -> list[str]:

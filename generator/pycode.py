@@ -94,15 +94,15 @@ def call_layout(head: str, args: Sequence[str], indent: int = 0) -> str:
     text that is not printable ASCII, or an argument with a line break or a bracket that the
     formatter might split itself, stays on one line for the formatter to lay out, as before.
     """
-    single = head + ", ".join(args) + ")"
+    body = ", ".join(args)
+    single = f"{head}{body})"
     if (
         indent + len(single) <= LINE_WIDTH
         or indent + len(head) > LINE_WIDTH  # the formatter would split elsewhere
-        or not all(_PLAIN_ASCII.fullmatch(text) for text in (head, *args))
+        or not _PLAIN_ASCII.fullmatch(single)
     ):
         return single
     pad = " " * indent
-    body = ", ".join(args)
     if indent + 4 + len(body) <= LINE_WIDTH:
         return f"{head}\n{pad}    {body}\n{pad})"
     if any(indent + 4 + len(arg) + 1 > LINE_WIDTH for arg in args):
@@ -117,40 +117,26 @@ def arguments(args: Sequence[str], indent: int) -> str:
     printable ASCII): the formatter then splits it as it would have."""
     pad = " " * indent
     body = ", ".join(args)
-    if indent + len(body) > LINE_WIDTH and all(_PLAIN_ASCII.fullmatch(arg) for arg in args):
+    if indent + len(body) > LINE_WIDTH and _PLAIN_ASCII.fullmatch(body):
         return "\n".join(f"{pad}{arg}," for arg in args)
     return pad + body
 
 
-def _outer_parens_redundant(expr: str) -> bool:
-    """Whether ``expr`` is one parenthesized expression whose parentheses a statement such as
-    ``return``/``x = ...`` does not need: they enclose all of it (string literals skipped), and
-    inside, at their level, there is no comma (a tuple), no ``:=``, no ``for`` (a generator)
-    and no ``lambda``/``yield``."""
-    if len(expr) < 2 or expr[0] != "(" or expr[-1] != ")":
-        return False
-    depth = 0
-    i = 0
-    n = len(expr)
-    while i < n:
-        c = expr[i]
-        if c in "\"'":
-            end = i + 1
-            while end < n and expr[end] != c:
-                end += 2 if expr[end] == "\\" else 1
-            i = end + 1
-            continue
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0 and i != n - 1:
-                return False  # the first parenthesis closes before the end
-        elif depth == 1 and (c == "," or expr.startswith(":=", i) or expr.startswith(" for ", i)):
-            return False  # a tuple, an assignment expression, a generator
-        i += 1
-    inner = expr[1:-1].strip()
-    return depth == 0 and bool(inner) and not inner.startswith(("lambda", "yield", "*"))
+_GROUPED: dict[str, str] = {}
+
+
+def grouped(bare: str) -> str:
+    """``(bare)``: a conditional (or ``or``) expression in the parentheses that keep it whole
+    inside another expression. Recorded, so that :func:`statement` knows, without reading it
+    again, that they are redundant around a statement's whole value."""
+    text = f"({bare})"
+    _GROUPED[text] = bare
+    return text
+
+
+def forget_grouped() -> None:
+    """Empty the record of :func:`grouped` (planning is over)."""
+    _GROUPED.clear()
 
 
 # ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
@@ -165,10 +151,10 @@ def statement(expr: str, prefix: str, indent: int) -> str:
     """``prefix`` + ``expr`` (``return ``, ``x = ``) as ruff format writes the statement: on one
     line without parentheses around the whole value when it fits; a conditional expression that
     does not fit goes inside them on a line of its own when it fits there; as given otherwise
-    (the formatter's). Parentheses that the value needs are kept."""
-    if not _outer_parens_redundant(expr) or not _PLAIN_ASCII.fullmatch(prefix + expr):
+    (the formatter's). Only the parentheses of :func:`grouped` are dropped."""
+    inner = _GROUPED.get(expr)
+    if inner is None or not _PLAIN_ASCII.fullmatch(expr):
         return prefix + expr
-    inner = expr[1:-1]
     if indent + len(prefix) + len(inner) <= LINE_WIDTH:
         return prefix + inner
     either = _EITHER_CALL.fullmatch(inner)
@@ -337,7 +323,7 @@ class ModuleCode:
         if t.nullable:
             var = self.fresh()
             inner = self._decode(t, var, depth)
-            return f"(None if ({var} := {src}) is None else {inner})"
+            return grouped(f"None if ({var} := {src}) is None else {inner}")
         return self._decode(t, src, depth)
 
     def _decode(self, t: TypeRef, src: str, depth: int) -> str:
@@ -391,7 +377,7 @@ class ModuleCode:
             self.prelude[table] = assignment(
                 f"{table}: dict[object, {model.class_name}]", helper, [model.class_name]
             )
-        return f"({table}.get({src}) or {model.class_name}({src}))"
+        return grouped(f"{table}.get({src}) or {model.class_name}({src})")
 
     def prelude_lines(self) -> list[str]:
         """Module-level constants the expressions of this module use (enum lookup tables)."""
@@ -405,7 +391,7 @@ class ModuleCode:
             return value
         inner = self._encode(t, value, depth)
         if t.nullable:
-            return f"(None if {value} is None else {inner})"
+            return grouped(f"None if {value} is None else {inner}")
         return inner
 
     def _encode(self, t: TypeRef, value: str, depth: int) -> str:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Severity, display_path
 from generator.ir import IR_VERSION
-from generator.pycode import arguments, comment, docstring, py_literal, statement
+from generator.pycode import comment, docstring, py_literal
 from generator.resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -197,8 +197,6 @@ def make_environment(overrides: Sequence[Path] = ()) -> jinja2.Environment:
     env.filters.update(
         {
             "pyrepr": py_literal,
-            "arguments": arguments,
-            "statement": statement,
             "comment": comment,
             "docstring": docstring,
             "toml": _toml,
