@@ -1,0 +1,141 @@
+"""The layouts the planner writes (pycode.call_layout, arguments, statement, assignment and the
+model tables) are what ruff format makes of the plain one-line form: formatting either gives the
+same bytes, and where the layout is taken (not left to the formatter) it is a fixed point.
+
+Checked with the real ruff over statements of every length around the line limit, at the
+indentations the templates use, one module per case, one ruff run for all of them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import plan, pycode
+from generator.output import ruff_command
+
+WIDTH = pycode.LINE_WIDTH
+
+
+def _wrap(statement: str, indent: int) -> str:
+    """A module holding ``statement`` at ``indent`` (inside a function, and ``if`` blocks); the
+    statement's own continuation lines carry their indentation already."""
+    lines = ["from __future__ import annotations", "", ""]
+    if indent >= 4:
+        lines.append("def f(a, b, c, d, e, f, g, h, x, src, obj, out, parts):")
+    if indent >= 8:
+        lines.append("    if a:")
+    if indent >= 12:
+        lines.append("        if b:")
+    lines.append(" " * indent + statement)
+    return "\n".join(lines) + "\n"
+
+
+def _format_all(tmp_path: Path, texts: dict[str, str]) -> dict[str, str]:
+    """``texts`` (name -> module source) after one ``ruff format`` of them all."""
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.ruff]\nline-length = {WIDTH}\ntarget-version = "py310"\n'
+    )
+    for name, text in texts.items():
+        (tmp_path / f"{name}.py").write_text(text)
+    subprocess.run(
+        [*ruff_command(), "format", "--quiet", "--no-cache", "."], cwd=tmp_path, check=True
+    )
+    return {name: (tmp_path / f"{name}.py").read_text() for name in texts}
+
+
+def _check(tmp_path: Path, cases: list[tuple[str, str, int]]) -> None:
+    """``cases``: (laid out, plain one-line form, indent). Formatted, each pair must agree, and a
+    layout that differs from the plain form must come back unchanged."""
+    texts: dict[str, str] = {}
+    for i, (laid, plain, indent) in enumerate(cases):
+        texts[f"laid{i}"] = _wrap(laid, indent)
+        texts[f"plain{i}"] = _wrap(plain, indent)
+    formatted = _format_all(tmp_path, texts)
+    taken = 0
+    for i, (laid, plain, _indent) in enumerate(cases):
+        assert formatted[f"laid{i}"] == formatted[f"plain{i}"], (laid, plain)
+        if laid != plain:
+            taken += 1
+            assert formatted[f"laid{i}"] == texts[f"laid{i}"], laid
+    assert taken, "no case took a layout of its own"
+
+
+def _names(total: int, count: int) -> list[str]:
+    """``count`` keyword arguments ``k0=v0`` ... whose ``, ``-joined text is ``total`` long."""
+    base = [f"k{i}=v{i}" for i in range(count)]
+    missing = max(total - len(", ".join(base)), 0)
+    base[-1] = base[-1] + "x" * missing
+    return base
+
+
+def test_call_layout_is_ruffs(tmp_path: Path) -> None:
+    cases = []
+    heads = ["ENDPOINT = Endpoint(", 'parts.path_params["workspaceId"] = path_param(', "add_query("]
+    for head, indent, count in itertools.product(heads, (0, 4, 8), (1, 3, 5)):
+        for total in range(70, 120, 3):
+            args = _names(total, count)
+            laid = pycode.call_layout(head, args, indent)
+            cases.append((laid, f"{head}{', '.join(args)})", indent))
+    # a tuple among the arguments, and text whose width is not its length
+    for size in (40, 60, 80):
+        args = ['method="GET"', 'path="/v1/' + "x" * size + '"', 'security=(("bearerAuth",),)']
+        laid = pycode.call_layout("ENDPOINT = Endpoint(", args)
+        cases.append((laid, f"ENDPOINT = Endpoint({', '.join(args)})", 0))
+    wide = ['path="/v1/' + "é" * 80 + '"', 'operation_id="x"']
+    assert pycode.call_layout("ENDPOINT = Endpoint(", wide) == (
+        f"ENDPOINT = Endpoint({', '.join(wide)})"
+    )
+    _check(tmp_path, cases)
+
+
+def test_arguments_are_ruffs(tmp_path: Path) -> None:
+    cases = []
+    # at least the four arguments every call has (client and the three options): 84 characters
+    for count, total in itertools.product((4, 5, 7), range(84, 112, 3)):
+        args = _names(total, count)
+        # the statement at 4, the call at 8, its arguments at 12 (the operation template's)
+        inner = pycode.arguments(args, 12)
+        laid = f"return (\n        sync_detailed(\n{inner}\n        )\n    ).parsed"
+        plain = f"return (sync_detailed({', '.join(args)})).parsed"
+        cases.append((laid, plain, 4))
+    _check(tmp_path, cases)
+
+
+@pytest.mark.parametrize("indent", [4, 8, 12])
+def test_statements_are_ruffs(tmp_path: Path, indent: int) -> None:
+    cases = []
+    for size in range(20, 100, 4):
+        name = "n" * size
+        values = [
+            pycode.grouped(f'None if (_v1 := src.get("{name}")) is None else parse(_v1)'),
+            pycode.grouped(f'_KIND_MEMBERS.get(src["{name}"]) or Kind(src["{name}"])'),
+            pycode.grouped(f'src["{name}"] if "{name}" in src else 0'),
+            f'src["{name}"]',
+        ]
+        for value in values:
+            for prefix in (f"obj.{name[:10]} = ", "return "):
+                cases.append((pycode.statement(value, prefix, indent), prefix + value, indent))
+    _check(tmp_path, cases)
+
+
+def test_assignments_are_ruffs(tmp_path: Path) -> None:
+    cases = []
+    for target_size, cls_size in itertools.product(range(10, 90, 7), range(10, 60, 9)):
+        target = "_" + "T" * target_size + "_MEMBERS: dict[object, " + "C" * cls_size + "]"
+        cls = "C" * cls_size
+        laid = pycode.assignment(target, "member_table", [cls])
+        cases.append((laid, f"{target} = member_table({cls})", 0))
+    _check(tmp_path, cases)
+
+
+def test_model_tables_are_ruffs(tmp_path: Path) -> None:
+    cases = []
+    for count, size in itertools.product((1, 3, 6, 12), (4, 9, 20, 40)):
+        keys = [f"k{i}" + "x" * size for i in range(count)]
+        value, laid = plan._known_keys(keys)
+        cases.append((laid, f"_KNOWN_KEYS: frozenset[str] = {value}", 0))
+    _check(tmp_path, cases)
