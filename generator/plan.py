@@ -44,6 +44,7 @@ from generator.pycode import (
     comment,
     docstring,
     grouped,
+    is_grouped,
     plain_ascii,
     py_literal,
     statement,
@@ -82,7 +83,8 @@ class FieldView:
     # The value that leaves the key out of the wire form: "ALWAYS" (never), "None" or "UNSET".
     omit: str
     # ``obj.<name> = <decode>`` (in from_dict) and ``out[<wire>] = <encode>`` (in to_dict, under
-    # its guard if any), laid out as the formatter would (pycode.statement)
+    # its guard if any), laid out as the formatter would (pycode.statement), when that differs
+    # from the plain statement; "" when the plain one is the formatter's too
     decode_statement: str = ""
     encode_statement: str = ""
 
@@ -395,8 +397,14 @@ class Planner:
                     encode=encode,
                     doc=comment(f.description),
                     omit=omit,
-                    decode_statement=statement(decode, f"obj.{f.name} = ", 12),
-                    encode_statement=statement(encode, f"out[{wire}] = ", 12 if guard else 8),
+                    decode_statement=(
+                        statement(decode, f"obj.{f.name} = ", 12) if is_grouped(decode) else ""
+                    ),
+                    encode_statement=(
+                        statement(encode, f"out[{wire}] = ", 12 if guard else 8)
+                        if is_grouped(encode)
+                        else ""
+                    ),
                 )
             )
         keeps_extra = model.extra is not None

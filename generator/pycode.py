@@ -134,6 +134,11 @@ def grouped(bare: str) -> str:
     return text
 
 
+def is_grouped(expr: str) -> bool:
+    """Whether ``expr`` came from :func:`grouped` (its parentheses may go in a statement)."""
+    return expr in _GROUPED
+
+
 def forget_grouped() -> None:
     """Empty the record of :func:`grouped` (planning is over)."""
     _GROUPED.clear()
