@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import field
 from pathlib import Path
 
-from generator import bindings, imports, naming, plan_package, pycode
+from generator import bindings, imports, layout, naming, plan_package
 from generator.build import model_refs
 from generator.gcpause import gc_paused
 from generator.imports import sort_imports
@@ -31,6 +31,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
+from generator.layout import grouped, is_grouped, statement
 from generator.plan_operations import (
     OperationPlanner,
     OperationView,
@@ -38,17 +39,7 @@ from generator.plan_operations import (
     default_literal,
     page_attr_expr,
 )
-from generator.pycode import (
-    LINE_WIDTH,
-    ModuleCode,
-    comment,
-    docstring,
-    grouped,
-    is_grouped,
-    plain_ascii,
-    py_literal,
-    statement,
-)
+from generator.pycode import ModuleCode, comment, docstring, py_literal
 from generator.records import record
 from generator.resources import RUNTIME_DIR
 from generator.schemas import with_nullable
@@ -263,7 +254,7 @@ def forget_memos() -> None:
     each file is rendered (on Microsoft Graph ~200k entries, and ~250 MiB of partly used pages
     kept alive by them otherwise)."""
     imports.forget()
-    pycode.forget_grouped()
+    layout.forget_grouped()
     for memo in (
         bindings.imported_names,
         bindings._builtins_in,
@@ -443,7 +434,9 @@ class Planner:
         if page and page.next_cursor_field and "cursor" not in names:
             cursor_alias = page.next_cursor_field
             cursor_expr = page_attr_expr(model, cursor_alias, "self", "str", "None")
-        known_keys, known_keys_statement = _known_keys(f.wire_name for f in model.fields)
+        known_keys, known_keys_statement = layout.known_keys(
+            [py_literal(v) for v in sorted({f.wire_name for f in model.fields})]
+        )
         return ModelView(
             class_name=model.class_name,
             module=model.module,
@@ -455,7 +448,9 @@ class Planner:
             extra_annotation=extra_ann,
             known_keys=known_keys,
             known_keys_statement=known_keys_statement,
-            wire_line=_wire_line(fields),
+            wire_line=layout.wire_line(  # two entries or more are never on one line
+                [f"({py_literal(fv.name)}, {fv.wire}, {fv.omit})" for fv in fields[:2]]
+            ),
             required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
@@ -749,42 +744,6 @@ def _merge_runtime(code: ModuleCode, names: Mapping[str, set[str]]) -> None:
 def _allows_null(t: TypeRef) -> bool:
     """Whether JSON ``null`` is a value of ``t`` (nullable, or any value at all)."""
     return t.nullable or (isinstance(t, Prim) and t.kind == "any")
-
-
-def _known_keys(items: Iterable[str]) -> tuple[str, str]:
-    """The known keys as a ``frozenset([...])`` literal, and ``_KNOWN_KEYS: frozenset[str] =``
-    that as ruff format lays it out (the list on a line of its own when that fits, else one key
-    a line); as one line where the width is not certain (the formatter's then)."""
-    literals = [py_literal(v) for v in sorted(set(items))]
-    listing = "[" + ", ".join(literals) + "]"
-    value = f"frozenset({listing})" if literals else "frozenset()"
-    return value, _known_keys_statement(value, listing, literals)
-
-
-def _known_keys_statement(value: str, listing: str, literals: list[str]) -> str:
-    head = "_KNOWN_KEYS: frozenset[str] = frozenset("
-    line = f"_KNOWN_KEYS: frozenset[str] = {value}"
-    if len(line) <= LINE_WIDTH or not plain_ascii(line):
-        return line
-    if 4 + len(listing) <= LINE_WIDTH:
-        return f"{head}\n    {listing}\n)"
-    if any(8 + len(literal) + 1 > LINE_WIDTH for literal in literals):
-        return line
-    return head + "\n    [\n" + "".join(f"        {lit},\n" for lit in literals) + "    ]\n)"
-
-
-def _wire_line(fields: Sequence[FieldView]) -> str:
-    """The ``_wire_`` table of a model class on one line, where ruff format puts it there: with
-    no entry, or a lone one that fits (more keep one a line: the template's trailing comma)."""
-    head = "_wire_: ClassVar[WireFields] = ("
-    if not fields:
-        return f"{head})"
-    if len(fields) == 1:
-        fv = fields[0]
-        line = f"{head}({py_literal(fv.name)}, {fv.wire}, {fv.omit}),)"
-        if 4 + len(line) <= LINE_WIDTH and plain_ascii(line):
-            return line
-    return ""
 
 
 def _frozenset_literal(items: Iterable[str]) -> str:

@@ -25,16 +25,8 @@ from generator.ir import (
     ResponseCase,
     TypeRef,
 )
-from generator.pycode import (
-    ModuleCode,
-    arguments,
-    call_layout,
-    comment,
-    docstring,
-    grouped,
-    py_literal,
-    tuple_literal,
-)
+from generator.layout import arguments, call_layout, grouped
+from generator.pycode import ModuleCode, comment, docstring, py_literal, tuple_literal
 from generator.records import record
 
 

@@ -28,6 +28,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
+from generator.layout import assignment, grouped
 from generator.records import mutable_record
 from generator.schemas import is_plain_value, with_nullable
 
@@ -71,131 +72,6 @@ def _str_literal(value: str) -> str:
 def tuple_literal(items: Sequence[str]) -> str:
     """A tuple display of the (already literal) ``items``, as ruff format writes a short one."""
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-
-
-LINE_WIDTH = 100
-"""``line-length`` of the generated package's ruff configuration (pyproject.toml.jinja)."""
-
-_PLAIN_ASCII = re.compile(r"[ -~]*")
-
-
-def plain_ascii(text: str) -> bool:
-    """Whether ``text`` is printable ASCII, whose width on a line is its length."""
-    return _PLAIN_ASCII.fullmatch(text) is not None
-
-
-def call_layout(head: str, args: Sequence[str], indent: int = 0) -> str:
-    """``head`` + ``args`` + ``)`` as ruff format lays out a call statement that fits or not.
-
-    ``head`` ends with the call's ``(``; the result starts at column ``indent`` (not included).
-    On one line when it fits in :data:`LINE_WIDTH`; else the arguments on one line of their
-    own when they fit, else one a line with a trailing comma. The formatter then has nothing to
-    rewrite (rewriting a file costs more than reading it). Only where the width is certain:
-    text that is not printable ASCII, or an argument with a line break or a bracket that the
-    formatter might split itself, stays on one line for the formatter to lay out, as before.
-    """
-    body = ", ".join(args)
-    single = f"{head}{body})"
-    if (
-        indent + len(single) <= LINE_WIDTH
-        or indent + len(head) > LINE_WIDTH  # the formatter would split elsewhere
-        or not _PLAIN_ASCII.fullmatch(single)
-    ):
-        return single
-    pad = " " * indent
-    if indent + 4 + len(body) <= LINE_WIDTH:
-        return f"{head}\n{pad}    {body}\n{pad})"
-    if any(indent + 4 + len(arg) + 1 > LINE_WIDTH for arg in args):
-        return single  # an argument the formatter would split further: its call
-    return head + "\n" + "".join(f"{pad}    {arg},\n" for arg in args) + pad + ")"
-
-
-def arguments(args: Sequence[str], indent: int) -> str:
-    """The lines of a call's arguments between its brackets, at column ``indent``, as ruff
-    format writes them once the call itself is split: all on one line when they fit, else one
-    a line with a trailing comma. One line too where the width is not certain (text that is not
-    printable ASCII): the formatter then splits it as it would have."""
-    pad = " " * indent
-    body = ", ".join(args)
-    if indent + len(body) > LINE_WIDTH and _PLAIN_ASCII.fullmatch(body):
-        return "\n".join(f"{pad}{arg}," for arg in args)
-    return pad + body
-
-
-_GROUPED: dict[str, str] = {}
-
-
-def grouped(bare: str) -> str:
-    """``(bare)``: a conditional (or ``or``) expression in the parentheses that keep it whole
-    inside another expression. Recorded, so that :func:`statement` knows, without reading it
-    again, that they are redundant around a statement's whole value."""
-    text = f"({bare})"
-    _GROUPED[text] = bare
-    return text
-
-
-def is_grouped(expr: str) -> bool:
-    """Whether ``expr`` came from :func:`grouped` (its parentheses may go in a statement)."""
-    return expr in _GROUPED
-
-
-def forget_grouped() -> None:
-    """Empty the record of :func:`grouped` (planning is over)."""
-    _GROUPED.clear()
-
-
-# ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
-# ``or``, the last call's brackets holding a subscript or a name).
-_EITHER_CALL = re.compile(
-    r"(?P<head>[A-Za-z_][\w.]*\.get\((?P<key>[^()]*)\) or [A-Za-z_][\w.]*\()(?P<args>(?P=key))\)"
-)
-_TERNARY = re.compile(r"[^()\[\]{}'\"]* if [^()\[\]{}'\"]*")
-
-
-def statement(expr: str, prefix: str, indent: int) -> str:
-    """``prefix`` + ``expr`` (``return ``, ``x = ``) as ruff format writes the statement: on one
-    line without parentheses around the whole value when it fits; a conditional expression that
-    does not fit goes inside them on a line of its own when it fits there; as given otherwise
-    (the formatter's). Only the parentheses of :func:`grouped` are dropped."""
-    inner = _GROUPED.get(expr)
-    if inner is None or not _PLAIN_ASCII.fullmatch(expr):
-        return prefix + expr
-    if indent + len(prefix) + len(inner) <= LINE_WIDTH:
-        return prefix + inner
-    either = _EITHER_CALL.fullmatch(inner)
-    if either is not None:
-        # ``a or f(x)``: split inside the last call's brackets when its first line fits
-        head = f"{prefix}{either['head']}"
-        if indent + len(head) <= LINE_WIDTH and indent + 4 + len(either["args"]) <= LINE_WIDTH:
-            pad = " " * indent
-            return f"{head}\n{pad}    {either['args']}\n{pad})"
-        return prefix + expr
-    if (
-        _TERNARY.match(inner)  # ``a if ...`` with no bracket before the ``if``
-        and " else " in inner
-        and indent + 4 + len(inner) <= LINE_WIDTH
-        and indent + len(prefix) + 1 <= LINE_WIDTH
-    ):
-        pad = " " * indent
-        return f"{prefix}(\n{pad}    {inner}\n{pad})"
-    return prefix + expr
-
-
-def assignment(target: str, function: str, args: Sequence[str], indent: int = 0) -> str:
-    """``target = function(args)`` as ruff format writes it: on one line when it fits; else the
-    call split (:func:`call_layout`) when its first line fits; else the call in parentheses on a
-    line of its own when that fits; else as one line (the formatter's)."""
-    head = f"{target} = {function}("
-    value = f"{function}({', '.join(args)})"
-    line = f"{target} = {value}"
-    if indent + len(line) <= LINE_WIDTH or not _PLAIN_ASCII.fullmatch(line):
-        return line
-    if indent + len(head) <= LINE_WIDTH:
-        return call_layout(head, args, indent)
-    if indent + len(target) + 4 <= LINE_WIDTH and indent + 4 + len(value) <= LINE_WIDTH:
-        pad = " " * indent
-        return f"{target} = (\n{pad}    {value}\n{pad})"
-    return line
 
 
 # A name or a subscript with a literal key: evaluating it twice is cheap and has no effect.

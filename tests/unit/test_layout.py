@@ -1,4 +1,4 @@
-"""The layouts the planner writes (pycode.call_layout, arguments, statement, assignment and the
+"""The layouts the planner writes (layout.call_layout, arguments, statement, assignment and the
 model tables) are what ruff format makes of the plain one-line form: formatting either gives the
 same bytes, and where the layout is taken (not left to the formatter) it is a fixed point.
 
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import plan, pycode
+from generator import layout
 from generator.output import ruff_command
 
-WIDTH = pycode.LINE_WIDTH
+WIDTH = layout.LINE_WIDTH
 
 
 def _wrap(statement: str, indent: int) -> str:
@@ -78,15 +78,15 @@ def test_call_layout_is_ruffs(tmp_path: Path) -> None:
     for head, indent, count in itertools.product(heads, (0, 4, 8), (1, 3, 5)):
         for total in range(70, 120, 3):
             args = _names(total, count)
-            laid = pycode.call_layout(head, args, indent)
+            laid = layout.call_layout(head, args, indent)
             cases.append((laid, f"{head}{', '.join(args)})", indent))
     # a tuple among the arguments, and text whose width is not its length
     for size in (40, 60, 80):
         args = ['method="GET"', 'path="/v1/' + "x" * size + '"', 'security=(("bearerAuth",),)']
-        laid = pycode.call_layout("ENDPOINT = Endpoint(", args)
+        laid = layout.call_layout("ENDPOINT = Endpoint(", args)
         cases.append((laid, f"ENDPOINT = Endpoint({', '.join(args)})", 0))
     wide = ['path="/v1/' + "é" * 80 + '"', 'operation_id="x"']
-    assert pycode.call_layout("ENDPOINT = Endpoint(", wide) == (
+    assert layout.call_layout("ENDPOINT = Endpoint(", wide) == (
         f"ENDPOINT = Endpoint({', '.join(wide)})"
     )
     _check(tmp_path, cases)
@@ -98,7 +98,7 @@ def test_arguments_are_ruffs(tmp_path: Path) -> None:
     for count, total in itertools.product((4, 5, 7), range(84, 112, 3)):
         args = _names(total, count)
         # the statement at 4, the call at 8, its arguments at 12 (the operation template's)
-        inner = pycode.arguments(args, 12)
+        inner = layout.arguments(args, 12)
         laid = f"return (\n        sync_detailed(\n{inner}\n        )\n    ).parsed"
         plain = f"return (sync_detailed({', '.join(args)})).parsed"
         cases.append((laid, plain, 4))
@@ -111,14 +111,14 @@ def test_statements_are_ruffs(tmp_path: Path, indent: int) -> None:
     for size in range(20, 100, 4):
         name = "n" * size
         values = [
-            pycode.grouped(f'None if (_v1 := src.get("{name}")) is None else parse(_v1)'),
-            pycode.grouped(f'_KIND_MEMBERS.get(src["{name}"]) or Kind(src["{name}"])'),
-            pycode.grouped(f'src["{name}"] if "{name}" in src else 0'),
+            layout.grouped(f'None if (_v1 := src.get("{name}")) is None else parse(_v1)'),
+            layout.grouped(f'_KIND_MEMBERS.get(src["{name}"]) or Kind(src["{name}"])'),
+            layout.grouped(f'src["{name}"] if "{name}" in src else 0'),
             f'src["{name}"]',
         ]
         for value in values:
             for prefix in (f"obj.{name[:10]} = ", "return "):
-                cases.append((pycode.statement(value, prefix, indent), prefix + value, indent))
+                cases.append((layout.statement(value, prefix, indent), prefix + value, indent))
     _check(tmp_path, cases)
 
 
@@ -127,7 +127,7 @@ def test_assignments_are_ruffs(tmp_path: Path) -> None:
     for target_size, cls_size in itertools.product(range(10, 90, 7), range(10, 60, 9)):
         target = "_" + "T" * target_size + "_MEMBERS: dict[object, " + "C" * cls_size + "]"
         cls = "C" * cls_size
-        laid = pycode.assignment(target, "member_table", [cls])
+        laid = layout.assignment(target, "member_table", [cls])
         cases.append((laid, f"{target} = member_table({cls})", 0))
     _check(tmp_path, cases)
 
@@ -136,6 +136,6 @@ def test_model_tables_are_ruffs(tmp_path: Path) -> None:
     cases = []
     for count, size in itertools.product((1, 3, 6, 12), (4, 9, 20, 40)):
         keys = [f"k{i}" + "x" * size for i in range(count)]
-        value, laid = plan._known_keys(keys)
+        value, laid = layout.known_keys([f'"{key}"' for key in sorted(keys)])
         cases.append((laid, f"_KNOWN_KEYS: frozenset[str] = {value}", 0))
     _check(tmp_path, cases)
