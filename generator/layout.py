@@ -149,21 +149,20 @@ def assignment(target: str, function: str, args: Sequence[str], indent: int = 0)
     return line
 
 
-def known_keys(literals: Sequence[str]) -> tuple[str, str]:
-    """The known keys (``literals``: their Python literals, in order) as a ``frozenset([...])``
-    literal, and ``_KNOWN_KEYS: frozenset[str] =`` that as ruff format lays it out (the list on
-    a line of its own when that fits, else one key a line); as one line where the width is not
-    certain (the formatter's then)."""
-    listing = "[" + ", ".join(literals) + "]"
-    value = f"frozenset({listing})" if literals else "frozenset()"
-    return value, _known_keys_statement(value, listing, literals)
+def frozenset_display(literals: Sequence[str]) -> str:
+    """``frozenset([...])`` of the (already literal) ``literals``; ``frozenset()`` of none."""
+    return f"frozenset([{', '.join(literals)}])" if literals else "frozenset()"
 
 
-def _known_keys_statement(value: str, listing: str, literals: Sequence[str]) -> str:
+def known_keys_statement(literals: Sequence[str]) -> str:
+    """``_KNOWN_KEYS: frozenset[str] = <frozenset_display(literals)>`` as ruff format lays it out
+    (the list on a line of its own when that fits, else one key a line); as one line where the
+    width is not certain (the formatter's then)."""
     head = "_KNOWN_KEYS: frozenset[str] = frozenset("
-    line = f"_KNOWN_KEYS: frozenset[str] = {value}"
+    line = f"_KNOWN_KEYS: frozenset[str] = {frozenset_display(literals)}"
     if len(line) <= LINE_WIDTH or not plain_ascii(line):
         return line
+    listing = "[" + ", ".join(literals) + "]"
     if 4 + len(listing) <= LINE_WIDTH:
         return f"{head}\n    {listing}\n)"
     if any(8 + len(literal) + 1 > LINE_WIDTH for literal in literals):

@@ -31,7 +31,7 @@ from typing import Any
 
 from generator.build import BuildResult, build_api
 from generator.config import Config
-from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError, Severity
+from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
 from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
@@ -160,7 +160,7 @@ class LateValidation:
         self._report = report
         self.later = side_sink(sink)
         self._built_at: int | None = None
-        self._found: list[Diagnostic] = []
+        self._found = side_sink(sink)
         self._fatal: Diagnostic | None = None
         self._done = False
         report.timings.setdefault("validate", 0.0)  # the report lists the stages in serial order
@@ -176,21 +176,19 @@ class LateValidation:
         self._done = True
         spec, self._spec = self._spec, None
         assert spec is not None
-        found = side_sink(self._sink)
         start = time.perf_counter()
         with self._report.stage("validate"):
             try:
-                validate(spec, found)
+                validate(spec, self._found)
             except FatalInputError as exc:
                 self._fatal = exc.diagnostic
         if beside:
             self._report.overlapped["validate"] = round(time.perf_counter() - start, 4)
-        self._found = found.items
 
     def passes(self) -> bool:
         """Validate (if not yet); whether the serial order would have gone past the build."""
         self.run()
-        return self._fatal is None and not any(d.severity is Severity.ERROR for d in self._found)
+        return self._fatal is None and not self._found.has_errors
 
     def settle(self) -> bool:
         """Validate (if not yet) and merge the diagnostics into the run's sink; True when the
@@ -198,7 +196,7 @@ class LateValidation:
         is raised, as there)."""
         self.run()
         sink = self._sink
-        sink.extend(self._found)
+        sink.extend(self._found.items)
         if self._fatal is not None:
             raise FatalInputError(self._fatal)
         if sink.has_blocking_errors:

@@ -103,6 +103,14 @@ def _core_float(text: str) -> float | str:
         return text
 
 
+def _implicit_tag(value: str) -> str:
+    """The tag of a plain (unquoted, untagged) scalar: the first core resolver that matches."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
 class _Loader(_BaseLoader):
     """libyaml composer with a lean tag resolver: same tags as SafeLoader, no path resolvers.
 
@@ -112,11 +120,7 @@ class _Loader(_BaseLoader):
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
-            if implicit[0]:
-                for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                    if regexp.match(value):
-                        return tag
-            return _STR
+            return _implicit_tag(value) if implicit[0] else _STR
         return _SEQ if kind is SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -343,18 +347,16 @@ class _Bail(Exception):
 
 def _plain_scalar(value: str) -> Any:
     """A plain (unquoted, untagged) scalar as :class:`_YamlConverter` reads it."""
-    for tag, regexp in _IMPLICIT.get(value[:1], ()):
-        if regexp.match(value):
-            if tag == _NULL:
-                return None
-            if tag == _BOOL:
-                return value.lower() == "true"
-            if tag == _INT:
-                return _core_int(value)
-            if tag == _FLOAT:
-                return _core_float(value)
-            return value  # ``<<`` as a value
-    return value
+    tag = _implicit_tag(value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value.lower() == "true"
+    if tag == _INT:
+        return _core_int(value)
+    if tag == _FLOAT:
+        return _core_float(value)
+    return value  # a string, or ``<<`` as a value
 
 
 def _read_plain_yaml(loader: Any) -> tuple[Any, Positions]:

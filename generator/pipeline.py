@@ -472,7 +472,8 @@ def _surface_later(
     version: str,
     locator: Locator,
 ) -> Callable[[bool], bytes]:
-    """The surface stage, to run later (``beside``: while ruff checks the tree): extract the surface of ``planned`` and serialise it."""
+    """The surface stage, to run later: extract the surface of ``planned`` and serialise it
+    (``beside``: while ruff checks the tree, the time counts as overlapped)."""
 
     def later(beside: bool) -> bytes:
         start = time.perf_counter()

@@ -434,9 +434,7 @@ class Planner:
         if page and page.next_cursor_field and "cursor" not in names:
             cursor_alias = page.next_cursor_field
             cursor_expr = page_attr_expr(model, cursor_alias, "self", "str", "None")
-        known_keys, known_keys_statement = layout.known_keys(
-            [py_literal(v) for v in sorted({f.wire_name for f in model.fields})]
-        )
+        known = _key_literals(f.wire_name for f in model.fields)
         return ModelView(
             class_name=model.class_name,
             module=model.module,
@@ -446,12 +444,14 @@ class Planner:
             extra_decode=extra_decode,
             extra_encode=extra_encode,
             extra_annotation=extra_ann,
-            known_keys=known_keys,
-            known_keys_statement=known_keys_statement,
+            known_keys=layout.frozenset_display(known),
+            known_keys_statement=layout.known_keys_statement(known),
             wire_line=layout.wire_line(  # two entries or more are never on one line
                 [f"({py_literal(fv.name)}, {fv.wire}, {fv.omit})" for fv in fields[:2]]
             ),
-            required_keys=_frozenset_literal(f.wire_name for f in model.fields if f.required),
+            required_keys=layout.frozenset_display(
+                _key_literals(f.wire_name for f in model.fields if f.required)
+            ),
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
             cursor_statement=statement(cursor_expr, "return ", 8) if cursor_expr else "",
@@ -746,11 +746,9 @@ def _allows_null(t: TypeRef) -> bool:
     return t.nullable or (isinstance(t, Prim) and t.kind == "any")
 
 
-def _frozenset_literal(items: Iterable[str]) -> str:
-    values = sorted(set(items))
-    if not values:
-        return "frozenset()"
-    return f"frozenset([{', '.join(py_literal(v) for v in values)}])"
+def _key_literals(items: Iterable[str]) -> list[str]:
+    """Python literals of the distinct ``items``, sorted (a frozenset display's contents)."""
+    return [py_literal(v) for v in sorted(set(items))]
 
 
 def _split_union(ann: str) -> list[str]:

@@ -534,6 +534,5 @@ def paging_doc(page: Pagination) -> str:
 
 def _literal(value: object) -> str:
     if isinstance(value, tuple):
-        inner = ", ".join(py_literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return tuple_literal([py_literal(v) for v in value])
     return py_literal(value)

@@ -14,12 +14,10 @@ import pytest
 
 from generator import overlap, pipeline
 from generator.build import build_api
-from generator.codes import RECOVERY_CODES
-from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink
-from generator.loader import load_spec
 from generator.pipeline import Options, run
 from generator.report import Report
+from tests.unit.serial_order import CONFIG, loaded, serial_sink
 
 REPO = Path(__file__).resolve().parents[2]
 PORTARIUM = REPO / "spec" / "portarium-control-plane.v1.yaml"
@@ -82,20 +80,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def _serial_and_late(spec_path: Path, strict: bool) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    def fresh() -> tuple[Any, DiagnosticSink]:
-        sink = DiagnosticSink(strict=strict, promote=RECOVERY_CODES)
-        spec = load_spec(spec_path, sink)
-        sink.locator = spec.source_map
-        return spec, sink
-
-    config = Config(package_name="client", project_name="client")
-    spec, one = fresh()
-    overlap.validate(spec, one)
-    if not one.has_blocking_errors:
-        build_api(spec, config, one)
-    spec, two = fresh()
+    one = serial_sink(spec_path, strict)
+    spec, two = loaded(spec_path, strict)
     late = overlap.LateValidation(spec, two, Report())
-    build_api(spec, config, late.later)
+    build_api(spec, CONFIG, late.later)
     late.built()
     if not late.later.has_errors:  # the pipeline goes on to plan only then
         late.later.note("N9999", "recorded after the build", "#/info")

@@ -136,6 +136,9 @@ def test_model_tables_are_ruffs(tmp_path: Path) -> None:
     cases = []
     for count, size in itertools.product((1, 3, 6, 12), (4, 9, 20, 40)):
         keys = [f"k{i}" + "x" * size for i in range(count)]
-        value, laid = layout.known_keys([f'"{key}"' for key in sorted(keys)])
-        cases.append((laid, f"_KNOWN_KEYS: frozenset[str] = {value}", 0))
+        literals = [f'"{key}"' for key in sorted(keys)]
+        laid = layout.known_keys_statement(literals)
+        cases.append(
+            (laid, f"_KNOWN_KEYS: frozenset[str] = {layout.frozenset_display(literals)}", 0)
+        )
     _check(tmp_path, cases)

@@ -21,7 +21,6 @@ import pytest
 
 from generator import forking, overlap, pipeline, render_split, source_map
 from generator.build import build_api
-from generator.codes import RECOVERY_CODES
 from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink
 from generator.forking import Forked, WorkerFailed
@@ -29,6 +28,7 @@ from generator.loader import load_spec
 from generator.pipeline import Options, run
 from generator.render import TemplateError
 from generator.report import Report
+from tests.unit.serial_order import CONFIG, loaded, serial_sink
 
 REPO = Path(__file__).resolve().parents[2]
 PORTARIUM = REPO / "spec" / "portarium-control-plane.v1.yaml"
@@ -199,20 +199,10 @@ def test_can_fork_refuses_threads_and_the_serial_switch(monkeypatch: pytest.Monk
 def _serial_and_parallel(
     spec_path: Path, strict: bool
 ) -> tuple[list[Diagnostic], list[Diagnostic], bool, bool]:
-    def fresh() -> tuple[Any, DiagnosticSink]:
-        sink = DiagnosticSink(strict=strict, promote=RECOVERY_CODES)
-        spec = load_spec(spec_path, sink)
-        sink.locator = spec.source_map
-        return spec, sink
-
-    config = Config(package_name="client", project_name="client")
-    spec, one = fresh()
-    overlap.validate(spec, one)
+    one = serial_sink(spec_path, strict)
     built_serial = not one.has_blocking_errors
-    if built_serial:
-        build_api(spec, config, one)
-    spec, two = fresh()
-    built_parallel = overlap.validate_beside_build(spec, config, two, Report()) is not None
+    spec, two = loaded(spec_path, strict)
+    built_parallel = overlap.validate_beside_build(spec, CONFIG, two, Report()) is not None
     two.locate_deferred()  # the pipeline does it while ruff formats, or before reporting
     return one.items, two.items, built_serial, built_parallel
 
