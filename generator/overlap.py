@@ -32,6 +32,7 @@ from typing import Any
 from generator.build import BuildResult, build_api
 from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
+from generator.gcpause import collecting
 from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
@@ -177,7 +178,7 @@ class LateValidation:
         spec, self._spec = self._spec, None
         assert spec is not None
         start = time.perf_counter()
-        with self._report.stage("validate"):
+        with self._report.stage("validate"), collecting():
             try:
                 validate(spec, self._found)
             except FatalInputError as exc:

@@ -22,6 +22,7 @@ from generator.changelog import latest_version
 from generator.codes import RECOVERY_CODES
 from generator.config import Config
 from generator.diagnostics import DiagnosticSink, FatalInputError, Location, Locator
+from generator.gcpause import collecting, collector_off
 from generator.ir import Api
 from generator.loader import LoadedSpec, load_spec
 from generator.naming import snake_case
@@ -168,10 +169,10 @@ def needs_fix_pass(config: Config, package_name: str) -> bool:
 
 
 GC_THRESHOLD = (100_000, 50, 1000)
-"""Garbage-collector thresholds during a run. A run allocates millions of long-lived objects
-(the spec, the IR, the views) and few reference cycles; with the default thresholds the
-collector rescans the growing heap over and over (a quarter of the CPU time of planning GitHub's
-spec). Cycles are still collected, just less often; the previous thresholds come back after."""
+"""Garbage-collector thresholds while the collector runs during a run (in-process validation
+only: :mod:`generator.gcpause`). What it walks then is everything the run has made so far, and
+few reference cycles: with the default thresholds it would rescan that over and over. The
+previous thresholds come back after the run."""
 
 
 SMALL_TREE = 128 * 1024
@@ -187,7 +188,8 @@ def run(opts: Options) -> Outcome:
     thresholds = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)
     try:
-        _run(opts, report, sink, outcome)
+        with collector_off():
+            _run(opts, report, sink, outcome)
     except FatalInputError:
         report.exit_code = EXIT_BAD_INPUT
     except TemplateError as exc:
@@ -267,7 +269,7 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
             outcome.late = None
         late.settle()
         return
-    with report.stage("validate"):
+    with report.stage("validate"), collecting():
         validate(spec, sink)
     report.operations_total = operations
     if sink.has_blocking_errors or opts.validate_only:
