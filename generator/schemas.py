@@ -403,7 +403,8 @@ class SchemaBuilder:
         scope = NameScope(f"fields of {class_name}", RESERVED_FIELD_NAMES)
         fields: list[Field] = []
         seen: set[str] = set()
-        for psite, _pnode, props, required in sources:
+        required_anywhere = set().union(*(r for _s, _n, _p, r in sources))
+        for psite, _pnode, props, _required in sources:
             prefix = (
                 class_name
                 if psite == site
@@ -415,7 +416,7 @@ class SchemaBuilder:
                 seen.add(wire)
                 fsite = psite.child("properties", wire)
                 ftype = self._build(pschema, fsite, prefix + pascal_case(wire), None)
-                is_req = wire in required or any(wire in r for _s, _n, _p, r in sources)
+                is_req = wire in required_anywhere
                 read_only = bool(isinstance(pschema, dict) and pschema.get("readOnly"))
                 write_only = bool(isinstance(pschema, dict) and pschema.get("writeOnly"))
                 if (
