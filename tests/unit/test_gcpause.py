@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator import gcpause, overlap, pipeline
+from generator import forking, gcpause, overlap, pipeline
 from generator.pipeline import Options, run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,6 +85,7 @@ def test_a_run_collects_only_while_validating(
         monkeypatch.setattr(pipeline, "_validates_late", lambda *args: False)
     if order == "parallel":  # validation in a forked child (which never collects), render split
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", 1)
+        monkeypatch.setattr(forking, "can_fork", lambda: True)  # also under pytest-xdist
     outcome = run(Options(spec=PORTARIUM, output=tmp_path / "out"))
     assert outcome.report.exit_code == 0
     assert seen.get("validate") == (None if order == "parallel" else [True])
