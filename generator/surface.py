@@ -48,6 +48,8 @@ from generator.records import record
 
 _json_str: Callable[[str], str] = json.encoder.encode_basestring
 """A JSON string literal as ``json.dumps(text, ensure_ascii=False)`` writes it."""
+_JSON_KEYS: dict[str, str] = {}
+"""``_json_str(key) + ": "`` of the attribute names met so far."""
 
 SURFACE_FILE = ".codegen-surface.json"
 SURFACE_FORMAT = 1
@@ -72,11 +74,17 @@ class Entry:
         """``json.dumps(self.to_json(), ensure_ascii=False)``, written out directly: every part
         is a string (a snapshot has one line per public symbol, ~200,000 on Microsoft Graph)."""
         attrs = self.attrs
-        if not all(isinstance(v, str) for v in attrs.values()):
-            return json.dumps(self.to_json(), ensure_ascii=False)
-        pairs = ", ".join(f"{_json_str(k)}: {_json_str(attrs[k])}" for k in sorted(attrs))
+        pairs: list[str] = []
+        for key in sorted(attrs):
+            value = attrs[key]
+            if type(value) is not str:
+                return json.dumps(self.to_json(), ensure_ascii=False)
+            head = _JSON_KEYS.get(key)
+            if head is None:  # a few dozen attribute names, over and over
+                head = _JSON_KEYS[key] = _json_str(key) + ": "
+            pairs.append(head + _json_str(value))
         return (
-            f"[{_json_str(self.kind)}, {{{pairs}}}, {_json_str(self.role)}, "
+            f"[{_json_str(self.kind)}, {{{', '.join(pairs)}}}, {_json_str(self.role)}, "
             f"{_json_str(self.doc)}, {_json_str(self.pointer)}]"
         )
 
