@@ -757,29 +757,64 @@ def digest_files(root: Path, names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def spec_digest(uris: Iterable[str]) -> str:
+    """The manifest's ``spec_sha256``: one SHA-256 over the bytes of the spec's files (those of
+    ``uris`` that are local files), in that order."""
+    spec_hash = hashlib.sha256()
+    for uri in uris:
+        path = Path(uri)
+        if path.is_file():
+            spec_hash.update(path.read_bytes())
+    return spec_hash.hexdigest()
+
+
 def manifest(
-    spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, files: Mapping[str, bytes]
+    spec_uris: Iterable[str], config_bytes: bytes, version: str, files: Mapping[str, bytes]
 ) -> bytes:
+    """The manifest of a tree of ``files`` (path -> bytes)."""
     return manifest_of_digests(
-        spec_bytes, config_bytes, version, {k: digest(v) for k, v in files.items()}
+        spec_digest(spec_uris), config_bytes, version, {k: digest(v) for k, v in files.items()}
     )
 
 
 def manifest_of_digests(
-    spec_bytes: Iterable[bytes], config_bytes: bytes, version: str, digests: Mapping[str, str]
+    spec_sha256: str, config_bytes: bytes, version: str, digests: Mapping[str, str]
 ) -> bytes:
-    """The manifest of a tree whose files have the ``digests`` (path -> :func:`digest`)."""
-    spec_hash = hashlib.sha256()
-    for chunk in spec_bytes:
-        spec_hash.update(chunk)
-    body = {
+    """The manifest of a tree whose files have the ``digests`` (path -> :func:`digest`), of a
+    spec whose :func:`spec_digest` is ``spec_sha256``."""
+    body: dict[str, str | Mapping[str, str]] = {
         "generator": "portarium-codegen",
         "generator_version": version,
-        "spec_sha256": spec_hash.hexdigest(),
+        "spec_sha256": spec_sha256,
         "config_sha256": digest(config_bytes),
-        "files": dict(sorted(digests.items())),
+        "files": digests,
     }
-    return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+    return (indented_json(body) + "\n").encode()
+
+
+def indented_json(body: Mapping[str, str | Mapping[str, str]]) -> str:
+    """``json.dumps(body, indent=2, sort_keys=True)`` of a mapping of strings and of mappings of
+    strings, written out directly: with an indent, ``json`` encodes in Python, not C (Microsoft
+    Graph's manifest lists ~26,000 files)."""
+    quote = json.encoder.encode_basestring_ascii
+    if not body:
+        return "{}"
+    lines = ["{"]
+    items = sorted(body.items())
+    for n, (key, value) in enumerate(items):
+        comma = "," if n + 1 < len(items) else ""
+        if isinstance(value, str):
+            lines.append(f"  {quote(key)}: {quote(value)}{comma}")
+        elif not value:
+            lines.append(f"  {quote(key)}: {{}}{comma}")
+        else:
+            lines.append(f"  {quote(key)}: {{")
+            lines.append(
+                ",\n".join(f"    {quote(k)}: {quote(v)}" for k, v in sorted(value.items()))
+            )
+            lines.append(f"  }}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 @mutable_record()

@@ -10,6 +10,7 @@
   need it: the pointer is the RFC 6901 one, token by token.
 - ``loader._has_long_line`` looks for a line over the limit window by window: the same answer
   as measuring every line.
+- ``output.indented_json`` writes the manifest as ``json.dumps(body, indent=2, sort_keys=True)``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from generator.bindings import (
 from generator.diagnostics import join_pointer, split_pointer
 from generator.imports import sort_imports
 from generator.loader import _has_long_line
+from generator.output import indented_json
 from generator.plan_operations import ParamView
 from generator.source_map import pointer_from_tokens
 from generator.surface import Entry, Surface
@@ -117,6 +119,18 @@ def test_entry_json_text_is_json_dumps(
 ) -> None:
     entry = Entry(kind, attrs, role, doc, pointer)
     assert entry.json_text() == json.dumps(entry.to_json(), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.dictionaries(
+        TEXT | st.sampled_from(['"', "\\", "\u2028", "é😀"]),
+        TEXT | st.dictionaries(TEXT, TEXT | st.sampled_from(["\x00", "é😀"]), max_size=4),
+        max_size=5,
+    )
+)
+def test_indented_json_is_json_dumps(body: dict[str, str | dict[str, str]]) -> None:
+    assert indented_json(body) == json.dumps(body, indent=2, sort_keys=True)
 
 
 def test_snapshot_reads_back() -> None:
