@@ -9,6 +9,8 @@ not do to its caller's process:
 - Regular expressions compiled by earlier runs are served from the generator's cache
   (:mod:`generator.regexcache`), which reaches into :mod:`re`'s internals: a library caller's
   process is left as it is.
+- Outside a run's validation the collector never runs on its own (threshold 0): what a run
+  made is freed by reference counting, or not at all at the end.
 - The process ends with ``os._exit`` once the output streams are flushed: everything the run
   wrote is closed by then, and tearing down the interpreter (freeing every object of the spec,
   the IR and the rendered tree one by one) would take a tenth of a second or more on large specs
@@ -41,6 +43,10 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
         if collecting:
             gc.freeze()
             gc.enable()
+    # No automatic collection outside a run's validation (which sets its own thresholds): at the
+    # end of a run the collector would walk every object the run made (~10 ms on GitHub's spec)
+    # in a process about to end.
+    gc.set_threshold(0)
     code = main(argv)
     from generator.records import keep_compiled
 
