@@ -771,15 +771,6 @@ def spec_digest(uris: Iterable[str]) -> str:
     return spec_hash.hexdigest()
 
 
-def manifest(
-    spec_uris: Iterable[str], config_bytes: bytes, version: str, files: Mapping[str, bytes]
-) -> bytes:
-    """The manifest of a tree of ``files`` (path -> bytes)."""
-    return manifest_of_digests(
-        spec_digest(spec_uris), config_bytes, version, {k: digest(v) for k, v in files.items()}
-    )
-
-
 def manifest_of_digests(
     spec_sha256: str, config_bytes: bytes, version: str, digests: Mapping[str, str]
 ) -> bytes:
