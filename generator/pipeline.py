@@ -660,11 +660,11 @@ def _write_format_swap(
                 spec_sha256.append(spec_digest(spec_files))
                 if opts.check:  # the tree is read back whole: nothing to spare
                     return
-                others = [rel for rel in listed if rel == SURFACE_FILE]
-                if rendered is not None:
-                    untouched.update((rel, digest(rendered[rel])) for rel in others)
-                else:
-                    untouched.update(digest_files(staged, others))
+                if rendered is not None:  # (a small tree's surface is only made after ruff)
+                    if SURFACE_FILE in rendered:
+                        untouched[SURFACE_FILE] = digest(rendered[SURFACE_FILE])
+                elif SURFACE_FILE in listed:
+                    untouched.update(digest_files(staged, [SURFACE_FILE]))
 
             def read_back() -> tuple[dict[str, bytes], dict[str, str]]:
                 if surface_later is not None:  # written now, not given to ruff (JSON)
