@@ -27,18 +27,27 @@ __all__ = ["collecting", "collector_off", "gc_paused"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
+THRESHOLD = (100_000, 50, 1000)
+"""The collector's thresholds during a run (they count only while validation collects). What it
+walks then is everything the run has made so far, and few reference cycles: with the default
+thresholds it would rescan that over and over."""
+
 _CALLERS: list[bool] = []
 """For each run in progress (innermost last): whether its caller had the collector on."""
 
 
 @contextlib.contextmanager
 def collector_off() -> Iterator[None]:
-    """One run: the collector off throughout, as the caller had it afterwards."""
+    """One run: the collector off throughout (with :data:`THRESHOLD` for :func:`collecting`),
+    as the caller had it afterwards, thresholds included."""
+    thresholds = gc.get_threshold()
     _CALLERS.append(gc.isenabled())
     gc.disable()
+    gc.set_threshold(*THRESHOLD)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         if _CALLERS.pop():
             gc.enable()
 

@@ -6,7 +6,6 @@ that stage. Generator bugs propagate as ordinary exceptions (the CLI maps them t
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import time
@@ -169,13 +168,6 @@ def needs_fix_pass(config: Config, package_name: str) -> bool:
     )
 
 
-GC_THRESHOLD = (100_000, 50, 1000)
-"""Garbage-collector thresholds while the collector runs during a run (in-process validation
-only: :mod:`generator.gcpause`). What it walks then is everything the run has made so far, and
-few reference cycles: with the default thresholds it would rescan that over and over. The
-previous thresholds come back after the run."""
-
-
 SMALL_TREE = 128 * 1024
 """Bytes of rendered (not verbatim) Python up to which ``compile()`` in this process checks the
 output instead of ruff's compile rules: starting a ruff process costs about what compiling
@@ -186,8 +178,6 @@ def run(opts: Options) -> Outcome:
     report = Report(spec=str(opts.spec), output=str(opts.output))
     sink = DiagnosticSink()
     outcome = Outcome(report, sink)
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLD)
     try:
         with collector_off():
             _run(opts, report, sink, outcome)
@@ -202,8 +192,6 @@ def run(opts: Options) -> Outcome:
     except OutputError as exc:
         sink.error("E0801", str(exc), location=Location(str(opts.output), 0, 0))
         report.exit_code = EXIT_BAD_INPUT
-    finally:
-        gc.set_threshold(*thresholds)
     sink.locate_deferred()  # what no stage located yet (see overlap.validate_beside_build)
     report.diagnostics = list(sink.items)
     if report.errors and report.exit_code == EXIT_OK:

@@ -27,12 +27,15 @@ def collector_on() -> Iterator[None]:
 
 
 def test_collector_off_restores_the_callers_state(collector_on: None) -> None:
+    thresholds = gc.get_threshold()
     with gcpause.collector_off():
         assert not gc.isenabled()
+        assert gc.get_threshold() == gcpause.THRESHOLD
         with gcpause.collecting():
             assert gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+    assert gc.get_threshold() == thresholds
     gc.disable()
     try:
         with gcpause.collector_off(), gcpause.collecting():
