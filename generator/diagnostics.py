@@ -151,10 +151,7 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     """Append tokens to a ``#/...`` pointer, escaping each one."""
     out = base or "#"
     for token in tokens:
-        text = token if type(token) is str else str(token)
-        if "~" in text or "/" in text:  # escaped as escape_pointer_token does (inlined: hot)
-            text = text.replace("~", "~0").replace("/", "~1")
-        out = f"{out}/{text}"
+        out = f"{out}/{escape_pointer_token(token)}"
     return out
 
 

@@ -594,8 +594,6 @@ class SourceMap:
         """The location key of ``pointer`` (``#`` or ``#/...``) inside ``uri``."""
         if not pointer.startswith("#"):
             pointer = "#" + pointer
-        if uri == self.root_uri:  # nearly always: :meth:`relative` inlined
-            return pointer
         return self.relative(uri) + pointer
 
     def split_key(self, key: str) -> tuple[str, str]:
