@@ -50,7 +50,7 @@ def call_layout(head: str, args: Sequence[str], indent: int = 0) -> str:
     if (
         indent + len(single) <= LINE_WIDTH
         or indent + len(head) > LINE_WIDTH  # the formatter would split elsewhere
-        or not _PLAIN_ASCII.fullmatch(single)
+        or not plain_ascii(single)
     ):
         return single
     pad = " " * indent
@@ -68,7 +68,7 @@ def arguments(args: Sequence[str], indent: int) -> str:
     printable ASCII): the formatter then splits it as it would have."""
     pad = " " * indent
     body = ", ".join(args)
-    if indent + len(body) > LINE_WIDTH and _PLAIN_ASCII.fullmatch(body):
+    if indent + len(body) > LINE_WIDTH and plain_ascii(body):
         return "\n".join(f"{pad}{arg}," for arg in args)
     return pad + body
 
@@ -109,7 +109,7 @@ def statement(expr: str, prefix: str, indent: int) -> str:
     does not fit goes inside them on a line of its own when it fits there; as given otherwise
     (the formatter's). Only the parentheses of :func:`grouped` are dropped."""
     inner = _GROUPED.get(expr)
-    if inner is None or not _PLAIN_ASCII.fullmatch(expr):
+    if inner is None or not plain_ascii(expr):
         return prefix + expr
     if indent + len(prefix) + len(inner) <= LINE_WIDTH:
         return prefix + inner
@@ -139,7 +139,7 @@ def assignment(target: str, function: str, args: Sequence[str], indent: int = 0)
     head = f"{target} = {function}("
     value = f"{function}({', '.join(args)})"
     line = f"{target} = {value}"
-    if indent + len(line) <= LINE_WIDTH or not _PLAIN_ASCII.fullmatch(line):
+    if indent + len(line) <= LINE_WIDTH or not plain_ascii(line):
         return line
     if indent + len(head) <= LINE_WIDTH:
         return call_layout(head, args, indent)
