@@ -96,39 +96,83 @@ def forget_grouped() -> None:
 
 
 # ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
-# ``or``, the last call's brackets holding a subscript or a name).
+# ``or``, each call's brackets holding the same subscript or name).
 _EITHER_CALL = re.compile(
-    r"(?P<head>[A-Za-z_][\w.]*\.get\((?P<key>[^()]*)\) or [A-Za-z_][\w.]*\()(?P<args>(?P=key))\)"
+    r"(?P<get>[A-Za-z_][\w.]*\.get\()(?P<key>[^()]*)\) or (?P<call>[A-Za-z_][\w.]*\()(?P=key)\)"
 )
-_TERNARY = re.compile(r"[^()\[\]{}'\"]* if [^()\[\]{}'\"]*")
+
+
+def _conditional_parts(text: str) -> tuple[str, str, str] | None:
+    """``(a, "if c", "else b")`` of ``text`` when it is one conditional expression ``a if c else
+    b``: one ``if`` and one ``else`` outside brackets and string literals, in that order."""
+    depth = 0
+    quote = ""
+    cuts: list[int] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and char == " " and text.startswith((" if ", " else "), i):
+            cuts.append(i)
+        i += 1
+    if len(cuts) != 2 or not text.startswith(" if ", cuts[0]) or text.startswith(" if ", cuts[1]):
+        return None
+    return text[: cuts[0]], text[cuts[0] + 1 : cuts[1]], text[cuts[1] + 1 :]
 
 
 def statement(expr: str, prefix: str, indent: int) -> str:
     """``prefix`` + ``expr`` (``return ``, ``x = ``) as ruff format writes the statement: on one
-    line without parentheses around the whole value when it fits; a conditional expression that
-    does not fit goes inside them on a line of its own when it fits there; as given otherwise
-    (the formatter's). Only the parentheses of :func:`grouped` are dropped."""
+    line without parentheses around the whole value when it fits; else, for the two forms of
+    :func:`grouped`, as below; as given otherwise (the formatter's). Only the parentheses of
+    :func:`grouped` are dropped. The rules were read off ruff's output for thousands of random
+    lengths of each part, and ``tests/unit/test_layout.py`` checks them with the real ruff.
+
+    - ``t.get(k) or T(k)``: split inside ``T(...)`` when the line up to it fits; else inside
+      ``t.get(...)``, when the line up to it and the rest (``) or T(k)``) fit; else the value in
+      parentheses, on a line of its own, when it fits there.
+    - ``a if c else b``: in parentheses, on a line of its own when it fits there, else one part a
+      line (``a``, ``if c``, ``else b``) when each fits.
+    """
     inner = _GROUPED.get(expr)
     if inner is None or not plain_ascii(expr):
         return prefix + expr
     if indent + len(prefix) + len(inner) <= LINE_WIDTH:
         return prefix + inner
+    pad = " " * indent
+    wrapped = indent + 4 + len(inner) <= LINE_WIDTH and indent + len(prefix) + 1 <= LINE_WIDTH
     either = _EITHER_CALL.fullmatch(inner)
     if either is not None:
-        # ``a or f(x)``: split inside the last call's brackets when its first line fits
-        head = f"{prefix}{either['head']}"
-        if indent + len(head) <= LINE_WIDTH and indent + 4 + len(either["args"]) <= LINE_WIDTH:
-            pad = " " * indent
-            return f"{head}\n{pad}    {either['args']}\n{pad})"
+        key = either["key"]
+        if indent + 4 + len(key) <= LINE_WIDTH:
+            head = f"{prefix}{either['get']}{key}) or {either['call']}"
+            if indent + len(head) <= LINE_WIDTH:
+                return f"{head}\n{pad}    {key}\n{pad})"
+            head = f"{prefix}{either['get']}"
+            rest = f") or {either['call']}{key})"
+            if indent + len(head) <= LINE_WIDTH and indent + len(rest) <= LINE_WIDTH:
+                return f"{head}\n{pad}    {key}\n{pad}{rest}"
+        if wrapped:
+            return f"{prefix}(\n{pad}    {inner}\n{pad})"
         return prefix + expr
-    if (
-        _TERNARY.match(inner)  # ``a if ...`` with no bracket before the ``if``
-        and " else " in inner
-        and indent + 4 + len(inner) <= LINE_WIDTH
-        and indent + len(prefix) + 1 <= LINE_WIDTH
-    ):
-        pad = " " * indent
+    parts = _conditional_parts(inner)
+    if parts is None:
+        return prefix + expr
+    if wrapped:
         return f"{prefix}(\n{pad}    {inner}\n{pad})"
+    if indent + len(prefix) + 1 <= LINE_WIDTH and all(
+        indent + 4 + len(part) <= LINE_WIDTH for part in parts
+    ):
+        return f"{prefix}(\n" + "".join(f"{pad}    {part}\n" for part in parts) + f"{pad})"
     return prefix + expr
 
 

@@ -9,6 +9,7 @@ indentations the templates use, one module per case, one ruff run for all of the
 from __future__ import annotations
 
 import itertools
+import random
 import subprocess
 from pathlib import Path
 
@@ -120,6 +121,52 @@ def test_statements_are_ruffs(tmp_path: Path, indent: int) -> None:
             for prefix in (f"obj.{name[:10]} = ", "return "):
                 cases.append((layout.statement(value, prefix, indent), prefix + value, indent))
     _check(tmp_path, cases)
+
+
+def _grouped_values(rng: random.Random) -> list[str]:
+    """The grouped forms the planner writes, parts of random lengths (names, keys, callees)."""
+
+    def word(letter: str, most: int) -> str:
+        return letter * rng.randint(1, most)
+
+    key, callee = word("k", 45), word("F", 45)
+    either = f'_{callee.upper()}_MEMBERS.get(src["{key}"]) or {callee}(src["{key}"])'
+    got = f'(_v1 := src.get("{key}")) is None'
+    return [
+        layout.grouped(f'_{word("M", 50)}_MEMBERS.get(src["{key}"]) or {callee}(src["{key}"])'),
+        layout.grouped(f"_{callee}_MEMBERS.get(_v1) or {callee}(_v1)"),
+        layout.grouped(f"None if {got} else {callee}(_v1)"),
+        layout.grouped(f"None if {got} else list(map({callee}.from_dict, _v1))"),
+        layout.grouped(f"None if {got} else [({either}) for _i0 in _v1]"),
+        layout.grouped(f"None if {got} else ({either})"),
+        layout.grouped(f'src["{key}"] if "{key}" in src else {callee}'),
+        layout.grouped(f"UNSET if {got} else (None if _v1 is None else {callee}(_v1))"),
+        layout.grouped(f'"a if b else c" if "{key} else" in src else {callee}'),  # in strings
+    ]
+
+
+@pytest.mark.parametrize("indent", [4, 8, 12])
+def test_statements_of_random_lengths_are_ruffs(tmp_path: Path, indent: int) -> None:
+    rng = random.Random(indent)
+    cases = []
+    for _ in range(60):
+        target = "obj." + "t" * rng.randint(1, 50) + " = "
+        for value in _grouped_values(rng):
+            for prefix in (target, "return "):
+                cases.append((layout.statement(value, prefix, indent), prefix + value, indent))
+    _check(tmp_path, cases)
+
+
+def test_conditional_parts_are_found_outside_brackets_and_strings() -> None:
+    parts = layout._conditional_parts
+    assert parts('a if (b if c else d) else "x if y else z"') == (
+        "a",
+        "if (b if c else d)",
+        'else "x if y else z"',
+    )
+    assert parts("a if b else c if d else e") is None  # nested: left to the formatter
+    assert parts('a if "\\" else" else b') == ("a", 'if "\\" else"', "else b")
+    assert parts("a or b") is None and parts("a else b if c") is None
 
 
 def test_assignments_are_ruffs(tmp_path: Path) -> None:
