@@ -37,13 +37,15 @@ from __future__ import annotations
 import atexit
 import builtins
 import marshal
+import re
+import sys
 from collections.abc import Callable
-from dataclasses import MISSING, Field, dataclass, field, fields
+from dataclasses import KW_ONLY, MISSING, Field, InitVar, dataclass, field, fields
 from importlib.util import MAGIC_NUMBER
 from operator import attrgetter
 from reprlib import recursive_repr
-from types import CodeType, FunctionType
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from types import CodeType, FunctionType, MemberDescriptorType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from generator import sourcecache
 
@@ -78,12 +80,121 @@ else:
 
 
 def _make(cls: type[_T], *, slots: bool, hashable: bool) -> type[_T]:
-    made: Any = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
+    made: Any = _as_dataclass(cls, slots=slots)
+    if made is None:
+        made = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
     own = fields(made)
     if "__init__" not in cls.__dict__:
         made.__init__ = _init(made, own)
     _share_methods(made, own, hashable=hashable)
     return cast("type[_T]", made)
+
+
+@dataclass(init=False, repr=False, eq=False)
+class _Probe:
+    """Where the markers :func:`_as_dataclass` sets come from (what ``dataclass`` sets itself)."""
+
+    x: int
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
+class _SlotsProbe:
+    """As :class:`_Probe`, with ``slots=True``."""
+
+    x: int
+
+
+_PARAMS = {
+    False: vars(_Probe)["__dataclass_params__"],
+    True: vars(_SlotsProbe)["__dataclass_params__"],
+}
+_FIELD_KIND = fields(_Probe)[0]._field_type  # type: ignore[attr-defined]
+# How ``dataclass`` reads a string annotation's leading name (``typing.ClassVar[...]`` ->
+# typing, ClassVar) to tell a pseudo-field (ClassVar, InitVar, KW_ONLY) from a field.
+_LEADING_NAME = re.compile(r"^(?:\s*(\w+)\s*\.)?\s*(\w+)")
+_PSEUDO_NAMES = frozenset({"ClassVar", "InitVar", "KW_ONLY"})
+_PSEUDO_TYPES = (ClassVar, InitVar, KW_ONLY)
+
+
+def _as_dataclass(cls: Any, *, slots: bool) -> Any:
+    """``dataclass(slots=slots, init=False, repr=False, eq=False)(cls)``, made without its
+    general machinery (a third of importing the generator's ~65 records went there, most of it
+    asking three times per field whether a string annotation names a pseudo-field); None, and
+    ``cls`` untouched, where the class is not the plain case this makes: a field that is not a
+    string annotation or that could name a pseudo-field, a base class (other than ``object``)
+    with slots, no docstring (``dataclass`` would write one), an abstract class.
+    ``tests/unit/test_records.py`` compares both ways of making a class."""
+    body = cls.__dict__
+    if not body.get("__doc__") or "__slots__" in body or hasattr(cls, "__abstractmethods__"):
+        return None
+    if slots and cls.__bases__ != (object,):
+        return None
+    module = sys.modules.get(cls.__module__)
+    namespace = module.__dict__ if module is not None else {}
+    found: dict[str, Field[Any]] = {}
+    for base in cls.__mro__[-1:0:-1]:
+        inherited = base.__dict__.get("__dataclass_fields__")
+        if inherited is not None:
+            if base.__dataclass_params__.frozen:
+                return None  # dataclass refuses it; let it say so
+            found.update(inherited)
+    annotations = body.get("__annotations__", {})
+    own: list[Field[Any]] = []
+    for name, annotation in annotations.items():
+        if type(annotation) is not str:
+            return None
+        match = _LEADING_NAME.match(annotation)
+        if match is not None:
+            leading = match[2]
+            named = namespace.get(leading)
+            if leading in _PSEUDO_NAMES or any(named is kind for kind in _PSEUDO_TYPES):
+                return None
+            if isinstance(named, InitVar) or getattr(named, "__origin__", None) is ClassVar:
+                return None
+        default = getattr(cls, name, MISSING)
+        if isinstance(default, Field):
+            made = default
+        else:
+            if isinstance(default, MemberDescriptorType):
+                return None
+            made = cast("Field[Any]", field(default=default))
+        own.append(made)
+    for name, value in body.items():
+        if isinstance(value, Field) and name not in annotations:
+            return None  # dataclass refuses it; let it say so
+    # From here on ``cls`` changes, as dataclass would change it.
+    for made, name in zip(own, annotations, strict=True):
+        made.name = name
+        made.type = annotations[name]
+        made._field_type = _FIELD_KIND  # type: ignore[attr-defined]
+        if made.kw_only is MISSING:
+            made.kw_only = False
+        if made.default.__class__.__hash__ is None:
+            raise ValueError(
+                f"mutable default {type(made.default)} for field {name} is not allowed: "
+                "use default_factory"
+            )
+        found[name] = made
+        if isinstance(body.get(name), Field):
+            if made.default is MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, made.default)
+    cls.__dataclass_params__ = _PARAMS[slots]
+    cls.__dataclass_fields__ = found
+    if "__match_args__" not in body:
+        matched = tuple(f.name for f in found.values() if f.init and not f.kw_only)
+        setattr(cls, "__match_args__", matched)  # noqa: B010 - mypy refuses the plain assignment
+    if not slots:
+        return cls
+    names = tuple(found)
+    namespace = {key: value for key, value in body.items() if key not in names}
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    namespace["__slots__"] = names
+    made_class = type(cls)(cls.__name__, cls.__bases__, namespace)
+    made_class.__qualname__ = cls.__qualname__
+    return made_class
 
 
 def _values(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:

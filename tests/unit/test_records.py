@@ -4,10 +4,11 @@ read-only to the type checker (``mypy --strict`` refuses an assignment to a fiel
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import sourcecache
+from generator import records, sourcecache
 from generator.ir import ListOf, Prim
 from generator.records import field, mutable_record, record
 from tests.cli_runner import run_codegen
@@ -210,3 +211,164 @@ def test_fields_are_read_only_to_mypy(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert 'Property "x" defined in "Point" is read-only' in proc.stdout
+
+
+# -- records made without dataclass()'s machinery (records._as_dataclass) ------------------------
+
+
+def _describe(cls: Any) -> Any:
+    """What ``dataclass`` leaves on a class (and what a record is made from), comparable."""
+    made = [
+        (
+            f.name,
+            f.type,
+            f.default,
+            f.default_factory,
+            f.init,
+            f.repr,
+            f.hash,
+            f.compare,
+            dict(f.metadata),
+            f.kw_only,
+            repr(f._field_type),  # type: ignore[attr-defined]
+        )
+        for f in cls.__dataclass_fields__.values()
+    ]
+    own = {name: repr(cls.__dict__.get(name, "<absent>")) for name in cls.__dataclass_fields__}
+    params = cls.__dataclass_params__
+    return (
+        cls.__qualname__,
+        made,
+        own,
+        getattr(cls, "__match_args__", None),
+        cls.__dict__.get("__slots__"),
+        cls.__doc__,
+        (params.init, params.repr, params.eq, params.order, params.unsafe_hash, params.frozen),
+        [base.__name__ for base in cls.__mro__],
+        sorted(cls.__dict__),
+    )
+
+
+_DESCRIBE_ALL = """
+import importlib, pkgutil, sys
+import generator
+from generator import records
+if sys.argv[1] == "dataclass":
+    records._as_dataclass = lambda cls, *, slots: None
+for info in sorted(pkgutil.iter_modules(generator.__path__), key=lambda m: m.name):
+    if info.name != "__main__":
+        importlib.import_module("generator." + info.name)
+from tests.unit.test_records import _describe
+for name, module in sorted(sys.modules.items()):
+    if name.startswith("generator"):
+        for attr, value in sorted(vars(module).items()):
+            if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value):
+                print(name, attr, repr(_describe(value)))
+"""
+
+
+def test_the_generators_records_are_made_as_dataclass_makes_them() -> None:
+    """Every record class of the generator, made by records._as_dataclass and by dataclass()."""
+    repo = Path(__file__).resolve().parents[2]
+
+    def describe(how: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", _DESCRIBE_ALL, how], cwd=repo, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        return re.sub(r" at 0x[0-9a-f]+", "", proc.stdout)
+
+    ours = describe("records")
+    assert ours.count("\n") > 60 and ours == describe("dataclass")
+
+
+class _Base:
+    """A plain base."""
+
+
+def _bodies() -> dict[str, tuple[dict[str, Any], tuple[type, ...]]]:
+    doc = {"__doc__": "A record.", "__module__": __name__}
+    return {
+        "plain": ({**doc, "__annotations__": {"a": "int", "b": "str"}, "b": "x"}, ()),
+        "fields": (
+            {
+                **doc,
+                "__annotations__": {"a": "int", "b": "list[int]", "c": "int", "d": "object"},
+                "b": field(default_factory=list),
+                "c": field(default=3, repr=False, compare=False, metadata={"m": 1}),
+                "d": field(hash=False),
+            },
+            (),
+        ),
+        "no fields": ({**doc}, ()),
+        "method": ({**doc, "__annotations__": {"a": "int"}, "twice": lambda self: 2}, ()),
+        "plain base": ({**doc, "__annotations__": {"a": "int"}}, (_Base,)),
+        "match args": ({**doc, "__annotations__": {"a": "int"}, "__match_args__": ()}, ()),
+        "qualified": ({**doc, "__annotations__": {"a": "typing.Optional[int]"}}, ()),
+        "classvar": ({**doc, "__annotations__": {"a": "int", "K": "ClassVar[int]"}, "K": 1}, ()),
+        "typing classvar": ({**doc, "__annotations__": {"K": "typing.ClassVar[int]"}}, ()),
+        "initvar": ({**doc, "__annotations__": {"a": "int", "i": "InitVar[int]"}}, ()),
+        "kw only": ({**doc, "__annotations__": {"a": "int", "_": "KW_ONLY", "b": "int"}}, ()),
+        "no doc": ({"__module__": __name__, "__annotations__": {"a": "int"}}, ()),
+        "not a string": ({**doc, "__annotations__": {"a": int}}, ()),
+    }
+
+
+@pytest.mark.parametrize("slots", [False, True])
+@pytest.mark.parametrize("case", list(_bodies()))
+def test_a_record_is_made_as_dataclass_makes_it(case: str, slots: bool) -> None:
+    body, bases = _bodies()[case]
+    reference = dataclass(slots=slots, init=False, repr=False, eq=False)(
+        type("Made", bases, _bodies()[case][0])
+    )
+    cls = type("Made", bases, body)
+    made = records._as_dataclass(cls, slots=slots)
+    if made is None:  # not the plain case: dataclass makes it, from the class left as it was
+        assert case in {
+            "classvar",
+            "typing classvar",
+            "initvar",
+            "kw only",
+            "no doc",
+            "not a string",
+        } or (slots and bases)
+        made = dataclass(slots=slots, init=False, repr=False, eq=False)(cls)
+    assert _describe(made) == _describe(reference)
+
+
+def test_a_record_inherits_a_records_fields() -> None:
+    @record()
+    class Parent:
+        """A parent."""
+
+        a: int
+        b: int = 2
+
+    @record()
+    class Child(Parent):
+        """A child."""
+
+        c: int = 3
+        b: int = 5
+
+    assert [f.name for f in fields(Child)] == ["a", "b", "c"]
+    assert Child(1) == Child(1, 5, 3) and replace(Child(1), c=4).c == 4
+    assert Child.__match_args__ == ("a", "b", "c")
+
+
+def test_what_dataclass_refuses_a_record_refuses() -> None:
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @record()
+        class Mutable:
+            """A mutable default."""
+
+            a: list[int] = []  # noqa: RUF012
+
+    with pytest.raises(TypeError, match="is a field but has no type annotation"):
+
+        @record()
+        class Unannotated:
+            """A field without annotation."""
+
+            a = field(default=1)
