@@ -85,14 +85,27 @@ def grouped(bare: str) -> str:
     return text
 
 
+_COMPREHENSIONS: dict[str, tuple[str, str]] = {}
+
+
+def comprehension(opening: str, element: str, clause: str, closing: str) -> str:
+    """``[element clause]`` (``opening`` and ``closing`` its brackets; ``clause`` the ``for``
+    clause): recorded, so that :func:`statement` can lay it out without reading it again."""
+    text = f"{opening}{element} {clause}{closing}"
+    _COMPREHENSIONS[text] = (element, clause)
+    return text
+
+
 def is_grouped(expr: str) -> bool:
-    """Whether ``expr`` came from :func:`grouped` (its parentheses may go in a statement)."""
-    return expr in _GROUPED
+    """Whether ``expr`` came from :func:`grouped` or :func:`comprehension` (:func:`statement`
+    knows how the formatter lays it out)."""
+    return expr in _GROUPED or expr in _COMPREHENSIONS
 
 
 def forget_grouped() -> None:
-    """Empty the record of :func:`grouped` (planning is over)."""
+    """Empty the records of :func:`grouped` and :func:`comprehension` (planning is over)."""
     _GROUPED.clear()
+    _COMPREHENSIONS.clear()
 
 
 # ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
@@ -142,9 +155,16 @@ def statement(expr: str, prefix: str, indent: int) -> str:
       parentheses, on a line of its own, when it fits there.
     - ``a if c else b``: in parentheses, on a line of its own when it fits there, else one part a
       line (``a``, ``if c``, ``else b``) when each fits.
+    - ``[e for x in y]`` (:func:`comprehension`): inside its brackets, on a line of its own when
+      it fits there, else ``e`` and ``for x in y`` a line each when both fit.
     """
     inner = _GROUPED.get(expr)
-    if inner is None or not plain_ascii(expr):
+    if inner is None:
+        clauses = _COMPREHENSIONS.get(expr)
+        if clauses is not None and plain_ascii(expr):
+            return _comprehension_statement(expr, clauses, prefix, indent)
+        return prefix + expr
+    if not plain_ascii(expr):
         return prefix + expr
     if indent + len(prefix) + len(inner) <= LINE_WIDTH:
         return prefix + inner
@@ -176,6 +196,23 @@ def statement(expr: str, prefix: str, indent: int) -> str:
     return prefix + expr
 
 
+def _comprehension_statement(expr: str, parts: tuple[str, str], prefix: str, indent: int) -> str:
+    """``prefix`` + the comprehension ``expr`` (of ``parts``: element, clause) laid out."""
+    if indent + len(prefix) + len(expr) <= LINE_WIDTH or indent + len(prefix) + 1 > LINE_WIDTH:
+        return prefix + expr
+    pad = " " * indent
+    head, body, tail = f"{prefix}{expr[0]}", expr[1:-1], f"{pad}{expr[-1]}"
+    if indent + 4 + len(body) <= LINE_WIDTH:
+        return f"{head}\n{pad}    {body}\n{tail}"
+    if all(indent + 4 + len(part) <= LINE_WIDTH for part in parts):
+        return f"{head}\n{pad}    {parts[0]}\n{pad}    {parts[1]}\n{tail}"
+    return prefix + expr
+
+
+# ``NAME: dict[object, Class]``: the annotation of an enum's look-up table (ModuleCode).
+_TABLE_TARGET = re.compile(r"(?P<head>\w+: dict\[)(?P<inner>object, \w+)\]")
+
+
 def assignment(target: str, function: str, args: Sequence[str], indent: int = 0) -> str:
     """``target = function(args)`` as ruff format writes it: on one line when it fits; else the
     call split (:func:`call_layout`) when its first line fits; else the call in parentheses on a
@@ -187,9 +224,15 @@ def assignment(target: str, function: str, args: Sequence[str], indent: int = 0)
         return line
     if indent + len(head) <= LINE_WIDTH:
         return call_layout(head, args, indent)
+    pad = " " * indent
     if indent + len(target) + 4 <= LINE_WIDTH and indent + 4 + len(value) <= LINE_WIDTH:
-        pad = " " * indent
         return f"{target} = (\n{pad}    {value}\n{pad})"
+    table = _TABLE_TARGET.fullmatch(target)
+    if table is not None:
+        # the annotation's brackets split: ``NAME: dict[`` / ``object, Class`` / ``] = f(...)``
+        tail = f"] = {value}"
+        if max(len(table["head"]), 4 + len(table["inner"]), len(tail)) + indent <= LINE_WIDTH:
+            return f"{table['head']}\n{pad}    {table['inner']}\n{pad}{tail}"
     return line
 
 

@@ -28,7 +28,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
-from generator.layout import assignment, grouped
+from generator.layout import assignment, comprehension, grouped
 from generator.records import mutable_record
 from generator.schemas import is_plain_value, with_nullable
 
@@ -227,10 +227,11 @@ class ModuleCode:
             if item.endswith(call) and _CALLEE.fullmatch(item[: -len(call)]):
                 # ``list(map(f, v))`` binds ``f`` once and loops in C: faster than a comprehension.
                 return f"list(map({item[: -len(call)]}, {src}))"
-            return f"[{item} for {var} in {src}]"
+            return comprehension("[", item, f"for {var} in {src}", "]")
         if isinstance(t, MapOf):
             k, var = f"_k{depth}", f"_i{depth}"
-            return f"{{{k}: {self.decode(t.value, var, depth=depth + 1)} for {k}, {var} in {src}.items()}}"
+            value = self.decode(t.value, var, depth=depth + 1)
+            return comprehension("{", f"{k}: {value}", f"for {k}, {var} in {src}.items()", "}")
         if isinstance(t, (LiteralOf, AnyOf)):
             return src
         model = self.models[t.model_id]

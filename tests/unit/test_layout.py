@@ -142,6 +142,11 @@ def _grouped_values(rng: random.Random) -> list[str]:
         layout.grouped(f'src["{key}"] if "{key}" in src else {callee}'),
         layout.grouped(f"UNSET if {got} else (None if _v1 is None else {callee}(_v1))"),
         layout.grouped(f'"a if b else c" if "{key} else" in src else {callee}'),  # in strings
+        layout.comprehension("[", f"({either})", f'for _i0 in src["{key}"]', "]"),
+        layout.comprehension("[", f"{callee}(_i0)", f'for _i0 in src["{key}"]', "]"),
+        layout.comprehension(
+            "{", f"_k0: {callee}.from_dict(_i0)", f'for _k0, _i0 in src["{key}"].items()', "}"
+        ),
     ]
 
 
@@ -171,7 +176,7 @@ def test_conditional_parts_are_found_outside_brackets_and_strings() -> None:
 
 def test_assignments_are_ruffs(tmp_path: Path) -> None:
     cases = []
-    for target_size, cls_size in itertools.product(range(10, 90, 7), range(10, 60, 9)):
+    for target_size, cls_size in itertools.product(range(10, 100, 7), range(10, 110, 9)):
         target = "_" + "T" * target_size + "_MEMBERS: dict[object, " + "C" * cls_size + "]"
         cls = "C" * cls_size
         laid = layout.assignment(target, "member_table", [cls])
