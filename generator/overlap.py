@@ -22,34 +22,21 @@ ms on the Portarium spec) with nothing to do. There :class:`LateValidation` lets
 build, plan, render and write first, recording into a side sink, and validate while ruff formats
 the staged tree; nothing is swapped in before validation has passed, and the sink ends as in the
 serial order (:meth:`LateValidation.settle`).
-
-Ruff then keeps both cores busy, and validating there (~20 ms of CPU on the Portarium spec, a
-third of it importing the schema engine) slows it down; while this process loads, builds, plans
-and renders, the second core is idle. So :func:`validate_early` forks a child before the load,
-while the process is still small (a fork after the load costs more than it saves: the build then
-writes to the pages of the spec the child shares); the child loads the spec for itself and
-validates it, and :meth:`LateValidation.run` takes its findings, if the child read the same text
-(else, or when the child failed in any way, it validates here, as before).
 """
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from generator.build import BuildResult, build_api
 from generator.config import Config
 from generator.diagnostics import Diagnostic, DiagnosticSink, FatalInputError
 from generator.gcpause import collecting
-from generator.loader import LoadedSpec, load_spec
+from generator.loader import LoadedSpec
 from generator.refcheck import check_refs
 from generator.report import Report
 from generator.validate import validate_spec
-
-if TYPE_CHECKING:
-    from generator.forking import Forked
 
 PARALLEL_MIN_OPERATIONS = 250
 """Operations from which the pipeline forks (validation beside the build, rendering split in two).
@@ -151,51 +138,6 @@ def validate_beside_build(
     return outcome
 
 
-EARLY_MAX_BYTES = 4 << 20
-"""Largest root file :func:`validate_early` loads a second time: past that, a spec is as good as
-certain to take :func:`validate_beside_build`, and the child would only cost memory."""
-
-# What the early child answers: the text it read of each file (as ``hash``), validation's
-# findings, its fatal error, and its time; None when it could not load the spec.
-EarlyAnswer = tuple[dict[str, int], list[Diagnostic], Diagnostic | None, float] | None
-
-
-def validate_early(
-    path: Path, sink: DiagnosticSink, *, allow_outside_root: bool
-) -> Forked[EarlyAnswer] | None:
-    """A child that loads the spec at ``path`` and validates it while this process does the
-    same load and the stages after it (for :class:`LateValidation`); None where no child is
-    worth it (no ``fork`` here, a large or unreadable file). ``sink`` is the run's (its
-    ``--strict`` promotion holds in the child). The caller closes the child unless a
-    :class:`LateValidation` takes it."""
-    from generator import forking
-
-    if not forking.can_fork():
-        return None
-    try:
-        if os.stat(path).st_size > EARLY_MAX_BYTES:
-            return None
-    except (OSError, ValueError):
-        return None  # the load reports it
-
-    def load_and_validate() -> EarlyAnswer:
-        start = time.perf_counter()
-        try:
-            spec = load_spec(path, side_sink(sink), allow_outside_root=allow_outside_root)
-        except Exception:  # noqa: BLE001 - the parent's own load reports what is wrong
-            return None
-        found = side_sink(sink)
-        found.locator = spec.source_map
-        fatal = None
-        try:
-            validate(spec, found)
-        except FatalInputError as exc:
-            fatal = exc.diagnostic
-        return spec.source_map.fingerprint(), found.items, fatal, time.perf_counter() - start
-
-    return forking.Forked(load_and_validate)
-
-
 class LateStop(Exception):
     """Raised before the swap when validation, run late, stops the run (the staged tree goes)."""
 
@@ -213,16 +155,8 @@ class LateValidation:
     any exception they raised, when :meth:`settle` says the serial order stopped.
     """
 
-    def __init__(
-        self,
-        spec: LoadedSpec,
-        sink: DiagnosticSink,
-        report: Report,
-        early: Forked[EarlyAnswer] | None = None,
-    ) -> None:
+    def __init__(self, spec: LoadedSpec, sink: DiagnosticSink, report: Report) -> None:
         self._spec: LoadedSpec | None = spec
-        self._early = early  # validate_early's child: its answer spares validating here
-        self._started = time.perf_counter()
         self._sink = sink
         self._report = report
         self.later = side_sink(sink)
@@ -243,8 +177,6 @@ class LateValidation:
         self._done = True
         spec, self._spec = self._spec, None
         assert spec is not None
-        if self._from_early(spec):
-            return
         start = time.perf_counter()
         with self._report.stage("validate"), collecting():
             try:
@@ -253,29 +185,6 @@ class LateValidation:
                 self._fatal = exc.diagnostic
         if beside:
             self._report.overlapped["validate"] = round(time.perf_counter() - start, 4)
-
-    def _from_early(self, spec: LoadedSpec) -> bool:
-        """Take the findings of :func:`validate_early`'s child, when it read what this process
-        did (a file edited between the two reads, or a failed child: validated here instead)."""
-        early, self._early = self._early, None
-        if early is None:
-            return False
-        from generator.forking import WorkerFailed, worker_timeout
-
-        try:
-            answer = early.result(worker_timeout(time.perf_counter() - self._started))
-        except WorkerFailed:
-            return False
-        finally:
-            early.close()
-        if answer is None or answer[0] != spec.source_map.fingerprint():
-            return False
-        _, found, fatal, took = answer
-        self._found.extend(found)
-        self._fatal = fatal
-        self._report.timings["validate"] = round(took, 4)
-        self._report.overlapped["validate"] = round(took, 4)
-        return True
 
     def passes(self) -> bool:
         """Validate (if not yet); whether the serial order would have gone past the build."""

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from generator import __version__, pagination
 from generator.bindings import bind_names
@@ -49,13 +49,11 @@ from generator.output import (
 )
 from generator.overlap import (
     PARALLEL_MIN_OPERATIONS,
-    EarlyAnswer,
     LateStop,
     LateValidation,
     parallel_worthwhile,
     validate,
     validate_beside_build,
-    validate_early,
 )
 from generator.path_items import operations_of
 from generator.plan import PlannedFile, Planner, forget_memos
@@ -65,9 +63,6 @@ from generator.render import TemplateError, make_environment, render
 from generator.report import EXIT_BAD_INPUT, EXIT_DRIFT, EXIT_OK, Report
 from generator.surface import SURFACE_FILE, Surface, extract
 from generator.versions import package_version
-
-if TYPE_CHECKING:
-    from generator.forking import Forked
 
 CHANGELOG = "CHANGELOG.md"
 DEFAULT_SPEC = Path("spec/portarium-control-plane.v1.yaml")
@@ -210,31 +205,6 @@ def _run(opts: Options, report: Report, sink: DiagnosticSink, outcome: Outcome) 
         config = load_any_config(config_path, sink)
         sink.strict = opts.strict or config.strict
         sink.promote = RECOVERY_CODES
-    # A small spec is validated while ruff formats (LateValidation), in a child forked now, while
-    # this process is small, when it can be (overlap.validate_early); the child is closed on
-    # every path that does not hand it over.
-    early = (
-        validate_early(opts.spec, sink, allow_outside_root=opts.allow_outside_root)
-        if (_validates_late(opts, config, sink) and not opts.allow_remote_refs)
-        else None
-    )
-    try:
-        _load_onwards(opts, report, sink, outcome, config, config_path, early)
-    finally:
-        if early is not None:
-            early.close()
-
-
-def _load_onwards(
-    opts: Options,
-    report: Report,
-    sink: DiagnosticSink,
-    outcome: Outcome,
-    config: Config,
-    config_path: Path | None,
-    early: Forked[EarlyAnswer] | None,
-) -> None:
-    """The stages from the load on (``early``: :func:`validate_early`'s child, or None)."""
     with report.stage("load"):
         spec = load_spec(
             opts.spec,
@@ -258,8 +228,6 @@ def _load_onwards(
     # here keeps them (the parsed spec is ~80 MiB on Microsoft Graph, and it goes before planning).
     held: list[Any]
     if not opts.validate_only and parallel_worthwhile(operations):
-        if early is not None:  # validated beside the build instead: the child only costs a core
-            early.close()
         config = _names(config, opts, title)
         built = validate_beside_build(spec, config, sink, report)
         report.operations_total = operations
@@ -273,7 +241,7 @@ def _load_onwards(
         # Validated while ruff formats (overlap.LateValidation): the stages up to the write
         # record into a side sink, which settle() merges as the serial order would have.
         report.operations_total = operations
-        late = LateValidation(spec, sink, report, early)
+        late = LateValidation(spec, sink, report)
         outcome.late = late
         try:
             config = _names(config, opts, title)
@@ -290,8 +258,6 @@ def _load_onwards(
             outcome.late = None
         late.settle()
         return
-    if early is not None:
-        early.close()
     with report.stage("validate"), collecting():
         validate(spec, sink)
     report.operations_total = operations

@@ -575,11 +575,6 @@ class SourceMap:
     def file(self, uri: str) -> SourceFile | None:
         return self._files.get(uri)
 
-    def fingerprint(self) -> dict[str, int]:
-        """``hash`` of each file's text by uri: equal in a forked child that read the same
-        texts (the child shares this process's hash seed)."""
-        return {uri: hash(source.text) for uri, source in self._files.items()}
-
     def display(self, uri: str) -> str:
         """How a file is named in messages: relative to the working directory when possible."""
         if is_remote(uri):

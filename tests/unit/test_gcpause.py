@@ -70,7 +70,7 @@ def _recording(seen: dict[str, list[bool]], name: str, fn: Callable[..., Any]) -
     return wrapper
 
 
-@pytest.mark.parametrize("order", ["late", "early", "serial", "parallel"])
+@pytest.mark.parametrize("order", ["late", "serial", "parallel"])
 def test_a_run_collects_only_while_validating(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collector_on: None, order: str
 ) -> None:
@@ -86,16 +86,12 @@ def test_a_run_collects_only_while_validating(
         monkeypatch.setattr(module, attr, _recording(seen, stage, getattr(module, attr)))
     if order == "serial":
         monkeypatch.setattr(pipeline, "_validates_late", lambda *args: False)
-    if order == "late":  # validated in this process while ruff formats
-        monkeypatch.setattr(pipeline, "validate_early", lambda *args, **kwargs: None)
-    if order == "early":  # validated in a child forked before the load (overlap.validate_early)
-        monkeypatch.setattr(forking, "can_fork", lambda: True)
     if order == "parallel":  # validation in a forked child (which never collects), render split
         monkeypatch.setattr(overlap, "PARALLEL_MIN_OPERATIONS", 1)
         monkeypatch.setattr(forking, "can_fork", lambda: True)  # also under pytest-xdist
     outcome = run(Options(spec=PORTARIUM, output=tmp_path / "out"))
     assert outcome.report.exit_code == 0
-    assert seen.get("validate") == (None if order in ("parallel", "early") else [True])
+    assert seen.get("validate") == (None if order == "parallel" else [True])
     stages = ["load", "build", "format"] + ([] if order == "parallel" else ["render"])
     for stage in stages:
         assert seen[stage] and not any(seen[stage]), stage

@@ -1,20 +1,18 @@
 """Validation run late, while ruff formats (generator/overlap.py ``LateValidation``): a run ends
 with the diagnostics, exit code and tree of the serial order (validate, then build, ...), and a
-tree is never swapped in before validation has passed; also when a child forked before the load
-validated (``overlap.validate_early``), and when that child's answer cannot be used.
+tree is never swapped in before validation has passed.
 
 The serial order is forced by turning ``pipeline._validates_late`` off.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import forking, overlap, pipeline
+from generator import overlap, pipeline
 from generator.build import build_api
 from generator.diagnostics import Diagnostic, DiagnosticSink
 from generator.pipeline import Options, run
@@ -59,17 +57,11 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def generate(
-    spec: Path, out: Path, *, late: bool | str, monkeypatch: pytest.MonkeyPatch, **kw: Any
+    spec: Path, out: Path, *, late: bool, monkeypatch: pytest.MonkeyPatch, **kw: Any
 ) -> tuple[pipeline.Outcome, dict[str, bytes]]:
-    """A run in the serial order (``late=False``), validating while ruff formats in this process
-    (True), or taking the findings of the child forked before the load (``"early"``)."""
     with monkeypatch.context() as mp:
         if not late:
             mp.setattr(pipeline, "_validates_late", lambda *args: False)
-        elif late == "early":
-            mp.setattr(forking, "can_fork", lambda: True)  # also under pytest-xdist
-        else:
-            mp.setattr(pipeline, "validate_early", lambda *args, **kwargs: None)
         outcome = run(Options(spec=spec, output=out, **kw))
     return outcome, tree(out) if out.exists() else {}
 
@@ -142,14 +134,14 @@ def test_whole_runs_agree_and_a_failed_validation_writes_nothing(
 ) -> None:
     spec = write(tmp_path, text)
     results = []
-    for late in (False, True, "early"):
+    for late in (False, True):
         out = tmp_path / str(late) / "client"
         out.parent.mkdir()
         outcome, files = generate(spec, out, late=late, monkeypatch=monkeypatch, strict=strict)
         results.append((outcome.report.exit_code, diag_json(outcome), files))
         assert sorted(p.name for p in out.parent.iterdir()) == (["client"] if files else [])
     assert results[0][0] in (0, 2)
-    assert results[1] == results[0] == results[2]
+    assert results[1] == results[0]
     codes = [d["code"] for d in results[0][1]]
     if text is RECOVERED and not strict:
         assert "N0557" in codes and results[0][2]  # generated, with the plan's rename
@@ -171,13 +163,10 @@ def test_a_failed_late_validation_drops_the_later_stages_exception(
         raise ZeroDivisionError("a build bug the serial order never reaches")
 
     monkeypatch.setattr(pipeline, "build_api", broken)
-    for mode in (True, "early"):
-        late, files = generate(
-            spec, tmp_path / f"l{mode}" / "c", late=mode, monkeypatch=monkeypatch
-        )
-        assert ran and not files
-        assert late.report.exit_code == serial.report.exit_code == 2
-        assert diag_json(late) == diag_json(serial)
+    late, files = generate(spec, tmp_path / "l" / "c", late=True, monkeypatch=monkeypatch)
+    assert ran and not files
+    assert late.report.exit_code == serial.report.exit_code == 2
+    assert diag_json(late) == diag_json(serial)
 
 
 def test_after_a_recovered_defect_under_strict_a_render_failure_is_dropped(
@@ -211,7 +200,7 @@ def test_a_later_stage_failure_on_a_valid_spec_is_raised(
         raise ZeroDivisionError("a build bug")
 
     monkeypatch.setattr(pipeline, "build_api", broken)
-    for late in (False, True, "early"):
+    for late in (False, True):
         with pytest.raises(ZeroDivisionError):
             generate(PORTARIUM, tmp_path / str(late) / "c", late=late, monkeypatch=monkeypatch)
         assert not (tmp_path / str(late)).exists() or not any((tmp_path / str(late)).iterdir())
@@ -225,13 +214,13 @@ def test_a_fatal_validation_error_is_raised_as_in_the_serial_order(
 
     monkeypatch.setattr(overlap, "validate_spec", fatal)
     results = []
-    for late in (False, True, "early"):
+    for late in (False, True):
         outcome, files = generate(
             PORTARIUM, tmp_path / str(late) / "c", late=late, monkeypatch=monkeypatch
         )
         results.append((outcome.report.exit_code, diag_json(outcome), files))
     assert results[0][0] == 2 and not results[0][2]
-    assert results[1] == results[0] == results[2]
+    assert results[1] == results[0]
 
 
 def test_check_mode_validates_late_and_writes_nothing(
@@ -243,81 +232,3 @@ def test_check_mode_validates_late_and_writes_nothing(
     outcome = run(Options(spec=PORTARIUM, output=out, check=True))
     assert outcome.report.exit_code == 0 and "validate" in outcome.report.overlapped
     assert tree(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["c"]
-
-
-# -- the child forked before the load (overlap.validate_early) -----------------------------------
-
-
-def _validated_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The validations this process runs from now on (a forked child records into its copy)."""
-    here: list[int] = []
-    real = overlap.validate_spec
-    parent = os.getpid()
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() == parent:
-            here.append(parent)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(overlap, "validate_spec", recording)
-    return here
-
-
-def test_portarium_is_validated_by_the_early_child(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    serial, serial_files = generate(
-        PORTARIUM, tmp_path / "b" / "c", late=False, monkeypatch=monkeypatch
-    )
-    here = _validated_here(monkeypatch)
-    early, early_files = generate(
-        PORTARIUM, tmp_path / "a" / "c", late="early", monkeypatch=monkeypatch
-    )
-    assert here == []
-    assert early.report.exit_code == serial.report.exit_code == 0
-    assert early_files == serial_files and diag_json(early) == diag_json(serial)
-    assert early.report.overlapped["validate"] == early.report.timings["validate"] > 0
-    assert list(early.report.timings) == list(serial.report.timings)
-
-
-@pytest.mark.parametrize("failure", ["crash", "raise", "other text"])
-def test_an_early_child_that_cannot_answer_is_replaced_by_validating_here(
-    failure: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A child that dies, fails to load, or read another text than this process (a file edited
-    between the two reads): the run validates for itself and ends as the serial order does."""
-    spec = write(tmp_path, RECOVERED)
-    invalid = tmp_path / "invalid.yaml"
-    invalid.write_text(INVALID)
-    real_load = overlap.load_spec
-
-    def child_load(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if failure == "crash":
-            os._exit(9)
-        if failure == "raise":
-            raise ZeroDivisionError("a loader bug in the child only")
-        return real_load(invalid, *args, **kwargs)  # what the file held a moment later
-
-    serial, serial_files = generate(
-        spec, tmp_path / "s" / "c", late=False, monkeypatch=monkeypatch, strict=True
-    )
-    monkeypatch.setattr(overlap, "load_spec", child_load)
-    here = _validated_here(monkeypatch)
-    early, early_files = generate(
-        spec, tmp_path / "e" / "c", late="early", monkeypatch=monkeypatch, strict=True
-    )
-    assert len(here) == 1  # the child's answer was not taken
-    assert early.report.exit_code == serial.report.exit_code == 2
-    assert diag_json(early) == diag_json(serial) and early_files == serial_files
-
-
-def test_a_large_spec_is_not_loaded_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(forking, "can_fork", lambda: True)
-    monkeypatch.setattr(overlap, "EARLY_MAX_BYTES", PORTARIUM.stat().st_size - 1)
-    assert overlap.validate_early(PORTARIUM, DiagnosticSink(), allow_outside_root=False) is None
-    assert (
-        overlap.validate_early(
-            tmp_path / "missing.yaml", DiagnosticSink(), allow_outside_root=False
-        )
-        is None
-    )
