@@ -115,32 +115,28 @@ _EITHER_CALL = re.compile(
 )
 
 
+# What decides where a conditional expression's parts are: string literals (skipped whole),
+# brackets, and the ``if`` and ``else`` between its parts.
+_CONDITIONAL_TOKENS = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[()\[\]{}]| if | else """)
+
+
 def _conditional_parts(text: str) -> tuple[str, str, str] | None:
     """``(a, "if c", "else b")`` of ``text`` when it is one conditional expression ``a if c else
     b``: one ``if`` and one ``else`` outside brackets and string literals, in that order."""
     depth = 0
-    quote = ""
-    cuts: list[int] = []
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
+    cuts: list[tuple[int, str]] = []
+    for token in _CONDITIONAL_TOKENS.finditer(text):
+        found = token.group()
+        if found in "([{":
             depth += 1
-        elif char in ")]}":
+        elif found in ")]}":
             depth -= 1
-        elif depth == 0 and char == " " and text.startswith((" if ", " else "), i):
-            cuts.append(i)
-        i += 1
-    if len(cuts) != 2 or not text.startswith(" if ", cuts[0]) or text.startswith(" if ", cuts[1]):
+        elif depth == 0 and found[0] == " ":
+            cuts.append((token.start(), found))
+    if len(cuts) != 2 or cuts[0][1] != " if " or cuts[1][1] != " else ":
         return None
-    return text[: cuts[0]], text[cuts[0] + 1 : cuts[1]], text[cuts[1] + 1 :]
+    (first, _), (second, _) = cuts
+    return text[:first], text[first + 1 : second], text[second + 1 :]
 
 
 def statement(expr: str, prefix: str, indent: int) -> str:
@@ -184,13 +180,15 @@ def statement(expr: str, prefix: str, indent: int) -> str:
         if wrapped:
             return f"{prefix}(\n{pad}    {inner}\n{pad})"
         return prefix + expr
-    parts = _conditional_parts(inner)
-    if parts is None:
+    if " else " not in inner:
         return prefix + expr
     if wrapped:
         return f"{prefix}(\n{pad}    {inner}\n{pad})"
-    if indent + len(prefix) + 1 <= LINE_WIDTH and all(
-        indent + 4 + len(part) <= LINE_WIDTH for part in parts
+    parts = _conditional_parts(inner)
+    if (
+        parts is not None
+        and indent + len(prefix) + 1 <= LINE_WIDTH
+        and all(indent + 4 + len(part) <= LINE_WIDTH for part in parts)
     ):
         return f"{prefix}(\n" + "".join(f"{pad}    {part}\n" for part in parts) + f"{pad})"
     return prefix + expr

@@ -170,7 +170,9 @@ def test_conditional_parts_are_found_outside_brackets_and_strings() -> None:
         'else "x if y else z"',
     )
     assert parts("a if b else c if d else e") is None  # nested: left to the formatter
-    assert parts('a if "\\" else" else b') == ("a", 'if "\\" else"', "else b")
+    # an escaped quote does not end a string literal
+    assert parts('a if "x\\" else y" else b') == ("a", 'if "x\\" else y"', "else b")
+    assert parts("a if 'it\\'s else' else b") == ("a", "if 'it\\'s else'", "else b")
     assert parts("a or b") is None and parts("a else b if c") is None
 
 
