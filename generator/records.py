@@ -116,18 +116,33 @@ _PSEUDO_NAMES = frozenset({"ClassVar", "InitVar", "KW_ONLY"})
 _PSEUDO_TYPES = (ClassVar, InitVar, KW_ONLY)
 
 
+_FAST_MAKE = sys.version_info < (3, 13)
+"""Where :func:`_as_dataclass` knows what ``dataclass`` makes: 3.13 adds ``__replace__`` (and
+later versions may add more), so there ``dataclass`` itself makes every record."""
+
+
+def _names_its_class(value: object) -> bool:
+    """Whether ``value`` is a function whose code refers to its class (``super()``, ``__class__``):
+    a class re-made with slots leaves that reference on the old class."""
+    code = getattr(value, "__code__", None)
+    return code is not None and "__class__" in code.co_freevars
+
+
 def _as_dataclass(cls: Any, *, slots: bool) -> Any:
     """``dataclass(slots=slots, init=False, repr=False, eq=False)(cls)``, made without its
     general machinery (a third of importing the generator's ~65 records went there, most of it
     asking three times per field whether a string annotation names a pseudo-field); None, and
     ``cls`` untouched, where the class is not the plain case this makes: a field that is not a
     string annotation or that could name a pseudo-field, a base class (other than ``object``)
-    with slots, no docstring (``dataclass`` would write one), an abstract class.
+    or a method naming its class with slots, no docstring (``dataclass`` would write one), an
+    abstract class, a Python from 3.13 on.
     ``tests/unit/test_records.py`` compares both ways of making a class."""
+    if not _FAST_MAKE:
+        return None
     body = cls.__dict__
     if not body.get("__doc__") or "__slots__" in body or hasattr(cls, "__abstractmethods__"):
         return None
-    if slots and cls.__bases__ != (object,):
+    if slots and (cls.__bases__ != (object,) or any(map(_names_its_class, body.values()))):
         return None
     module = sys.modules.get(cls.__module__)
     namespace = module.__dict__ if module is not None else {}
