@@ -30,7 +30,7 @@ from typing import Literal
 
 from generator.records import record
 
-IR_VERSION = "1.5"
+IR_VERSION = "1.6"
 
 PrimKind = Literal[
     "str", "int", "float", "bool", "datetime", "date", "uuid", "base64", "binary", "any", "none"

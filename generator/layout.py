@@ -234,6 +234,20 @@ def assignment(target: str, function: str, args: Sequence[str], indent: int = 0)
     return line
 
 
+def signature(name: str, params: str, returns: str, indent: int) -> str:
+    """``def name(params) -> returns:`` as ruff format writes it at column ``indent`` (not
+    included): on one line when it fits; else the parameters on a line of their own when that
+    line and ``) -> returns:`` fit; else as one line (the formatter's)."""
+    line = f"def {name}({params}) -> {returns}:"
+    if indent + len(line) <= LINE_WIDTH or not plain_ascii(line):
+        return line
+    closing = f") -> {returns}:"
+    if indent + 4 + len(params) <= LINE_WIDTH and indent + len(closing) <= LINE_WIDTH:
+        pad = " " * indent
+        return f"def {name}(\n{pad}    {params}\n{pad}{closing}"
+    return line
+
+
 def frozenset_display(literals: Sequence[str]) -> str:
     """``frozenset([...])`` of the (already literal) ``literals``; ``frozenset()`` of none."""
     return f"frozenset([{', '.join(literals)}])" if literals else "frozenset()"

@@ -99,6 +99,7 @@ class ModelView:
     cursor_alias: str  # attribute to expose as .cursor, or ""
     cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
     cursor_statement: str  # ``return <cursor_expr>``, laid out as the formatter would
+    from_dict_def: str  # ``def from_dict(...) -> <class_name>:``, laid out (class level)
     imports: list[str]
     type_checking_imports: list[str]  # in isort order
     lazy_imports: list[str]  # in isort order
@@ -128,6 +129,7 @@ class EnumView:
     base: str
     members: list[EnumMemberView]
     imports: list[str]
+    missing_def: str  # ``def _missing_(...) -> <class_name> | None:``, laid out (class level)
 
 
 @record(slots=True)
@@ -455,6 +457,9 @@ class Planner:
             cursor_alias=cursor_alias,
             cursor_expr=cursor_expr,
             cursor_statement=statement(cursor_expr, "return ", 8) if cursor_expr else "",
+            from_dict_def=layout.signature(
+                "from_dict", "cls, src: Mapping[str, Any]", model.class_name, 4
+            ),
             imports=code.import_lines(),
             encode_head=fields[:head],
             encode_tail=fields[head:],
@@ -485,6 +490,9 @@ class Planner:
             base=model.base,
             members=[EnumMemberView(m.name, py_literal(m.value)) for m in model.members],
             imports=[],
+            missing_def=layout.signature(
+                "_missing_", "cls, value: object", f"{model.class_name} | None", 4
+            ),
         )
 
     def union_view(self, model: UnionModel) -> UnionView:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import random
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,13 +49,17 @@ def _format_all(tmp_path: Path, texts: dict[str, str]) -> dict[str, str]:
     return {name: (tmp_path / f"{name}.py").read_text() for name in texts}
 
 
-def _check(tmp_path: Path, cases: list[tuple[str, str, int]]) -> None:
+def _check(
+    tmp_path: Path,
+    cases: list[tuple[str, str, int]],
+    wrap: Callable[[str, int], str] = _wrap,
+) -> None:
     """``cases``: (laid out, plain one-line form, indent). Formatted, each pair must agree, and a
     layout that differs from the plain form must come back unchanged."""
     texts: dict[str, str] = {}
     for i, (laid, plain, indent) in enumerate(cases):
-        texts[f"laid{i}"] = _wrap(laid, indent)
-        texts[f"plain{i}"] = _wrap(plain, indent)
+        texts[f"laid{i}"] = wrap(laid, indent)
+        texts[f"plain{i}"] = wrap(plain, indent)
     formatted = _format_all(tmp_path, texts)
     taken = 0
     for i, (laid, plain, _indent) in enumerate(cases):
@@ -174,6 +179,26 @@ def test_conditional_parts_are_found_outside_brackets_and_strings() -> None:
     assert parts('a if "x\\" else y" else b') == ("a", 'if "x\\" else y"', "else b")
     assert parts("a if 'it\\'s else' else b") == ("a", "if 'it\\'s else'", "else b")
     assert parts("a or b") is None and parts("a else b if c") is None
+
+
+def test_signatures_are_ruffs(tmp_path: Path) -> None:
+    """The ``def`` lines of ``from_dict`` and ``_missing_`` (class level), names of every length;
+    under a one-line body so that the module parses (the body stays as it is)."""
+    cases = []
+    for size in range(30, 110, 3):
+        name = "C" * size
+        for params, returns in (
+            ("cls, src: Mapping[str, Any]", name),
+            ("cls, value: object", f"{name} | None"),
+        ):
+            laid = layout.signature("m", params, returns, 4)
+            plain = f"def m({params}) -> {returns}:"
+            cases.append((f"{laid}\n        pass", f"{plain}\n        pass", 4))
+    _check(tmp_path, cases, wrap=_in_class)
+
+
+def _in_class(statement: str, indent: int) -> str:
+    return f"from __future__ import annotations\n\n\nclass K:\n    {statement}\n"
 
 
 def test_assignments_are_ruffs(tmp_path: Path) -> None:
