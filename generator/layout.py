@@ -185,13 +185,41 @@ def statement(expr: str, prefix: str, indent: int) -> str:
     if wrapped:
         return f"{prefix}(\n{pad}    {inner}\n{pad})"
     parts = _conditional_parts(inner)
-    if (
-        parts is not None
-        and indent + len(prefix) + 1 <= LINE_WIDTH
-        and all(indent + 4 + len(part) <= LINE_WIDTH for part in parts)
-    ):
-        return f"{prefix}(\n" + "".join(f"{pad}    {part}\n" for part in parts) + f"{pad})"
-    return prefix + expr
+    if parts is None or indent + len(prefix) + 1 > LINE_WIDTH:
+        return prefix + expr
+    lines: list[str] = []
+    for part in parts:
+        laid = _conditional_part(part, indent + 4)
+        if laid is None:
+            return prefix + expr
+        lines += laid
+    return f"{prefix}(\n" + "".join(f"{line}\n" for line in lines) + f"{pad})"
+
+
+def _conditional_part(part: str, indent: int) -> list[str] | None:
+    """The lines of one part of a conditional expression laid out one part a line, at column
+    ``indent``: the part on its line when it fits; else, for an enum look-up in its parentheses
+    (``(t.get(k) or T(k))``, after ``else`` or first), the parentheses on lines of their own around
+    the look-up on one line, or one operand a line; None where the formatter would do otherwise."""
+    pad = " " * indent
+    if indent + len(part) <= LINE_WIDTH:
+        return [pad + part]
+    if part.startswith("if "):
+        return None
+    keyword, _, value = part.partition(" ") if part.startswith("else ") else ("", "", part)
+    bare = _GROUPED.get(value)
+    either = _EITHER_CALL.fullmatch(bare) if bare is not None else None
+    if bare is None or either is None:
+        return None
+    opening = f"{pad}{keyword} (" if keyword else f"{pad}("
+    inner = pad + "    "
+    if len(inner) + len(bare) <= LINE_WIDTH:
+        return [opening, inner + bare, pad + ")"]
+    first = f"{either['get']}{either['key']})"
+    rest = f"or {either['call']}{either['key']})"
+    if len(inner) + max(len(first), len(rest)) <= LINE_WIDTH:
+        return [opening, inner + first, inner + rest, pad + ")"]
+    return None
 
 
 def _comprehension_statement(expr: str, parts: tuple[str, str], prefix: str, indent: int) -> str:

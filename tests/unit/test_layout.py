@@ -143,7 +143,9 @@ def _grouped_values(rng: random.Random) -> list[str]:
         layout.grouped(f"None if {got} else {callee}(_v1)"),
         layout.grouped(f"None if {got} else list(map({callee}.from_dict, _v1))"),
         layout.grouped(f"None if {got} else [({either}) for _i0 in _v1]"),
-        layout.grouped(f"None if {got} else ({either})"),
+        layout.grouped(f"None if {got} else {layout.grouped(either)}"),
+        layout.grouped(f'{layout.grouped(either)} if "{key}" in src else {callee}.X'),
+        layout.grouped(f"{layout.grouped(either)} if {got} else {layout.grouped(either)}"),
         layout.grouped(f'src["{key}"] if "{key}" in src else {callee}'),
         layout.grouped(f"UNSET if {got} else (None if _v1 is None else {callee}(_v1))"),
         layout.grouped(f'"a if b else c" if "{key} else" in src else {callee}'),  # in strings
