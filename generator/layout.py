@@ -276,6 +276,21 @@ def signature(name: str, params: str, returns: str, indent: int) -> str:
     return line
 
 
+def declaration(line: str, default: str, indent: int) -> str:
+    """The class-level declaration ``line`` (``name: annotation = default``) as ruff format writes
+    it at column ``indent`` where that differs from ``line``, else "": when it does not fit, the
+    default in parentheses on a line of its own, when that and ``name: annotation = (`` fit."""
+    if indent + len(line) <= LINE_WIDTH or not plain_ascii(line):
+        return ""
+    head = line[: len(line) - len(default)] + "("
+    if not line.endswith(" = " + default) or indent + len(head) > LINE_WIDTH:
+        return ""
+    if indent + 4 + len(default) > LINE_WIDTH:
+        return ""
+    pad = " " * indent
+    return f"{head}\n{pad}    {default}\n{pad})"
+
+
 def frozenset_display(literals: Sequence[str]) -> str:
     """``frozenset([...])`` of the (already literal) ``literals``; ``frozenset()`` of none."""
     return f"frozenset([{', '.join(literals)}])" if literals else "frozenset()"

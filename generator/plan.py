@@ -78,6 +78,9 @@ class FieldView:
     # from the plain statement; "" when the plain one is the formatter's too
     decode_statement: str = ""
     encode_statement: str = ""
+    # ``declaration`` laid out as the formatter would at column 4 (a long one's default in
+    # parentheses), when that differs from it; ""  otherwise
+    declaration_statement: str = ""
 
 
 @record(slots=True)
@@ -100,6 +103,8 @@ class ModelView:
     cursor_expr: str  # expression (over ``self``) giving the cursor as ``str | None``
     cursor_statement: str  # ``return <cursor_expr>``, laid out as the formatter would
     from_dict_def: str  # ``def from_dict(...) -> <class_name>:``, laid out (class level)
+    unknown_keys_call: str  # ``unknown_fields(<name>, src.keys() - _KNOWN_KEYS)`` at column 12
+    unknown_extra_call: str  # ``unknown_fields(<name>, extra)`` at column 16, laid out
     imports: list[str]
     type_checking_imports: list[str]  # in isort order
     lazy_imports: list[str]  # in isort order
@@ -333,25 +338,25 @@ class Planner:
             plain_get = f"src.get({wire})"
             if f.has_default:
                 default = default_literal(self.models, f.type, f.default, code)
-                decl = f"{f.name}: {ann} = {default}"
+                decl, value = f"{f.name}: {ann} = {default}", default
                 dec = code.decode(f.type, f"src[{wire}]")
                 decode = grouped(f"{dec} if {wire} in src else {default}")
                 guard, omit = "", "ALWAYS"
             elif f.required and _allows_null(f.type):
                 # Servers drop null fields (Go omitempty, Jackson NON_NULL, exclude_none): absent
                 # reads as None, unless strict (then the KeyError names the missing key).
-                decl = f"{f.name}: {ann}"
+                decl, value = f"{f.name}: {ann}", ""
                 is_strict = code.runtime("strict", "is_strict")
                 present = grouped(f"src[{wire}] if {wire} in src or {is_strict}() else None")
                 decode = code.decode(f.type, present)
                 guard, omit = "", "ALWAYS"
             elif f.required:
-                decl = f"{f.name}: {ann}"
+                decl, value = f"{f.name}: {ann}", ""
                 decode = code.decode(f.type, f"src[{wire}]")
                 guard, omit = "", "ALWAYS"
             elif f.type.nullable:
                 code.runtime_names.setdefault("__types__", set()).update({"UNSET", "Unset"})
-                decl = f"{f.name}: {ann} | Unset = UNSET"
+                decl, value = f"{f.name}: {ann} | Unset = UNSET", "UNSET"
                 var = code.fresh()
                 inner = code.decode(with_nullable(f.type, False), var)
                 decode = (
@@ -364,11 +369,11 @@ class Planner:
                 )
                 guard, omit = f"not isinstance(self.{f.name}, Unset)", "UNSET"
             else:
-                decl = (
+                decl, value = (
                     f"{f.name}: {ann} | None = None"
                     if ann not in ("Any", "None")
                     else f"{f.name}: {ann} = None"
-                )
+                ), "None"
                 var = code.fresh()
                 inner = code.decode(f.type, var)
                 decode = (
@@ -385,6 +390,7 @@ class Planner:
                     name=f.name,
                     wire=wire,
                     declaration=decl,
+                    declaration_statement=layout.declaration(decl, value, 4) if value else "",
                     decode=decode,
                     encode_guard=guard,
                     encode=encode,
@@ -459,6 +465,12 @@ class Planner:
             cursor_statement=statement(cursor_expr, "return ", 8) if cursor_expr else "",
             from_dict_def=layout.signature(
                 "from_dict", "cls, src: Mapping[str, Any]", model.class_name, 4
+            ),
+            unknown_keys_call=layout.call_layout(
+                "unknown_fields(", [py_literal(model.class_name), "src.keys() - _KNOWN_KEYS"], 12
+            ),
+            unknown_extra_call=layout.call_layout(
+                "unknown_fields(", [py_literal(model.class_name), "extra"], 16
             ),
             imports=code.import_lines(),
             encode_head=fields[:head],

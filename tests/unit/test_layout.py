@@ -32,6 +32,8 @@ def _wrap(statement: str, indent: int) -> str:
         lines.append("    if a:")
     if indent >= 12:
         lines.append("        if b:")
+    if indent >= 16:
+        lines.append("            if c:")
     lines.append(" " * indent + statement)
     return "\n".join(lines) + "\n"
 
@@ -197,6 +199,30 @@ def test_signatures_are_ruffs(tmp_path: Path) -> None:
             plain = f"def m({params}) -> {returns}:"
             cases.append((f"{laid}\n        pass", f"{plain}\n        pass", 4))
     _check(tmp_path, cases, wrap=_in_class)
+
+
+def test_declarations_are_ruffs(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    cases = []
+    for _ in range(150):
+        name, kind = "n" * rng.randint(1, 60), "A" * rng.randint(1, 70)
+        for annotation, default in (
+            (f"{kind} | None", "None"),
+            (f"list[{kind}] | Unset", "UNSET"),
+            ("str", '"' + "x" * rng.randint(1, 95) + '"'),
+        ):
+            plain = f"{name}: {annotation} = {default}"
+            cases.append((layout.declaration(plain, default, 4) or plain, plain, 4))
+    _check(tmp_path, cases, wrap=_in_class)
+
+
+def test_unknown_fields_calls_are_ruffs(tmp_path: Path) -> None:
+    cases = []
+    for size, indent in itertools.product(range(40, 110, 3), (12, 16)):
+        args = ['"' + "C" * size + '"', "src.keys() - _KNOWN_KEYS" if indent == 12 else "extra"]
+        laid = layout.call_layout("unknown_fields(", args, indent)
+        cases.append((laid, f"unknown_fields({', '.join(args)})", indent))
+    _check(tmp_path, cases)
 
 
 def _in_class(statement: str, indent: int) -> str:
