@@ -79,7 +79,7 @@ class FieldView:
     decode_statement: str = ""
     encode_statement: str = ""
     # ``declaration`` laid out as the formatter would at column 4 (a long one's default in
-    # parentheses), when that differs from it; ""  otherwise
+    # parentheses), when that differs from it; "" otherwise
     declaration_statement: str = ""
 
 
