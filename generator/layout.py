@@ -98,16 +98,29 @@ def comprehension(opening: str, element: str, clause: str, closing: str) -> str:
     return text
 
 
+_CALLS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def call(head: str, *args: str) -> str:
+    """``head`` (a callee and its ``(``) + ``args`` + ``)``: recorded, so that :func:`statement`
+    lays it out as :func:`call_layout` does."""
+    text = f"{head}{', '.join(args)})"
+    _CALLS[text] = (head, args)
+    return text
+
+
 def is_grouped(expr: str) -> bool:
-    """Whether ``expr`` came from :func:`grouped` or :func:`comprehension` (:func:`statement`
-    knows how the formatter lays it out)."""
-    return expr in _GROUPED or expr in _COMPREHENSIONS
+    """Whether ``expr`` came from :func:`grouped`, :func:`comprehension` or :func:`call`
+    (:func:`statement` knows how the formatter lays it out)."""
+    return expr in _GROUPED or expr in _COMPREHENSIONS or expr in _CALLS
 
 
 def forget_grouped() -> None:
-    """Empty the records of :func:`grouped` and :func:`comprehension` (planning is over)."""
+    """Empty the records of :func:`grouped`, :func:`comprehension` and :func:`call` (planning
+    is over)."""
     _GROUPED.clear()
     _COMPREHENSIONS.clear()
+    _CALLS.clear()
 
 
 # ``name.get(key) or Name(key)``: the enum look-up of :meth:`ModuleCode._decode_enum` (one
@@ -156,12 +169,16 @@ def statement(expr: str, prefix: str, indent: int) -> str:
       out in its own parentheses (:func:`_conditional_part`).
     - ``[e for x in y]`` (:func:`comprehension`): inside its brackets, on a line of its own when
       it fits there, else ``e`` and ``for x in y`` a line each when both fit.
+    - ``f(a, b)`` (:func:`call`): as :func:`call_layout` lays out the call.
     """
     inner = _GROUPED.get(expr)
     if inner is None:
         clauses = _COMPREHENSIONS.get(expr)
         if clauses is not None and plain_ascii(expr):
             return _comprehension_statement(expr, clauses, prefix, indent)
+        called = _CALLS.get(expr)
+        if called is not None:
+            return call_layout(prefix + called[0], called[1], indent)
         return prefix + expr
     if not plain_ascii(expr):
         return prefix + expr

@@ -29,6 +29,7 @@ from generator.ir import (
     UnionModel,
 )
 from generator.layout import assignment, comprehension, grouped
+from generator.layout import call as layout_call
 from generator.records import mutable_record
 from generator.schemas import is_plain_value, with_nullable
 
@@ -226,7 +227,7 @@ class ModuleCode:
             call = f"({var})"
             if item.endswith(call) and _CALLEE.fullmatch(item[: -len(call)]):
                 # ``list(map(f, v))`` binds ``f`` once and loops in C: faster than a comprehension.
-                return f"list(map({item[: -len(call)]}, {src}))"
+                return layout_call("list(", f"map({item[: -len(call)]}, {src})")
             return comprehension("[", item, f"for {var} in {src}", "]")
         if isinstance(t, MapOf):
             k, var = f"_k{depth}", f"_i{depth}"

@@ -156,6 +156,7 @@ def _grouped_values(rng: random.Random) -> list[str]:
         layout.comprehension(
             "{", f"_k0: {callee}.from_dict(_i0)", f'for _k0, _i0 in src["{key}"].items()', "}"
         ),
+        layout.call("list(", f'map({callee}.from_dict, src["{key}"])'),
     ]
 
 
