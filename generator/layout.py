@@ -3,8 +3,8 @@
 The stock templates print these instead of one-line forms, so that the formatter has nothing to
 rewrite in the files it is given: reading and formatting a file costs it less than rewriting
 one (on the ext4 of the benchmark machines, 40 vs 27 ms for the Portarium client). GitHub's
-client went from 2,181 rewritten modules to 1,345, then to 555; Portarium's from 62 of 303 to
-13 (62 -> 16 took ruff format from 43 to 35 ms on that disk). The output does not change: formatting
+client went from 2,181 rewritten modules to 1,345, then to 527; Portarium's from 62 of 303 to
+11 (62 -> 16 took ruff format from 43 to 35 ms on that disk). The output does not change: formatting
 a layout here and formatting the plain form give the same bytes, which
 ``tests/unit/test_layout.py`` checks with the real ruff at every length around the limit (the
 rules of the later layouts were first read off ruff's output for thousands of random lengths).
