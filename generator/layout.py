@@ -157,9 +157,10 @@ def _conditional_parts(text: str) -> tuple[str, str, str] | None:
 def statement(expr: str, prefix: str, indent: int) -> str:
     """``prefix`` + ``expr`` (``return ``, ``x = ``) as ruff format writes the statement: on one
     line without parentheses around the whole value when it fits; else, for the forms of
-    :func:`grouped` and :func:`comprehension`, as below; as given otherwise (the formatter's).
-    Only the parentheses of :func:`grouped` are dropped. The rules were read off ruff's output for thousands of random
-    lengths of each part, and ``tests/unit/test_layout.py`` checks them with the real ruff.
+    :func:`grouped`, :func:`comprehension` and :func:`call`, as below; as given otherwise (the
+    formatter's). Only the parentheses of :func:`grouped` are dropped. The rules were read off
+    ruff's output for thousands of random lengths of each part, and
+    ``tests/unit/test_layout.py`` checks them with the real ruff.
 
     - ``t.get(k) or T(k)``: split inside ``T(...)`` when the line up to it fits; else inside
       ``t.get(...)``, when the line up to it and the rest (``) or T(k)``) fit; else the value in
