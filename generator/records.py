@@ -116,9 +116,10 @@ _PSEUDO_NAMES = frozenset({"ClassVar", "InitVar", "KW_ONLY"})
 _PSEUDO_TYPES = (ClassVar, InitVar, KW_ONLY)
 
 
-_FAST_MAKE = sys.version_info < (3, 13)
-"""Where :func:`_as_dataclass` knows what ``dataclass`` makes: 3.13 adds ``__replace__`` (and
-later versions may add more), so there ``dataclass`` itself makes every record."""
+_FAST_MAKE = (3, 11) <= sys.version_info < (3, 13)
+"""Where :func:`_as_dataclass` makes what ``dataclass`` makes (compared on 3.10 to 3.13):
+elsewhere ``dataclass`` itself makes every record. 3.10's slotted classes keep the old class's
+``__weakref__`` entry; 3.13 adds ``__replace__`` (and later versions may add more)."""
 
 
 def _names_its_class(value: object) -> bool:
@@ -135,7 +136,7 @@ def _as_dataclass(cls: Any, *, slots: bool) -> Any:
     ``cls`` untouched, where the class is not the plain case this makes: a field that is not a
     string annotation or that could name a pseudo-field, a base class (other than ``object``)
     or a method naming its class with slots, no docstring (``dataclass`` would write one), an
-    abstract class, a Python from 3.13 on.
+    abstract class, a Python other than 3.11 and 3.12.
     ``tests/unit/test_records.py`` compares both ways of making a class."""
     if not _FAST_MAKE:
         return None
