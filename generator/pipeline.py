@@ -6,10 +6,11 @@ that stage. Generator bugs propagate as ordinary exceptions (the CLI maps them t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -107,6 +108,8 @@ class Outcome:
     ruff: list[str] | None = None
     checker: CompileCheck | None = None
     locator: Locator | None = None
+    # the split path's surface snapshot: its digest, taken from the bytes as they were written
+    surface_sha256: str = ""
     # validation still to run, while ruff formats (overlap.LateValidation)
     late: LateValidation | None = None
 
@@ -517,12 +520,20 @@ def _render_split(
         def surface() -> None:
             with report.stage("surface"):
                 api = box.pop()
-                outcome.surface = extract(
+                snapshot = outcome.surface = extract(
                     api, planned, version=version, spec=str(opts.spec), locator=outcome.locator
                 )
                 del api
             with report.stage("write"):
-                create_file(os.path.join(root, SURFACE_FILE), outcome.surface.chunks())
+                hashed = hashlib.sha256()
+
+                def pieces() -> Iterator[bytes]:
+                    for chunk in snapshot.chunks():
+                        hashed.update(chunk)
+                        yield chunk
+
+                create_file(os.path.join(root, SURFACE_FILE), pieces())
+                outcome.surface_sha256 = hashed.hexdigest()
             if not opts.check:  # only the drift report of ``--check`` reads it again
                 outcome.surface = None
 
@@ -651,8 +662,8 @@ def _write_format_swap(
                 if rendered is not None:  # (a small tree's surface is only made after ruff)
                     if SURFACE_FILE in rendered:
                         untouched[SURFACE_FILE] = digest(rendered[SURFACE_FILE])
-                elif SURFACE_FILE in listed:
-                    untouched.update(digest_files(staged, [SURFACE_FILE]))
+                elif outcome.surface_sha256:  # written by the split path, digested then
+                    untouched[SURFACE_FILE] = outcome.surface_sha256
 
             def read_back() -> tuple[dict[str, bytes], dict[str, str]]:
                 if surface_later is not None:  # written now, not given to ruff (JSON)
@@ -661,6 +672,8 @@ def _write_format_swap(
                     beside = ruff is not None and checker is None
                     data = rendered[SURFACE_FILE] = surface_later(beside)
                     create_file(os.fspath(staged / SURFACE_FILE), data)
+                    if not opts.check:  # (--check reads the whole tree back)
+                        untouched[SURFACE_FILE] = digest(data)
                 files: dict[str, bytes] = {}
                 if opts.check:
                     if rendered is not None and ruff is None:

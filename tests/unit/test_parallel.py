@@ -8,6 +8,8 @@ take the forked path, and allow forking although pytest (xdist) may run helper t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import signal
 import sys
@@ -526,3 +528,17 @@ def test_group_queue_hands_each_number_to_one_process(no_leftover_children: None
         queue.close()
     assert sorted(own + theirs) == list(range(count))
     assert own == sorted(own) and theirs == sorted(theirs)
+
+
+@pytest.mark.parametrize("path", ["forked", "serial"])
+def test_the_manifest_digests_every_file_as_written(
+    tmp_path: Path, path: str, request: pytest.FixtureRequest
+) -> None:
+    """The manifest's digest of each file is that of its bytes on disk, on both paths (the
+    surface snapshot's is taken from the bytes as they are written, not read back)."""
+    request.getfixturevalue(path)
+    outcome, files = generate(PORTARIUM, tmp_path / "portarium-client")
+    assert outcome.report.exit_code == 0
+    listed = json.loads(files.pop(".codegen-manifest.json"))["files"]
+    assert listed == {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    assert ".codegen-surface.json" in listed
