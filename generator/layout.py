@@ -109,13 +109,13 @@ def call(head: str, *args: str) -> str:
     return text
 
 
-def is_grouped(expr: str) -> bool:
+def has_layout(expr: str) -> bool:
     """Whether ``expr`` came from :func:`grouped`, :func:`comprehension` or :func:`call`
     (:func:`statement` knows how the formatter lays it out)."""
     return expr in _GROUPED or expr in _COMPREHENSIONS or expr in _CALLS
 
 
-def forget_grouped() -> None:
+def forget_recorded() -> None:
     """Empty the records of :func:`grouped`, :func:`comprehension` and :func:`call` (planning
     is over)."""
     _GROUPED.clear()

@@ -31,7 +31,7 @@ from generator.ir import (
     TypeRef,
     UnionModel,
 )
-from generator.layout import grouped, is_grouped, statement
+from generator.layout import grouped, has_layout, statement
 from generator.plan_operations import (
     OperationPlanner,
     OperationView,
@@ -261,7 +261,7 @@ def forget_memos() -> None:
     each file is rendered (on Microsoft Graph ~200k entries, and ~250 MiB of partly used pages
     kept alive by them otherwise)."""
     imports.forget()
-    layout.forget_grouped()
+    layout.forget_recorded()
     for memo in (
         bindings.imported_names,
         bindings._builtins_in,
@@ -397,11 +397,11 @@ class Planner:
                     doc=comment(f.description),
                     omit=omit,
                     decode_statement=(
-                        statement(decode, f"obj.{f.name} = ", 12) if is_grouped(decode) else ""
+                        statement(decode, f"obj.{f.name} = ", 12) if has_layout(decode) else ""
                     ),
                     encode_statement=(
                         statement(encode, f"out[{wire}] = ", 12 if guard else 8)
-                        if is_grouped(encode)
+                        if has_layout(encode)
                         else ""
                     ),
                 )
